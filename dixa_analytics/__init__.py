@@ -1,0 +1,37 @@
+"""dixa-analytics: study how a customer-service team works on Dixa, from Jupyter.
+
+Fetch Dixa's activity log and reference data into typed pandas DataFrames through a
+persistent HTTP cache, compute handling time, first response, resolution, reopen rate and tag
+trends, and plot them with plotly. An embedded sandbox (a local fake Dixa) makes every
+example run without an account.
+
+>>> import dixa_analytics as dxa  # doctest: +SKIP
+>>> events = dxa.fetch_activitylog(start="2026-03-01", end="2026-04-01")  # doctest: +SKIP
+"""
+
+from dixa_analytics._errors import (
+    AuthenticationError,
+    BadRequestError,
+    DixaConnectionError,
+    DixaError,
+    NotFoundError,
+    PartialFetchError,
+    RateLimitError,
+    SchemaError,
+    ServerError,
+)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AuthenticationError",
+    "BadRequestError",
+    "DixaConnectionError",
+    "DixaError",
+    "NotFoundError",
+    "PartialFetchError",
+    "RateLimitError",
+    "SchemaError",
+    "ServerError",
+    "__version__",
+]

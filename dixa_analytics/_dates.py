@@ -1,0 +1,132 @@
+"""Coercion of user-supplied dates and windows, in one place.
+
+Every public function that takes ``start``/``end`` goes through :func:`to_utc` and
+:func:`date_window`: str, date, datetime, Timestamp (or epoch milliseconds) become tz-aware
+UTC Timestamps, naive values are taken as UTC, and a window is half-open ``[start, end)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pandas as pd
+
+__all__ = ["DateLike", "date_window", "split_window", "to_epoch_ms", "to_utc"]
+
+DateLike = str | dt.date | dt.datetime | pd.Timestamp
+
+MAX_EXPORT_WINDOW = pd.Timedelta(days=31)
+
+
+def to_utc(value: DateLike, *, name: str = "date") -> pd.Timestamp:
+    """Return ``value`` as a tz-aware UTC :class:`pandas.Timestamp`.
+
+    Parameters
+    ----------
+    value : str, datetime.date, datetime.datetime or pandas.Timestamp
+        An ISO-8601 string (``"2026-03-01"``, ``"2026-03-01T08:00:00+01:00"``), a date
+        (midnight UTC), or a datetime. Naive values are taken as UTC; aware ones are converted.
+    name : str
+        The argument's name, used in error messages.
+
+    Returns
+    -------
+    pandas.Timestamp
+        Aware, in UTC.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not one of the accepted types.
+    ValueError
+        If a string cannot be parsed as a date.
+
+    Examples
+    --------
+    >>> to_utc("2026-03-01")
+    Timestamp('2026-03-01 00:00:00+0000', tz='UTC')
+    >>> to_utc("2026-03-01T01:30:00+01:00")
+    Timestamp('2026-03-01 00:30:00+0000', tz='UTC')
+    """
+    if isinstance(value, bool) or not isinstance(value, str | dt.date | dt.datetime | pd.Timestamp):
+        raise TypeError(
+            f"{name} must be a date string like '2026-03-01', a datetime.date/datetime "
+            f"or a pandas.Timestamp, not {type(value).__name__}"
+        )
+    if isinstance(value, str):
+        try:
+            ts = pd.Timestamp(value.strip())
+        except (ValueError, TypeError) as exc:
+            raise ValueError(
+                f"{name}={value!r} is not a date; pass an ISO date such as '2026-03-01' "
+                f"or '2026-03-01T08:00:00Z'"
+            ) from exc
+    else:
+        ts = pd.Timestamp(value)
+    if ts is pd.NaT:
+        raise ValueError(f"{name} must be a real date, not NaT")
+    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+
+
+def date_window(start: DateLike, end: DateLike) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """Validate and normalise a half-open window ``[start, end)``.
+
+    Parameters
+    ----------
+    start, end : str, date, datetime or Timestamp
+        Window bounds (see :func:`to_utc`). ``end`` is excluded.
+
+    Returns
+    -------
+    tuple of pandas.Timestamp
+        ``(start, end)`` in UTC.
+
+    Raises
+    ------
+    ValueError
+        If ``end`` is not after ``start``.
+
+    Examples
+    --------
+    >>> date_window("2026-03-01", "2026-04-01")
+    (Timestamp('2026-03-01 00:00:00+0000', tz='UTC'), Timestamp('2026-04-01 00:00:00+0000', tz='UTC'))
+    """
+    lo, hi = to_utc(start, name="start"), to_utc(end, name="end")
+    if hi <= lo:
+        raise ValueError(
+            f"end ({hi.isoformat()}) must be after start ({lo.isoformat()}); the window is "
+            f"[start, end), so swap them or widen it"
+        )
+    return lo, hi
+
+
+def split_window(
+    start: pd.Timestamp, end: pd.Timestamp, *, max_span: pd.Timedelta = MAX_EXPORT_WINDOW
+) -> Iterator[tuple[pd.Timestamp, pd.Timestamp]]:
+    """Cut ``[start, end)`` into consecutive half-open pieces no longer than ``max_span``.
+
+    The Exports API refuses windows over 31 days, so long ranges are fetched piece by piece.
+
+    Examples
+    --------
+    >>> lo, hi = date_window("2026-01-01", "2026-03-15")
+    >>> [(a.date().isoformat(), b.date().isoformat()) for a, b in split_window(lo, hi)]
+    [('2026-01-01', '2026-02-01'), ('2026-02-01', '2026-03-04'), ('2026-03-04', '2026-03-15')]
+    """
+    cursor = start
+    while cursor < end:
+        nxt = min(cursor + max_span, end)
+        yield cursor, nxt
+        cursor = nxt
+
+
+def to_epoch_ms(ts: pd.Timestamp) -> int:
+    """Return a UTC timestamp as integer Unix epoch milliseconds (the Exports API's unit).
+
+    Examples
+    --------
+    >>> to_epoch_ms(to_utc("2020-09-14T12:41:44.703Z"))
+    1600087304703
+    """
+    return int(ts.value // 1_000_000)

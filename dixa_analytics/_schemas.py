@@ -1,0 +1,268 @@
+"""Declared columns and dtypes of every frame the toolkit returns.
+
+Each frame is declared once, as an ordered mapping ``column -> dtype``. Fetch functions,
+``events_frame`` and the metrics pass their output through :func:`conform`, so a result has
+exactly these columns in this order and with these dtypes, even when it is empty. Nullable
+dtypes throughout: ``Int64``, ``boolean``, pyarrow-backed ``string``, tz-aware UTC datetimes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import pandas as pd
+
+__all__ = [
+    "CONVERSATIONS",
+    "ENDPOINTS",
+    "EVENTS",
+    "EVENT_ATTRIBUTES",
+    "FIRST_RESPONSE",
+    "HANDLING_AGENT",
+    "HANDLING_CONVERSATION",
+    "MESSAGES",
+    "NOTES",
+    "QUEUES",
+    "QUEUE_WAIT",
+    "REOPEN_RATE",
+    "RESOLUTION",
+    "STRING",
+    "TAGS",
+    "TAG_TRENDS",
+    "USERS",
+    "UTC",
+    "Schema",
+    "conform",
+    "empty",
+]
+
+Schema = Mapping[str, object]
+
+STRING = pd.StringDtype("pyarrow")
+UTC = pd.DatetimeTZDtype("ns", "UTC")
+INT = "Int64"
+BOOL = "boolean"
+FLOAT = "float64"
+CATEGORY = "category"
+OBJECT = "object"
+
+USERS: Schema = {
+    "user_id": STRING,
+    "name": STRING,
+    "email": STRING,
+    "phone_number": STRING,
+    "roles": OBJECT,  # list of role names; [] for end users
+    "is_agent": BOOL,
+    "avatar_url": STRING,
+}
+
+QUEUES: Schema = {
+    "queue_id": STRING,
+    "queue_name": STRING,
+    "is_default": BOOL,
+    "priority": INT,
+}
+
+TAGS: Schema = {
+    "tag_id": STRING,
+    "tag_name": STRING,
+    "is_deactivated": BOOL,
+}
+
+ENDPOINTS: Schema = {
+    "endpoint_id": STRING,  # email endpoint id; the number itself for phone endpoints
+    "endpoint_type": STRING,  # "email_address" or "phone_number"
+    "address": STRING,  # internal e-mail address or E.164 number
+    "spf_email": STRING,
+}
+
+CONVERSATIONS: Schema = {
+    "conversation_id": INT,
+    "created_at": UTC,
+    "channel": STRING,
+    "direction": STRING,
+    "status": STRING,
+    "queue_id": STRING,
+    "queue_name": STRING,
+    "assignee_id": STRING,
+    "assignee_name": STRING,
+    "requester_id": STRING,
+    "requester_name": STRING,
+    "requester_email": STRING,
+    "subject": STRING,
+    "queued_at": UTC,
+    "assigned_at": UTC,
+    "closed_at": UTC,
+    "updated_at": UTC,
+    "tags": OBJECT,  # list of tag names
+    "rating_score": INT,
+}
+
+MESSAGES: Schema = {
+    "message_id": STRING,
+    "conversation_id": INT,
+    "created_at": UTC,
+    "author_id": STRING,
+    "channel": STRING,
+    "direction": STRING,
+    "text": STRING,
+    "from_email": STRING,
+    "to_emails": OBJECT,
+    "is_automated_message": BOOL,
+    "is_auto_reply": BOOL,
+}
+
+NOTES: Schema = {
+    "note_id": STRING,
+    "conversation_id": INT,
+    "created_at": UTC,
+    "author_id": STRING,
+    "text": STRING,
+}
+
+# Exploded attribute fields of the activity log, by their snake_case column name. Nested
+# objects (``agent``, ``user``) become ``<key>_id``/``<key>_name``/``<key>_email``; every
+# documented tag key spelling becomes ``tag``; ``avatal_url`` (sic, seen in real data)
+# becomes ``avatar_url``. Keys not listed here are appended after these columns.
+EVENT_ATTRIBUTES: Schema = {
+    "conversation_subject": STRING,
+    "message_id": STRING,
+    "from_endpoint": STRING,
+    "avatar_url": STRING,
+    "note": STRING,
+    "agent_names": OBJECT,  # list of names offered to
+    "queue_label": STRING,
+    "destination_id": STRING,
+    "destination_type": STRING,
+    "destination_label": STRING,
+    "transfer_type": STRING,
+    "reason": STRING,
+    "claimed_from_label": STRING,
+    "claimed_from_type": STRING,
+    "language": STRING,
+    "template_name": STRING,
+    "rating_scheduled_time": UTC,
+    "score": INT,
+    "message": STRING,
+    "agent_email": STRING,
+    "user_id": STRING,
+    "user_name": STRING,
+}
+
+EVENTS: Schema = {
+    "event_id": STRING,
+    "conversation_id": INT,
+    "timestamp": UTC,
+    "activity_type": CATEGORY,
+    "author_id": STRING,
+    "author_name": STRING,
+    "author_email": STRING,
+    "author_is_agent": BOOL,
+    "tag": STRING,
+    "agent_id": STRING,
+    "agent_name": STRING,
+    "queue_id": STRING,
+    "queue_name": STRING,
+    **EVENT_ATTRIBUTES,
+}
+
+# --- metric results -------------------------------------------------------------------
+
+HANDLING_CONVERSATION: Schema = {
+    "conversation_id": INT,
+    "handling_seconds": FLOAT,
+    "observed": BOOL,
+    "queue_name": STRING,
+    "agent_id": STRING,  # last assignee at as_of
+    "agent_name": STRING,
+}
+
+HANDLING_AGENT: Schema = {
+    "conversation_id": INT,
+    "agent_id": STRING,
+    "agent_name": STRING,
+    "handling_seconds": FLOAT,
+    "observed": BOOL,
+    "queue_name": STRING,
+}
+
+FIRST_RESPONSE: Schema = {
+    "conversation_id": INT,
+    "started_at": UTC,
+    "responded_at": UTC,
+    "response_seconds": FLOAT,
+    "observed": BOOL,
+    "queue_name": STRING,
+    "agent_id": STRING,  # author of the first agent reply
+    "agent_name": STRING,
+}
+
+RESOLUTION: Schema = {
+    "conversation_id": INT,
+    "created_at": UTC,
+    "first_resolution_seconds": FLOAT,
+    "full_resolution_seconds": FLOAT,
+    "observed": BOOL,
+    "queue_name": STRING,
+}
+
+QUEUE_WAIT: Schema = {
+    "conversation_id": INT,
+    "offered_at": UTC,
+    "assigned_at": UTC,
+    "wait_seconds": FLOAT,
+    "observed": BOOL,
+    "queue_name": STRING,
+}
+
+# ``period`` (when ``freq`` is given) and the ``by`` columns come first.
+REOPEN_RATE: Schema = {
+    "closed": INT,
+    "reopened": INT,
+    "reopen_rate": FLOAT,
+}
+
+TAG_TRENDS: Schema = {
+    "tag": STRING,
+    "conversations": INT,
+    "cohort_size": INT,
+    "share": FLOAT,
+}
+
+
+def empty(schema: Schema) -> pd.DataFrame:
+    """Return an empty frame with exactly the columns and dtypes of ``schema``.
+
+    Examples
+    --------
+    >>> empty(QUEUES).dtypes.astype(str).to_dict()
+    {'queue_id': 'string', 'queue_name': 'string', 'is_default': 'boolean', 'priority': 'Int64'}
+    """
+    return pd.DataFrame({col: pd.Series([], dtype=dtype) for col, dtype in schema.items()})
+
+
+def conform(frame: pd.DataFrame, schema: Schema, *, extra: bool = False) -> pd.DataFrame:
+    """Return a new frame with the columns of ``schema``, in order, cast to its dtypes.
+
+    Missing columns are added as all-null; columns not in ``schema`` are dropped, unless
+    ``extra=True``, in which case they are kept after the declared ones in their own order.
+    The input is never modified.
+
+    Examples
+    --------
+    >>> out = conform(pd.DataFrame({"priority": [1], "queue_id": ["q1"]}), QUEUES)
+    >>> list(out.columns), str(out["is_default"].dtype)
+    (['queue_id', 'queue_name', 'is_default', 'priority'], 'boolean')
+    """
+    n = len(frame)
+    columns: dict[str, pd.Series] = {}
+    for col, dtype in schema.items():
+        if col in frame.columns:
+            columns[col] = frame[col].astype(dtype)
+        else:
+            columns[col] = pd.Series([None] * n, index=frame.index, dtype=dtype)
+    if extra:
+        for col in frame.columns:
+            if col not in columns:
+                columns[col] = frame[col]
+    return pd.DataFrame(columns, index=frame.index)
