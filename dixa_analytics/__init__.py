@@ -20,10 +20,30 @@ from dixa_analytics._errors import (
     SchemaError,
     ServerError,
 )
+from dixa_analytics.metrics import (
+    DEFINITIONS,
+    first_response_time,
+    handling_time,
+    queue_wait_time,
+    reopen_rate,
+    resolution_time,
+    summarize_durations,
+    tag_trends,
+)
+from dixa_analytics.plots import (
+    plot_first_response,
+    plot_handling_time,
+    plot_queue_wait,
+    plot_reopen_rate,
+    plot_resolution,
+    plot_tag_trends,
+)
+from dixa_analytics.report import build_report, summarize_report, write_report
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "DEFINITIONS",
     "AuthenticationError",
     "BadRequestError",
     "DixaConnectionError",
@@ -34,4 +54,20 @@ __all__ = [
     "SchemaError",
     "ServerError",
     "__version__",
+    "build_report",
+    "first_response_time",
+    "handling_time",
+    "plot_first_response",
+    "plot_handling_time",
+    "plot_queue_wait",
+    "plot_reopen_rate",
+    "plot_resolution",
+    "plot_tag_trends",
+    "queue_wait_time",
+    "reopen_rate",
+    "resolution_time",
+    "summarize_durations",
+    "summarize_report",
+    "tag_trends",
+    "write_report",
 ]

@@ -1,0 +1,59 @@
+"""``dixa-analytics sandbox``: serve the embedded fake Dixa until interrupted."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+from typing import Any
+
+from dixa_analytics.sandbox import Sandbox
+from dixa_analytics.sandbox._generator import DEFAULT_END, DEFAULT_START
+
+__all__ = ["register", "run"]
+
+
+def register(sub: Any) -> None:
+    """Add the ``sandbox`` subcommand to the subparsers ``sub``."""
+    parser = sub.add_parser(
+        "sandbox",
+        help="serve a local fake Dixa with a synthetic organisation",
+        description=(
+            "Serve a seeded synthetic organisation over the Dixa Integrations and Exports APIs "
+            "on 127.0.0.1 until Ctrl-C. Prints DIXA_BASE_URL, DIXA_EXPORTS_URL and DIXA_API_KEY "
+            "lines ready for a shell."
+        ),
+    )
+    parser.add_argument("--port", type=int, default=0, help="port to listen on (0: any free)")
+    parser.add_argument("--seed", type=int, default=42, help="seed of the organisation")
+    parser.add_argument("--conversations", type=int, default=2000, help="conversations to create")
+    parser.add_argument("--start", default=DEFAULT_START, help="first day, e.g. 2026-01-05")
+    parser.add_argument("--end", default=DEFAULT_END, help="day after the last, e.g. 2026-04-06")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Serve until Ctrl-C; return the exit code."""
+    if not 0 <= args.port <= 65535:
+        raise ValueError(f"--port must be between 0 and 65535, not {args.port}")
+    sandbox = Sandbox(
+        seed=args.seed,
+        conversations=args.conversations,
+        start=args.start,
+        end=args.end,
+        port=args.port,
+    )
+    with sandbox:
+        lines = (
+            f"DIXA_BASE_URL={sandbox.base_url}",
+            f"DIXA_EXPORTS_URL={sandbox.exports_url}",
+            f"DIXA_API_KEY={sandbox.api_key}",
+            f"# sandbox organisation: seed {args.seed}, {args.conversations} conversations; "
+            "export the lines above in another shell, Ctrl-C here to stop",
+        )
+        print("\n".join(lines), flush=True)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            print("sandbox stopped", file=sys.stderr)
+    return 0

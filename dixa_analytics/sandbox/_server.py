@@ -1,0 +1,368 @@
+"""The sandbox HTTP server: authentication, rate limits, injected faults and bookkeeping.
+
+One ``ThreadingHTTPServer`` on loopback serves both APIs: the Integrations API at the root
+(``/v1/...``) and the Exports API under ``/exports`` (``/exports/v1/conversation_export``).
+Requests are handled in this order: authentication (401), rate limit (429), injected faults
+(dropped connection, 5xx, slow answer, truncated body), then the endpoint itself.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import math
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any, NamedTuple
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from dixa_analytics.sandbox._generator import generate_organisation
+from dixa_analytics.sandbox._organisation import Organisation
+from dixa_analytics.sandbox._routes import ApiError, Request, exports, integrations
+from dixa_analytics.sandbox._switches import Switches
+
+__all__ = ["Sandbox", "ServedRequest"]
+
+EXPORTS_PREFIX = "/exports"
+
+
+class ServedRequest(NamedTuple):
+    """One request the sandbox answered; ``status`` is 0 when the connection was dropped."""
+
+    method: str
+    path: str
+    query: str
+    status: int
+
+
+class _Bucket:
+    """Token bucket: ``capacity`` requests at once, refilled at ``rate`` per second."""
+
+    def __init__(self, capacity: int, rate: float) -> None:
+        self.capacity, self.rate = capacity, rate
+        self.tokens = float(capacity)
+        self.updated = time.monotonic()
+
+    def take(self) -> float:
+        """Take one token; return 0 on success, else the seconds until one is available."""
+        now = time.monotonic()
+        self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return 0.0
+        return (1 - self.tokens) / self.rate
+
+
+class Sandbox:
+    """A fake Dixa serving generated organisations over HTTP on 127.0.0.1.
+
+    Parameters
+    ----------
+    organisation : Organisation, optional
+        The first organisation to serve; by default one is generated from ``seed``,
+        ``conversations`` and ``generate_kwargs``.
+    seed, conversations : int
+        Passed to :func:`~dixa_analytics.sandbox.generate_organisation`.
+    switches : Switches, optional
+        Wire variants and faults; default well-behaved. Replace ``sandbox.switches`` at any
+        time; doing so also resets the fault counter and the rate-limit buckets.
+    port : int
+        Port to listen on; 0 (default) picks a free one.
+    host : str
+        Interface to bind; loopback by default.
+    **generate_kwargs
+        Further arguments of ``generate_organisation`` (``start``, ``end``, rates...).
+
+    Examples
+    --------
+    >>> import json, urllib.request
+    >>> with Sandbox(seed=1, conversations=20) as sb:
+    ...     req = urllib.request.Request(f"{sb.base_url}/v1/queues",
+    ...                                  headers={"Authorization": sb.api_key})
+    ...     body = json.load(urllib.request.urlopen(req))
+    >>> [q["name"] for q in body["data"]][:2]
+    ['Support', 'Billing']
+    """
+
+    def __init__(
+        self,
+        organisation: Organisation | None = None,
+        *,
+        seed: int = 42,
+        conversations: int = 2000,
+        switches: Switches | None = None,
+        port: int = 0,
+        host: str = "127.0.0.1",
+        **generate_kwargs: Any,
+    ) -> None:
+        if organisation is None:
+            organisation = generate_organisation(seed, conversations, **generate_kwargs)
+        self._orgs: dict[str, Organisation] = {organisation.api_key: organisation}
+        self._first = organisation
+        self._host, self._port = host, port
+        self._lock = threading.Lock()
+        self._served: list[ServedRequest] = []
+        self._switches = switches if switches is not None else Switches()
+        self._fault_counter = 0
+        self._buckets: dict[tuple[str, bool], _Bucket] = {}
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # --- life cycle ----------------------------------------------------------------------
+
+    def start(self) -> Sandbox:
+        """Bind the socket and serve in a daemon thread; returns ``self``."""
+        if self._server is not None:
+            raise RuntimeError("the sandbox is already running")
+        server = ThreadingHTTPServer((self._host, self._port), _handler_for(self))
+        server.daemon_threads = True
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.serve_forever, name="dixa-sandbox", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close the socket (a stopped sandbox may be started again)."""
+        server, thread = self._server, self._thread
+        if server is None:
+            return
+        server.shutdown()
+        server.server_close()
+        if thread is not None:
+            thread.join()
+        self._server, self._thread = None, None
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        where = self.base_url if self._server is not None else "stopped"
+        return f"Sandbox({where}, organisations={len(self._orgs)})"
+
+    # --- public state --------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        """Root of the Integrations API, ``http://127.0.0.1:<port>`` (paths ``/v1/...``)."""
+        if self._server is None:
+            raise RuntimeError("the sandbox is not running; use it in a with block or start()")
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    @property
+    def exports_url(self) -> str:
+        """Root of the Exports API, ``<base_url>/exports``."""
+        return self.base_url + EXPORTS_PREFIX
+
+    @property
+    def api_key(self) -> str:
+        """API key of the first organisation."""
+        return self._first.api_key
+
+    @property
+    def organisation(self) -> Organisation:
+        """The first organisation (ground truth)."""
+        return self._first
+
+    @property
+    def organisations(self) -> dict[str, Organisation]:
+        """Every served organisation by API key (a copy)."""
+        return dict(self._orgs)
+
+    @property
+    def switches(self) -> Switches:
+        """The live switches, read afresh by every request."""
+        return self._switches
+
+    @switches.setter
+    def switches(self, value: Switches) -> None:
+        if not isinstance(value, Switches):
+            raise TypeError(f"switches must be a Switches object, not {type(value).__name__}")
+        with self._lock:
+            self._switches = value
+            self._fault_counter = 0
+            self._buckets.clear()
+
+    @property
+    def request_count(self) -> int:
+        """Number of HTTP requests answered (or dropped) so far, over all organisations."""
+        with self._lock:
+            return len(self._served)
+
+    @property
+    def requests(self) -> list[ServedRequest]:
+        """The requests answered so far, oldest first (a copy)."""
+        with self._lock:
+            return list(self._served)
+
+    def reset_counts(self) -> None:
+        """Forget the served requests and restart the fault counter."""
+        with self._lock:
+            self._served.clear()
+            self._fault_counter = 0
+
+    def add_organisation(
+        self,
+        organisation: Organisation | None = None,
+        *,
+        seed: int = 7,
+        conversations: int = 200,
+        **generate_kwargs: Any,
+    ) -> tuple[str, Organisation]:
+        """Serve one more organisation under its own key; return ``(api_key, organisation)``.
+
+        Examples
+        --------
+        >>> sb = Sandbox(seed=1, conversations=10)
+        >>> key, org = sb.add_organisation(seed=2, conversations=10)
+        >>> key != sb.api_key and len(sb.organisations)
+        2
+        """
+        if organisation is None:
+            organisation = generate_organisation(seed, conversations, **generate_kwargs)
+        with self._lock:
+            if organisation.api_key in self._orgs:
+                raise ValueError(
+                    "an organisation with this key is already served; pass another seed"
+                )
+            self._orgs[organisation.api_key] = organisation
+        return organisation.api_key, organisation
+
+    # --- request handling ----------------------------------------------------------------
+
+    def _serve(self, handler: BaseHTTPRequestHandler) -> None:
+        split = urlsplit(handler.path)
+        path = unquote(split.path)
+        is_export = path == EXPORTS_PREFIX or path.startswith(EXPORTS_PREFIX + "/")
+        try:
+            if handler.command != "GET":
+                handler.close_connection = True
+                raise ApiError(
+                    405, f"the sandbox serves read endpoints only, not {handler.command}"
+                )
+            org = self._authenticate(handler.headers.get("Authorization"), is_export)
+            self._throttle(org.api_key, is_export)
+            number, switches = self._next_fault()
+            if switches.drop_every and number % switches.drop_every == 0:
+                self._record(handler.command, split.path, split.query, 0)
+                handler.close_connection = True
+                return
+            every = switches.error_every
+            if every and number >= every and (number - every) % every < switches.error_burst:
+                raise ApiError(switches.error_status, "sandbox: injected server error; retry")
+            if switches.slow_every and number % switches.slow_every == 0:
+                time.sleep(switches.slow_seconds)
+            request = Request(
+                path=path[len(EXPORTS_PREFIX) :] if is_export else path,
+                query=parse_qs(split.query, keep_blank_values=True),
+                base_url=self.exports_url if is_export else self.base_url,
+                org=org,
+                switches=switches,
+            )
+            body = _encode(exports(request) if is_export else integrations(request))
+            if switches.truncate_every and number % switches.truncate_every == 0:
+                body = body[: len(body) // 2]
+            status, headers = 200, {}
+        except ApiError as exc:
+            status, headers, body = exc.status, exc.headers, _encode({"message": exc.message})
+        except Exception as exc:  # a bug in the sandbox must still answer, never hang
+            status, headers = 500, {}
+            body = _encode({"message": f"sandbox internal error: {type(exc).__name__}: {exc}"})
+        self._record(handler.command, split.path, split.query, status)
+        handler.send_response(status)
+        handler.send_header("Content-Type", "application/json; charset=utf-8")
+        handler.send_header("Content-Length", str(len(body)))
+        for name, value in headers.items():
+            handler.send_header(name, value)
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    def _authenticate(self, header: str | None, is_export: bool) -> Organisation:
+        key = _key_from(header, is_export)
+        org = self._orgs.get(key) if key else None
+        if org is None:
+            scheme = "Bearer <key> or Basic bearer:<key>" if is_export else "<key> or Bearer <key>"
+            raise ApiError(401, f"Invalid or missing credentials; send Authorization: {scheme}")
+        return org
+
+    def _throttle(self, key: str, is_export: bool) -> None:
+        switches = self._switches
+        if not switches.rate_limit:
+            return
+        with self._lock:
+            bucket = self._buckets.get((key, is_export))
+            if bucket is None:
+                bucket = (
+                    _Bucket(switches.exports_burst, switches.exports_per_minute / 60)
+                    if is_export
+                    else _Bucket(switches.integrations_burst, switches.integrations_per_second)
+                )
+                self._buckets[(key, is_export)] = bucket
+            wait = bucket.take()
+        if wait > 0:
+            retry_after = str(max(1, math.ceil(wait)))
+            raise ApiError(429, "API limit has been reached", {"Retry-After": retry_after})
+
+    def _next_fault(self) -> tuple[int, Switches]:
+        with self._lock:
+            self._fault_counter += 1
+            return self._fault_counter, self._switches
+
+    def _record(self, method: str, path: str, query: str, status: int) -> None:
+        with self._lock:
+            self._served.append(ServedRequest(method, path, query, status))
+
+
+def _encode(body: Any) -> bytes:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _key_from(header: str | None, is_export: bool) -> str | None:
+    """Extract the API key from an ``Authorization`` header in an accepted scheme."""
+    if not header:
+        return None
+    value = header.strip()
+    scheme, _, rest = value.partition(" ")
+    if scheme.lower() == "bearer" and rest.strip():
+        return rest.strip()
+    if is_export:
+        if scheme.lower() != "basic":
+            return None
+        try:
+            decoded = base64.b64decode(rest.strip(), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            return None
+        user, _, password = decoded.partition(":")
+        return password if user.lower() == "bearer" and password else None
+    return value
+
+
+def _handler_for(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"  # keep-alive, as clients with sessions expect
+        server_version = "DixaSandbox/1.0"
+        timeout = 30  # idle keep-alive connections end eventually
+
+        def do_GET(self) -> None:
+            sandbox._serve(self)
+
+        do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_GET
+
+        def log_message(self, format: str, *args: Any) -> None:
+            """Stay quiet: requests are recorded in ``Sandbox.requests`` instead."""
+
+    return Handler
