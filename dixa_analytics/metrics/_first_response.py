@@ -1,0 +1,80 @@
+"""First response time: from a customer's new conversation to the first agent reply."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dixa_analytics._dates import DateLike
+from dixa_analytics._schemas import FIRST_RESPONSE, conform
+from dixa_analytics.metrics._definitions import with_definition
+from dixa_analytics.metrics._timeline import Kind, build_timeline, censored_span, take
+
+__all__ = ["first_response_time"]
+
+_OPTIONAL = ("event_id", "author_id", "author_name", "queue_name")
+
+
+@with_definition("first_response_time")
+def first_response_time(events: pd.DataFrame, *, as_of: DateLike | None = None) -> pd.DataFrame:
+    """Time from a customer creating a conversation to the first agent reply.
+
+    {definition}
+
+    Parameters
+    ----------
+    events : DataFrame
+        The events frame. Needs ``conversation_id``, ``timestamp`` and ``activity_type``;
+        uses ``author_id``/``author_name`` (who replied), ``queue_name`` and ``event_id``
+        (duplicates dropped) when present.
+    as_of : str, date, datetime or Timestamp, optional
+        The moment to measure at; later events are ignored. Defaults to the latest event.
+
+    Returns
+    -------
+    DataFrame
+        One row per customer-created conversation, sorted by ``conversation_id``:
+        ``conversation_id``, ``started_at``, ``responded_at`` (NaT when censored),
+        ``response_seconds``, ``observed``, ``queue_name`` (last non-null), ``agent_id`` /
+        ``agent_name`` (author of the first reply).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from dixa_analytics._schemas import EVENTS, conform
+    >>> events = conform(pd.DataFrame({
+    ...     "conversation_id": [7, 7, 7],
+    ...     "timestamp": pd.to_datetime(["2026-03-02 09:00", "2026-03-02 09:01",
+    ...                                  "2026-03-02 09:10"], utc=True),
+    ...     "activity_type": ["conversation_created_by_customer", "conversation_autoreply_sent",
+    ...                       "message_added_by_agent"],
+    ...     "author_id": ["c1", None, "a1"],
+    ... }), EVENTS)
+    >>> first_response_time(events)[["conversation_id", "response_seconds", "observed"]]
+       conversation_id  response_seconds  observed
+    0                7             600.0      True
+    """
+    tl = build_timeline(
+        events, required=[], optional=_OPTIONAL, as_of=as_of, metric="first_response_time"
+    )
+    created = tl.first(tl.is_kind(Kind.CREATED_BY_CUSTOMER, Kind.CREATED_OTHER))
+    keep = created >= 0
+    keep[keep] = tl.kind[created[keep]] == Kind.CREATED_BY_CUSTOMER
+    start = np.where(keep, created, -1)
+    reply = tl.first_after(tl.kind == Kind.AGENT_MESSAGE, start)
+    end_ns, observed = censored_span(tl, start, reply)
+    return conform(
+        pd.DataFrame(
+            {
+                "conversation_id": tl.ids,
+                "started_at": tl.times(start),
+                "responded_at": tl.times(reply),
+                "response_seconds": (end_ns - tl.ns[np.maximum(start, 0)]) / 1e9,
+                "observed": observed,
+                "queue_name": tl.last_valid("queue_name"),
+                "agent_id": take(tl.column("author_id"), reply),
+                "agent_name": take(tl.column("author_name"), reply),
+            }
+        )[keep],
+        FIRST_RESPONSE,
+    ).reset_index(drop=True)

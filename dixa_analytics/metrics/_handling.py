@@ -1,0 +1,126 @@
+"""Handling time: how long conversations are open and assigned, per conversation or agent."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from dixa_analytics._dates import DateLike
+from dixa_analytics._schemas import HANDLING_AGENT, HANDLING_CONVERSATION, conform
+from dixa_analytics.metrics._definitions import with_definition
+from dixa_analytics.metrics._state import CLOSED, OPEN, assignees, status
+from dixa_analytics.metrics._timeline import build_timeline, seconds, take
+
+__all__ = ["handling_time"]
+
+_OPTIONAL = (
+    "event_id",
+    "agent_name",
+    "author_id",
+    "author_name",
+    "destination_id",
+    "destination_type",
+    "destination_label",
+    "queue_name",
+)
+
+
+@with_definition("handling_time")
+def handling_time(
+    events: pd.DataFrame,
+    *,
+    per: Literal["conversation", "agent"] = "conversation",
+    as_of: DateLike | None = None,
+) -> pd.DataFrame:
+    """Time each conversation was open and assigned, in total or split by agent.
+
+    {definition}
+
+    Parameters
+    ----------
+    events : DataFrame
+        The events frame. Needs ``conversation_id``, ``timestamp``, ``activity_type`` and
+        ``agent_id``; uses ``author_id``/``author_name`` (claims), ``destination_type``/
+        ``destination_id``/``destination_label`` (transfers), ``agent_name``,
+        ``queue_name`` and ``event_id`` (duplicates dropped) when present.
+    per : {"conversation", "agent"}
+        One row per conversation, or one per conversation and agent that was its assignee
+        at some point (with 0 seconds if never while open). The agents' seconds of a
+        conversation add up to its total.
+    as_of : str, date, datetime or Timestamp, optional
+        The moment to measure at; later events are ignored. Defaults to the latest event.
+
+    Returns
+    -------
+    DataFrame
+        Sorted by ``conversation_id``. ``per="conversation"``: ``conversation_id``,
+        ``handling_seconds``, ``observed``, ``queue_name`` (last non-null), ``agent_id`` /
+        ``agent_name`` (the assignee at ``as_of``, null if nobody). ``per="agent"``:
+        ``conversation_id``, ``agent_id``, ``agent_name``, ``handling_seconds``,
+        ``observed``, ``queue_name``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from dixa_analytics._schemas import EVENTS, conform
+    >>> events = conform(pd.DataFrame({
+    ...     "conversation_id": [1, 1, 1],
+    ...     "timestamp": pd.to_datetime(["2026-03-02 09:00", "2026-03-02 09:05",
+    ...                                  "2026-03-02 09:35"], utc=True),
+    ...     "activity_type": ["conversation_created_by_customer", "conversation_assigned",
+    ...                       "conversation_closed"],
+    ...     "agent_id": [None, "a1", None],
+    ... }), EVENTS)
+    >>> handling_time(events)[["conversation_id", "handling_seconds", "observed", "agent_id"]]
+       conversation_id  handling_seconds  observed agent_id
+    0                1            1800.0      True       a1
+    """
+    if per not in ("conversation", "agent"):
+        raise ValueError(f"per must be 'conversation' or 'agent', not {per!r}")
+    tl = build_timeline(
+        events, required=["agent_id"], optional=_OPTIONAL, as_of=as_of, metric="handling_time"
+    )
+    state = status(tl)
+    who = assignees(tl)
+    credited = np.where((state == OPEN) & (who.code >= 0), tl.durations(), 0)
+    last_row = tl.stops - 1
+    observed = state[last_row] == CLOSED
+    queue = tl.last_valid("queue_name")
+
+    if per == "conversation":
+        return conform(
+            pd.DataFrame(
+                {
+                    "conversation_id": tl.ids,
+                    "handling_seconds": seconds(tl.group_sum(credited)),
+                    "observed": observed,
+                    "queue_name": queue,
+                    "agent_id": take(pd.Series(who.ids, dtype="string"), who.code[last_row]),
+                    "agent_name": who.name_at(who.source[last_row]),
+                }
+            ),
+            HANDLING_CONVERSATION,
+        )
+
+    rows = np.flatnonzero(who.code >= 0)
+    parts = pd.DataFrame(
+        {"group": tl.group[rows], "agent": who.code[rows], "ns": credited[rows], "row": rows}
+    )
+    split = parts.groupby(["group", "agent"], sort=True).agg(ns=("ns", "sum"), row=("row", "max"))
+    group = split.index.get_level_values("group").to_numpy()
+    agent = split.index.get_level_values("agent").to_numpy()
+    return conform(
+        pd.DataFrame(
+            {
+                "conversation_id": tl.ids[group],
+                "agent_id": np.asarray(who.ids, dtype=object)[agent],
+                "agent_name": who.name_at(who.source[split["row"].to_numpy()]),
+                "handling_seconds": seconds(split["ns"].to_numpy(dtype=np.int64)),
+                "observed": observed[group],
+                "queue_name": queue.take(group).reset_index(drop=True),
+            }
+        ),
+        HANDLING_AGENT,
+    )

@@ -1,0 +1,73 @@
+"""Queue wait: from a conversation's first offer to its first assignment or claim."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dixa_analytics._dates import DateLike
+from dixa_analytics._schemas import QUEUE_WAIT, conform
+from dixa_analytics.metrics._definitions import with_definition
+from dixa_analytics.metrics._timeline import Kind, build_timeline, censored_span
+
+__all__ = ["queue_wait_time"]
+
+_OPTIONAL = ("event_id", "queue_name")
+
+
+@with_definition("queue_wait_time")
+def queue_wait_time(events: pd.DataFrame, *, as_of: DateLike | None = None) -> pd.DataFrame:
+    """Time conversations waited between being offered and being taken by an agent.
+
+    {definition}
+
+    Parameters
+    ----------
+    events : DataFrame
+        The events frame. Needs ``conversation_id``, ``timestamp`` and ``activity_type``;
+        uses ``queue_name`` and ``event_id`` (duplicates dropped) when present.
+    as_of : str, date, datetime or Timestamp, optional
+        The moment to measure at; later events are ignored. Defaults to the latest event.
+
+    Returns
+    -------
+    DataFrame
+        One row per offered conversation, sorted by ``conversation_id``:
+        ``conversation_id``, ``offered_at``, ``assigned_at`` (NaT when censored),
+        ``wait_seconds``, ``observed``, ``queue_name`` (last non-null).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from dixa_analytics._schemas import EVENTS, conform
+    >>> events = conform(pd.DataFrame({
+    ...     "conversation_id": [3, 3, 3],
+    ...     "timestamp": pd.to_datetime(["2026-03-02 09:00", "2026-03-02 09:02",
+    ...                                  "2026-03-02 09:06"], utc=True),
+    ...     "activity_type": ["conversation_created_by_customer", "conversation_offered",
+    ...                       "conversation_claimed"],
+    ... }), EVENTS)
+    >>> queue_wait_time(events)[["conversation_id", "wait_seconds", "observed"]]
+       conversation_id  wait_seconds  observed
+    0                3         240.0      True
+    """
+    tl = build_timeline(
+        events, required=[], optional=_OPTIONAL, as_of=as_of, metric="queue_wait_time"
+    )
+    offered = tl.first(tl.kind == Kind.OFFERED)
+    taken = tl.first_after(tl.is_kind(Kind.ASSIGNED, Kind.CLAIMED), offered)
+    end_ns, observed = censored_span(tl, offered, taken)
+    keep = offered >= 0
+    return conform(
+        pd.DataFrame(
+            {
+                "conversation_id": tl.ids,
+                "offered_at": tl.times(offered),
+                "assigned_at": tl.times(taken),
+                "wait_seconds": (end_ns - tl.ns[np.maximum(offered, 0)]) / 1e9,
+                "observed": observed,
+                "queue_name": tl.last_valid("queue_name"),
+            }
+        )[keep],
+        QUEUE_WAIT,
+    ).reset_index(drop=True)

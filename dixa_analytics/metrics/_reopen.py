@@ -1,0 +1,118 @@
+"""Reopen rate: the share of closed conversations that were reopened after their first close."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from dixa_analytics._schemas import REOPEN_RATE, conform
+from dixa_analytics.metrics._definitions import with_definition
+from dixa_analytics.metrics._timeline import Kind, build_timeline
+
+__all__ = ["reopen_rate"]
+
+
+@with_definition("reopen_rate")
+def reopen_rate(
+    events: pd.DataFrame,
+    *,
+    freq: str | None = None,
+    by: str | Sequence[str] | None = None,
+    window: pd.Timedelta | str | None = None,
+) -> pd.DataFrame:
+    """Share of conversations reopened after their first close, by period and group.
+
+    {definition}
+
+    Parameters
+    ----------
+    events : DataFrame
+        The events frame. Needs ``conversation_id``, ``timestamp``, ``activity_type`` and the
+        ``by`` columns; ``event_id`` (duplicates dropped) is used when present.
+    freq : str, optional
+        A pandas period alias ("D", "W", "M"…): one row per period of first close. ``None``
+        pools every period.
+    by : str or list of str, optional
+        Column(s) of the events frame to group by, such as ``"queue_name"``, ``"agent_id"``
+        or ``"channel"``. Conversations whose value is null everywhere form a null group.
+    window : Timedelta or str, optional
+        Only count reopenings at most this long after the first close (``"7D"``).
+
+    Returns
+    -------
+    DataFrame
+        ``period`` (Period dtype, only with ``freq``), the ``by`` columns, then ``closed``,
+        ``reopened`` and ``reopen_rate``; one row per period and group with at least one
+        closed conversation (no rows when nothing was closed), sorted by period and group.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from dixa_analytics._schemas import EVENTS, conform
+    >>> events = conform(pd.DataFrame({
+    ...     "conversation_id": [1, 1, 1, 2, 2],
+    ...     "timestamp": pd.to_datetime(["2026-03-02 09:00", "2026-03-02 10:00",
+    ...                                  "2026-03-04 10:00", "2026-03-02 09:00",
+    ...                                  "2026-03-02 09:30"], utc=True),
+    ...     "activity_type": ["conversation_created_by_customer", "conversation_closed",
+    ...                       "conversation_reopened", "conversation_created_by_customer",
+    ...                       "conversation_closed"],
+    ... }), EVENTS)
+    >>> reopen_rate(events)
+       closed  reopened  reopen_rate
+    0       2         1          0.5
+    >>> reopen_rate(events, window="1D")["reopened"].tolist()
+    [0]
+    """
+    keys = [by] if isinstance(by, str) else list(by or [])
+    limit = None if window is None else _timedelta(window)
+    tl = build_timeline(
+        events, required=keys, optional=["event_id"], as_of=None, metric="reopen_rate"
+    )
+    first_close = tl.first(tl.kind == Kind.CLOSED)
+    reopen = tl.kind == Kind.REOPENED
+    if limit is not None:
+        close_ns = tl.ns[np.maximum(first_close, 0)][tl.group]
+        reopen &= tl.ns - close_ns <= limit.value
+    reopened = tl.first_after(reopen, first_close) >= 0
+
+    cohort = first_close >= 0
+    columns: dict[str, object] = {}
+    if freq is not None:
+        columns["period"] = tl.times(first_close[cohort]).dt.tz_localize(None).dt.to_period(freq)
+    for key in keys:
+        columns[key] = tl.last_valid(key)[cohort].reset_index(drop=True)
+    columns["reopened"] = reopened[cohort]
+    table = pd.DataFrame(columns)
+    names = [k for k in columns if k != "reopened"]
+    if not names:
+        # One pooled row, or none when nothing was closed (a rate of 0/0 is no rate).
+        n = len(table)
+        counts = pd.DataFrame({"closed": [n], "reopened": [int(table["reopened"].sum())]})
+        counts = counts.iloc[: min(n, 1)]
+    else:
+        counts = (
+            table.groupby(names, dropna=False, sort=True, observed=True)["reopened"]
+            .agg(closed="size", reopened="sum")
+            .reset_index()
+        )
+    counts["reopen_rate"] = counts["reopened"] / counts["closed"]
+    out = pd.concat(
+        [counts[names].astype(table[names].dtypes.to_dict()), conform(counts, REOPEN_RATE)],
+        axis=1,
+    )
+    return out.reset_index(drop=True)
+
+
+def _timedelta(window: pd.Timedelta | str) -> pd.Timedelta:
+    try:
+        value = pd.Timedelta(window)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(
+            f"window must be a Timedelta or a string like '7D' or '12h', not {window!r}"
+        ) from exc
+    if value is pd.NaT or value < pd.Timedelta(0):
+        raise ValueError(f"window must be a non-negative duration, not {window!r}")
+    return value

@@ -1,0 +1,78 @@
+"""Resolution time: from creation to the first and to the last close."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from dixa_analytics._dates import DateLike
+from dixa_analytics._schemas import RESOLUTION, conform
+from dixa_analytics.metrics._definitions import with_definition
+from dixa_analytics.metrics._state import CLOSED, status
+from dixa_analytics.metrics._timeline import Kind, build_timeline
+
+__all__ = ["resolution_time"]
+
+_OPTIONAL = ("event_id", "queue_name")
+
+
+@with_definition("resolution_time")
+def resolution_time(events: pd.DataFrame, *, as_of: DateLike | None = None) -> pd.DataFrame:
+    """Time from creation to the first and to the last close of each conversation.
+
+    {definition}
+
+    Parameters
+    ----------
+    events : DataFrame
+        The events frame. Needs ``conversation_id``, ``timestamp`` and ``activity_type``;
+        uses ``queue_name`` and ``event_id`` (duplicates dropped) when present.
+    as_of : str, date, datetime or Timestamp, optional
+        The moment to measure at; later events are ignored. Defaults to the latest event.
+
+    Returns
+    -------
+    DataFrame
+        One row per conversation, sorted by ``conversation_id``: ``conversation_id``,
+        ``created_at``, ``first_resolution_seconds``, ``full_resolution_seconds``,
+        ``observed``, ``queue_name`` (last non-null).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from dixa_analytics._schemas import EVENTS, conform
+    >>> events = conform(pd.DataFrame({
+    ...     "conversation_id": [5, 5, 5, 5],
+    ...     "timestamp": pd.to_datetime(["2026-03-02 09:00", "2026-03-02 10:00",
+    ...                                  "2026-03-02 11:00", "2026-03-02 13:00"], utc=True),
+    ...     "activity_type": ["conversation_created_by_customer", "conversation_closed",
+    ...                       "conversation_reopened", "conversation_closed"],
+    ... }), EVENTS)
+    >>> resolution_time(events)[["first_resolution_seconds", "full_resolution_seconds",
+    ...                          "observed"]]
+       first_resolution_seconds  full_resolution_seconds  observed
+    0                    3600.0                  14400.0      True
+    """
+    tl = build_timeline(
+        events, required=[], optional=_OPTIONAL, as_of=as_of, metric="resolution_time"
+    )
+    created = tl.creation()
+    is_close = (tl.kind == Kind.CLOSED) & (np.arange(len(tl.kind)) >= created[tl.group])
+    first_close, last_close = tl.first(is_close), tl.last(is_close)
+    observed = status(tl)[tl.stops - 1] == CLOSED
+    start = tl.ns[created]
+    first_end = np.where(first_close >= 0, tl.ns[np.maximum(first_close, 0)], tl.as_of)
+    full_end = np.where(observed, tl.ns[np.maximum(last_close, 0)], tl.as_of)
+    return conform(
+        pd.DataFrame(
+            {
+                "conversation_id": tl.ids,
+                "created_at": tl.times(created),
+                "first_resolution_seconds": (first_end - start) / 1e9,
+                "full_resolution_seconds": (full_end - start) / 1e9,
+                "observed": observed,
+                "queue_name": tl.last_valid("queue_name"),
+            }
+        ),
+        RESOLUTION,
+    )
