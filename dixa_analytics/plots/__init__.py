@@ -1,0 +1,25 @@
+"""Plotly figures of the metric frames: a metric result in, a ``go.Figure`` out, never shown.
+
+Duration plots (handling, first response, resolution, queue wait) draw the distribution in a
+human unit with censored durations told apart and can compare groups (``by="queue_name"``);
+the reopen rate and tag trends are lines over periods. Every figure carries the metric's
+definition in the hover text of its "definition" note.
+"""
+
+from dixa_analytics.plots._durations import (
+    plot_first_response,
+    plot_handling_time,
+    plot_queue_wait,
+    plot_resolution,
+)
+from dixa_analytics.plots._rates import plot_reopen_rate
+from dixa_analytics.plots._trends import plot_tag_trends
+
+__all__ = [
+    "plot_first_response",
+    "plot_handling_time",
+    "plot_queue_wait",
+    "plot_reopen_rate",
+    "plot_resolution",
+    "plot_tag_trends",
+]

@@ -1,0 +1,128 @@
+"""Plot of the reopen rate: a line per group over periods, or bars when there are no periods."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from dixa_analytics.plots._style import (
+    PALETTE,
+    base_layout,
+    definition_annotation,
+    fill_doc,
+    group_labels,
+    no_data_figure,
+    period_starts,
+    require_frame,
+)
+
+__all__ = ["plot_reopen_rate"]
+
+_VALUES = ("closed", "reopened", "reopen_rate")
+
+
+@fill_doc
+def plot_reopen_rate(result: pd.DataFrame, *, title: str | None = None) -> go.Figure:
+    """Plot the reopen rate in percent, with closed and reopened counts in the hover text.
+
+    With a ``period`` column (``reopen_rate(events, freq=...)``) the rate is drawn as lines over
+    the periods' start dates; without one, as one bar per group. Every other column besides
+    ``closed``, ``reopened`` and ``reopen_rate`` is a ``by`` column: one line (or bar) per
+    group, labelled by its values joined with " · ".
+
+    Parameters
+    ----------
+    result : pandas.DataFrame
+        The result of :func:`dixa_analytics.reopen_rate`.
+    {title}
+
+    Returns
+    -------
+    {returns}
+
+    Raises
+    ------
+    {raises}
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from dixa_analytics._schemas import REOPEN_RATE, conform
+    >>> result = conform(pd.DataFrame({
+    ...     "period": pd.period_range("2026-03-02", periods=2, freq="W"),
+    ...     "queue_name": ["Billing", "Billing"],
+    ...     "closed": [40, 50], "reopened": [4, 3], "reopen_rate": [0.1, 0.06],
+    ... }), {"period": "period[W-SUN]", "queue_name": "string", **REOPEN_RATE})
+    >>> fig = plot_reopen_rate(result)
+    >>> [t.name for t in fig.data], fig.layout.yaxis.title.text
+    (['Billing'], 'Reopen rate (%)')
+    """
+    require_frame(
+        result, _VALUES, plot="plot_reopen_rate", producer="dixa_analytics.reopen_rate(events)"
+    )
+    has_period = "period" in result.columns
+    by = [col for col in result.columns if col not in (*_VALUES, "period")]
+    if title is None:
+        title = "Reopen rate" + (f" by {', '.join(c.replace('_', ' ') for c in by)}" if by else "")
+    if result.empty:
+        return no_data_figure(title, "reopen_rate")
+
+    closed = result["closed"].astype("float64")
+    reopened = result["reopened"].astype("float64")
+    total_rate = reopened.sum() / closed.sum() if closed.sum() else float("nan")
+    subtitle = f"{int(reopened.sum()):,} of {int(closed.sum()):,} closed conversations reopened" + (
+        f" ({total_rate * 100:.1f} %)" if not np.isnan(total_rate) else ""
+    )
+    percent = result["reopen_rate"].astype("float64") * 100
+    labels = group_labels(result, by) if by else pd.Series("All", index=result.index, dtype=object)
+    customdata = pd.DataFrame(
+        {
+            "when": result["period"].astype(str) if has_period else labels,
+            "reopened": result["reopened"].astype("float64"),
+            "closed": closed,
+        }
+    ).to_numpy(dtype=object)
+    hover = (
+        "<b>%{fullData.name}</b> %{customdata[0]}<br>reopen rate %{y:.1f} %"
+        "<br>%{customdata[1]:,.0f} reopened of %{customdata[2]:,.0f} closed<extra></extra>"
+    )
+    fig = go.Figure()
+    if has_period:
+        x = period_starts(result["period"])
+        # Groups in order of first appearance keep the colours stable across calls.
+        for i, group in enumerate(pd.unique(labels)):
+            rows = (labels == group).to_numpy()
+            fig.add_trace(
+                go.Scatter(
+                    x=x[rows].to_numpy(),
+                    y=percent[rows].to_numpy(),
+                    customdata=customdata[rows],
+                    mode="lines+markers",
+                    name=group,
+                    line={"color": PALETTE[i % len(PALETTE)], "width": 2},
+                    hovertemplate=hover,
+                )
+            )
+        fig.update_layout(
+            base_layout(title, subtitle), xaxis_title="Period of first close (start date)"
+        )
+    else:
+        fig.add_trace(
+            go.Bar(
+                x=labels.to_numpy(),
+                y=percent.to_numpy(),
+                customdata=customdata,
+                name="Reopen rate",
+                marker={"color": PALETTE[0]},
+                text=[f"{v:.1f} %" for v in percent],
+                textposition="outside",
+                hovertemplate=hover.replace("%{fullData.name}", "%{x}").replace(
+                    " %{customdata[0]}", ""
+                ),
+            )
+        )
+        fig.update_layout(base_layout(title, subtitle), xaxis_title=None, showlegend=False)
+    fig.update_yaxes(title_text="Reopen rate (%)", rangemode="tozero", ticksuffix=" %")
+    fig.add_annotation(**definition_annotation("reopen_rate"))
+    return fig

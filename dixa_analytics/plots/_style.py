@@ -1,0 +1,283 @@
+"""What every plot shares: units, number formats, colours, layout, input checks, parameter docs.
+
+Duration metrics come in seconds; plots and the report show them in one human unit chosen from
+the median (``unit="auto"``), so a first response reads "4.2 min" and a resolution "3.1 h".
+User-controlled strings (queue, agent and tag names) go through :func:`label` before they reach
+a figure: plotly renders a subset of HTML in legends, titles and hover text, so a name like
+``<b>VIP</b>`` must be shown, not interpreted.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import textwrap
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dixa_analytics.metrics import DEFINITIONS
+
+__all__ = [
+    "CENSORED_COLOUR",
+    "OBSERVED_COLOUR",
+    "PALETTE",
+    "UNITS",
+    "base_layout",
+    "choose_unit",
+    "definition",
+    "definition_annotation",
+    "fill_doc",
+    "format_count",
+    "format_duration",
+    "format_percent",
+    "group_labels",
+    "label",
+    "nice_bin_size",
+    "no_data_figure",
+    "period_starts",
+    "require_frame",
+]
+
+# unit name -> (seconds per unit, short label)
+UNITS: dict[str, tuple[float, str]] = {
+    "seconds": (1.0, "s"),
+    "minutes": (60.0, "min"),
+    "hours": (3600.0, "h"),
+    "days": (86400.0, "d"),
+}
+
+OBSERVED_COLOUR = "#3b6fd8"
+CENSORED_COLOUR = "#e0912f"
+# Colour-blind-safe qualitative palette (Okabe–Ito, without black/yellow which read poorly).
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999", "#332288")
+
+FONT = "-apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
+
+MISSING_LABEL = "(none)"
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+# Parameter docs shared by the plot functions, written once and filled into their docstrings.
+PARAM_DOCS: dict[str, str] = {
+    "by": """by : str, optional
+        A column of ``result`` to compare groups by, e.g. ``"queue_name"`` or ``"agent_name"``:
+        one box per group (observed durations), censored durations drawn as crosses on top.
+        Missing group values are shown as "(none)". Default: one distribution for everything.""",
+    "unit": """unit : {"auto", "seconds", "minutes", "hours", "days"}
+        Display unit. ``"auto"`` picks minutes, hours or days from the median duration.""",
+    "title": """title : str, optional
+        Figure title; a descriptive default names the metric and the unit.""",
+    "returns": """plotly.graph_objects.Figure
+        A new figure (never shown). An empty ``result`` gives a figure with a "No data"
+        annotation instead of an error.""",
+    "raises": """ValueError
+        If ``result`` lacks a column the plot needs; the message names the missing columns
+        and the metric function whose result fits.
+    TypeError
+        If ``result`` is not a pandas DataFrame.""",
+}
+
+
+def fill_doc(func: _F) -> _F:
+    """Replace ``{by}``, ``{unit}``… placeholders in ``func``'s docstring by :data:`PARAM_DOCS`."""
+    doc = func.__doc__ or ""
+    for key, text in PARAM_DOCS.items():
+        doc = doc.replace("{" + key + "}", text)
+    func.__doc__ = doc
+    return func
+
+
+def label(value: object) -> str:
+    """Return a user-controlled value as safe figure text (HTML-escaped; nulls as "(none)").
+
+    Examples
+    --------
+    >>> label("<b>VIP</b>")
+    '&lt;b&gt;VIP&lt;/b&gt;'
+    >>> label(None)
+    '(none)'
+    """
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return MISSING_LABEL
+    # Quotes stay as they are: plotly text is never an attribute value.
+    return html.escape(str(value), quote=False)
+
+
+def group_labels(frame: pd.DataFrame, columns: Iterable[str]) -> pd.Series:
+    """Return one escaped display label per row, joining several group columns with " · "."""
+    columns = list(columns)
+    parts = [frame[col].astype(object).map(label) for col in columns]
+    out = parts[0]
+    for part in parts[1:]:
+        out = out + " · " + part
+    return out.astype(object)
+
+
+def choose_unit(seconds: pd.Series, unit: str = "auto") -> str:
+    """Return the display unit for ``seconds``: ``unit`` itself, or one picked from the median.
+
+    Examples
+    --------
+    >>> choose_unit(pd.Series([300.0, 900.0]))
+    'minutes'
+    >>> choose_unit(pd.Series([7200.0, 36000.0]))
+    'hours'
+    """
+    if unit != "auto":
+        if unit not in UNITS:
+            raise ValueError(f"unit must be 'auto' or one of {sorted(UNITS)}, not {unit!r}")
+        return unit
+    median = seconds.dropna().median() if len(seconds) else float("nan")
+    if pd.isna(median) or median < 90 * 60:
+        return "minutes"
+    if median < 48 * 3600:
+        return "hours"
+    return "days"
+
+
+def format_duration(seconds: float | None, unit: str = "auto") -> str:
+    """Format a duration in seconds in a human unit, e.g. ``"12.5 min"``; missing values as "—".
+
+    Examples
+    --------
+    >>> format_duration(750.0)
+    '12.5 min'
+    >>> format_duration(11520.0)
+    '3.2 h'
+    >>> format_duration(None)
+    '—'
+    """
+    if seconds is None or pd.isna(seconds):
+        return "—"
+    if unit == "auto":
+        # Seconds read better than "0.3 min" for very short waits.
+        unit = "seconds" if seconds < 60 else choose_unit(pd.Series([float(seconds)]))
+    per, short = UNITS[unit]
+    return f"{seconds / per:,.1f} {short}"
+
+
+def format_percent(rate: float | None) -> str:
+    """Format a rate in ``[0, 1]`` as a percentage, e.g. ``"8.1 %"``; missing values as "—".
+
+    Examples
+    --------
+    >>> format_percent(0.0812)
+    '8.1 %'
+    """
+    if rate is None or pd.isna(rate):
+        return "—"
+    return f"{rate * 100:.1f} %"
+
+
+def format_count(value: float | None) -> str:
+    """Format a count with thousands separators; missing values as "—".
+
+    Examples
+    --------
+    >>> format_count(12345)
+    '12,345'
+    """
+    if value is None or pd.isna(value):
+        return "—"
+    return f"{int(value):,}"
+
+
+def definition(metric: str) -> str:
+    """Return the plain-text definition of a metric, as the metrics state it."""
+    return DEFINITIONS[metric]
+
+
+def definition_annotation(metric: str) -> dict[str, Any]:
+    """Return a layout annotation "definition" whose hover text is the metric's definition."""
+    wrapped = "<br>".join(textwrap.wrap(html.escape(definition(metric), quote=False), width=70))
+    return {
+        "text": "<u>definition</u>",
+        "hovertext": wrapped,
+        "showarrow": False,
+        "xref": "paper",
+        "yref": "paper",
+        "x": 1.0,
+        "y": 1.0,
+        "xanchor": "right",
+        "yanchor": "bottom",
+        "yshift": 10,
+        "font": {"size": 12, "color": "#5b6472"},
+        "hoverlabel": {"bgcolor": "white", "font": {"size": 12}},
+    }
+
+
+def base_layout(title: str, subtitle: str | None = None, **extra: Any) -> dict[str, Any]:
+    """Return the shared layout: clean white template, system font, title with a small subtitle.
+
+    ``subtitle`` may hold several lines separated by ``<br>``; the top margin grows with them.
+    """
+    text = title if not subtitle else f"{title}<br><sup>{subtitle}</sup>"
+    lines = 0 if not subtitle else subtitle.count("<br>") + 1
+    layout: dict[str, Any] = {
+        "template": "plotly_white",
+        "title": {"text": text, "x": 0.0, "xanchor": "left", "font": {"size": 17}},
+        "font": {"family": FONT, "size": 13, "color": "#1f2933"},
+        "colorway": list(PALETTE),
+        "margin": {"l": 60, "r": 24, "t": 64 + 16 * lines, "b": 96},
+        # Below the axis title, where it cannot collide with the subtitle or the data.
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0.0, "xanchor": "left"},
+        "hoverlabel": {"font": {"family": FONT}},
+    }
+    layout.update(extra)
+    return layout
+
+
+def no_data_figure(title: str, metric: str | None = None) -> go.Figure:
+    """Return a figure holding only ``title`` and a centred "No data" annotation."""
+    fig = go.Figure(layout=base_layout(title))
+    fig.add_annotation(
+        text="No data",
+        showarrow=False,
+        xref="paper",
+        yref="paper",
+        x=0.5,
+        y=0.5,
+        font={"size": 18, "color": "#7b8794"},
+    )
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    if metric is not None:
+        fig.add_annotation(**definition_annotation(metric))
+    return fig
+
+
+def require_frame(result: object, columns: Iterable[str], *, plot: str, producer: str) -> None:
+    """Raise unless ``result`` is a DataFrame holding ``columns``, naming what to pass instead."""
+    if not isinstance(result, pd.DataFrame):
+        raise TypeError(
+            f"{plot} takes a pandas DataFrame, not {type(result).__name__}; "
+            f"pass the result of {producer}"
+        )
+    missing = [col for col in columns if col not in result.columns]
+    if missing:
+        raise ValueError(
+            f"{plot} needs column(s) {missing} that the frame lacks; pass the result of {producer}"
+        )
+
+
+def period_starts(periods: pd.Series) -> pd.Series:
+    """Return the start timestamp of each period (for a date x axis)."""
+    if isinstance(periods.dtype, pd.PeriodDtype):
+        return periods.dt.start_time
+    # Periods held in an object column (e.g. after a concat with mixed frequencies).
+    return pd.Series([p.start_time for p in periods], index=periods.index)
+
+
+def nice_bin_size(span: float, bins: int = 30) -> float:
+    """Return a round bin width (1, 2 or 5 times a power of ten) giving about ``bins`` bins."""
+    if not span > 0 or math.isinf(span):
+        return 1.0
+    raw = span / bins
+    power = 10 ** math.floor(math.log10(raw))
+    for step in (1, 2, 5, 10):
+        if raw <= step * power:
+            return float(step * power)
+    return float(10 * power)

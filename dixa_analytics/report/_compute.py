@@ -1,0 +1,302 @@
+"""Everything a report shows, computed once from the events: metrics, KPIs, tables, rising tags.
+
+:func:`compute_report` is shared by the HTML builder and by :func:`summarize_report`, so the
+numbers printed on the command line are the numbers in the report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from dixa_analytics._dates import DateLike, date_window, to_utc
+from dixa_analytics._schemas import STRING
+from dixa_analytics.metrics import (
+    first_response_time,
+    handling_time,
+    queue_wait_time,
+    reopen_rate,
+    resolution_time,
+    summarize_durations,
+    tag_trends,
+)
+
+__all__ = [
+    "MIN_RISING_CONVERSATIONS",
+    "RISING_TAGS_DEFINITION",
+    "ReportData",
+    "compute_report",
+    "duration_summary",
+    "reopen_totals",
+    "rising_tags",
+    "summarize_report",
+]
+
+# A tag needs this many conversations in the later half to count as rising, so that one
+# conversation in a quiet week does not top the list.
+MIN_RISING_CONVERSATIONS = 3
+RISING_LIMIT = 5
+
+RISING_TAGS_DEFINITION = (
+    "Rising tags compare each tag's share of the conversations created in the earlier and in "
+    "the later half of the report's periods (the middle period is left out when their number "
+    "is odd). The change is the later share minus the earlier one, in percentage points; tags "
+    f"with a positive change and at least {MIN_RISING_CONVERSATIONS} conversations in the later "
+    f"half are listed, largest change first, at most {RISING_LIMIT}."
+)
+
+_REQUIRED = ("conversation_id", "timestamp", "activity_type")
+
+
+@dataclass(frozen=True)
+class ReportData:
+    """The inputs and metric results of one report."""
+
+    events: pd.DataFrame
+    window: tuple[pd.Timestamp, pd.Timestamp] | None
+    as_of: pd.Timestamp | None
+    freq: str
+    handling: pd.DataFrame
+    handling_agent: pd.DataFrame
+    first_response: pd.DataFrame
+    resolution: pd.DataFrame
+    queue_wait: pd.DataFrame
+    reopen_total: pd.DataFrame
+    reopen_by_period: pd.DataFrame
+    reopen_by_queue: pd.DataFrame
+    tags: pd.DataFrame
+    rising: pd.DataFrame
+    subjects: pd.Series
+
+    @property
+    def n_conversations(self) -> int:
+        """Distinct conversations in the events."""
+        return int(self.events["conversation_id"].nunique())
+
+    @property
+    def is_empty(self) -> bool:
+        """Whether there are no events to report on."""
+        return self.events.empty
+
+
+def compute_report(
+    events: pd.DataFrame,
+    *,
+    conversations: pd.DataFrame | None = None,
+    window: tuple[DateLike, DateLike] | None = None,
+    as_of: DateLike | None = None,
+    freq: str = "W",
+) -> ReportData:
+    """Compute every metric of a report (see :func:`dixa_analytics.report.build_report`)."""
+    if not isinstance(events, pd.DataFrame):
+        raise TypeError(
+            f"events must be the events DataFrame (dixa_analytics.fetch_activitylog or "
+            f"events_frame), not {type(events).__name__}"
+        )
+    missing = [col for col in _REQUIRED if col not in events.columns]
+    if missing:
+        raise ValueError(
+            f"events lacks column(s) {missing}; pass the frame returned by "
+            f"dixa_analytics.fetch_activitylog or dixa_analytics.events_frame"
+        )
+    events = _with_conversation_queues(events, conversations)
+    bounds = date_window(*window) if window is not None else None
+    if bounds is not None:
+        created = _creation_times(events)
+        keep = created[(created >= bounds[0]) & (created < bounds[1])].index
+        events = events.loc[events["conversation_id"].isin(keep)]
+    cutoff = to_utc(as_of, name="as_of") if as_of is not None else None
+    if cutoff is not None:
+        # The report shows what was known at as_of: later events are not part of it.
+        events = events.loc[events["timestamp"] <= cutoff]
+    if cutoff is None and not events.empty:
+        cutoff = events["timestamp"].max()
+    if bounds is None and not events.empty:
+        bounds = (events["timestamp"].min(), events["timestamp"].max())
+
+    tags = tag_trends(events, freq=freq)
+    return ReportData(
+        events=events,
+        window=bounds,
+        as_of=cutoff,
+        freq=freq,
+        handling=handling_time(events, as_of=cutoff),
+        handling_agent=handling_time(events, per="agent", as_of=cutoff),
+        first_response=first_response_time(events, as_of=cutoff),
+        resolution=resolution_time(events, as_of=cutoff),
+        queue_wait=queue_wait_time(events, as_of=cutoff),
+        reopen_total=reopen_rate(events),
+        reopen_by_period=reopen_rate(events, freq=freq),
+        reopen_by_queue=reopen_rate(events, by="queue_name"),
+        tags=tags,
+        rising=rising_tags(tags),
+        subjects=_subjects(events, conversations),
+    )
+
+
+def _with_conversation_queues(
+    events: pd.DataFrame, conversations: pd.DataFrame | None
+) -> pd.DataFrame:
+    """Fill the events' missing queue names from the conversations frame, when one is given."""
+    if conversations is None:
+        return events
+    if not {"conversation_id", "queue_name"} <= set(conversations.columns):
+        raise ValueError(
+            "conversations must hold conversation_id and queue_name; pass the frame returned "
+            "by dixa_analytics.fetch_conversations"
+        )
+    queues = conversations.dropna(subset=["conversation_id"]).drop_duplicates(
+        "conversation_id", keep="last"
+    )
+    by_id = pd.Series(
+        queues["queue_name"].to_numpy(), index=queues["conversation_id"].to_numpy(), dtype=STRING
+    )
+    joined = events["conversation_id"].map(by_id).astype(STRING)
+    if "queue_name" in events.columns:
+        joined = events["queue_name"].astype(STRING).fillna(joined)
+    return events.assign(queue_name=joined)
+
+
+def _creation_times(events: pd.DataFrame) -> pd.Series:
+    """Creation time per conversation: first ``conversation_created_*`` event, else first event."""
+    kinds = events["activity_type"].astype(STRING)
+    is_created = kinds.str.startswith("conversation_created").fillna(False).astype(bool)
+    first_any = events.groupby("conversation_id")["timestamp"].min()
+    first_created = events.loc[is_created].groupby("conversation_id")["timestamp"].min()
+    return first_created.reindex(first_any.index).fillna(first_any)
+
+
+def _subjects(events: pd.DataFrame, conversations: pd.DataFrame | None) -> pd.Series:
+    """Subject per conversation id: the conversations frame's, else the events' last one."""
+    subjects = pd.Series(dtype=STRING)
+    if "conversation_subject" in events.columns:
+        rows = events.dropna(subset=["conversation_subject"])
+        subjects = rows.groupby("conversation_id")["conversation_subject"].last().astype(STRING)
+    if conversations is not None and "subject" in conversations.columns:
+        given = conversations.dropna(subset=["conversation_id", "subject"])
+        given = pd.Series(
+            given["subject"].to_numpy(), index=given["conversation_id"].to_numpy(), dtype=STRING
+        )
+        subjects = given.combine_first(subjects) if len(subjects) else given
+    return subjects
+
+
+def rising_tags(tags: pd.DataFrame) -> pd.DataFrame:
+    """Tags whose share grew most between the earlier and later half (see the definition).
+
+    Returns columns ``tag``, ``earlier_share``, ``later_share``, ``change`` (later minus
+    earlier, as a fraction), ``later_conversations``.
+    """
+    columns = {
+        "tag": STRING,
+        "earlier_share": "float64",
+        "later_share": "float64",
+        "change": "float64",
+        "later_conversations": "Int64",
+    }
+    periods = sorted(tags["period"].dropna().unique()) if len(tags) else []
+    half = len(periods) // 2
+    if half == 0:
+        return pd.DataFrame({col: pd.Series([], dtype=dtype) for col, dtype in columns.items()})
+    shares = {}
+    for name, chosen in (("earlier", periods[:half]), ("later", periods[-half:])):
+        part = tags.loc[tags["period"].isin(chosen)]
+        cohort = part.drop_duplicates("period")["cohort_size"].astype("float64").sum()
+        counts = part.groupby("tag", observed=True)["conversations"].sum().astype("float64")
+        shares[name] = (counts / cohort if cohort else counts * float("nan"), counts)
+    out = pd.DataFrame(
+        {
+            "earlier_share": shares["earlier"][0],
+            "later_share": shares["later"][0],
+            "later_conversations": shares["later"][1],
+        }
+    ).fillna({"earlier_share": 0.0, "later_share": 0.0, "later_conversations": 0.0})
+    out["change"] = out["later_share"] - out["earlier_share"]
+    out = out.rename_axis("tag").reset_index()
+    out = out.loc[(out["change"] > 0) & (out["later_conversations"] >= MIN_RISING_CONVERSATIONS)]
+    out = out.sort_values(["change", "tag"], ascending=[False, True], kind="stable")
+    return out.head(RISING_LIMIT)[list(columns)].astype(columns).reset_index(drop=True)
+
+
+def duration_summary(result: pd.DataFrame, seconds: str) -> dict[str, Any]:
+    """Overall count, censored, median and p90 (seconds) of one duration result."""
+    summary = summarize_durations(result, seconds=seconds)
+    if summary.empty:
+        return {"count": 0, "censored": 0, "median_seconds": None, "p90_seconds": None}
+    row = summary.iloc[0]
+    return {
+        "count": int(row["count"]),
+        "censored": int(row["censored"]),
+        "median_seconds": None if pd.isna(row["median_seconds"]) else float(row["median_seconds"]),
+        "p90_seconds": None if pd.isna(row["p90_seconds"]) else float(row["p90_seconds"]),
+    }
+
+
+def reopen_totals(data: ReportData) -> dict[str, Any]:
+    """Overall closed and reopened counts and the reopen rate (None when nothing closed)."""
+    closed = int(data.reopen_total["closed"].sum())
+    reopened = int(data.reopen_total["reopened"].sum())
+    return {
+        "closed": closed,
+        "reopened": reopened,
+        "reopen_rate": reopened / closed if closed else None,
+    }
+
+
+def summarize_report(
+    events: pd.DataFrame,
+    *,
+    conversations: pd.DataFrame | None = None,
+    window: tuple[DateLike, DateLike] | None = None,
+    as_of: DateLike | None = None,
+    freq: str = "W",
+) -> dict[str, Any]:
+    """Return the report's headline numbers as a plain dict (e.g. for a command-line summary).
+
+    Parameters
+    ----------
+    events, conversations, window, as_of, freq
+        As for :func:`dixa_analytics.report.build_report`.
+
+    Returns
+    -------
+    dict
+        ``conversations``, ``events`` (counts); ``window`` (start, end) and ``as_of``
+        (Timestamps, or None without events); ``first_response``, ``handling``,
+        ``full_resolution``, ``queue_wait`` (each a dict of ``count``, ``censored``,
+        ``median_seconds``, ``p90_seconds``); ``closed``, ``reopened``, ``reopen_rate``;
+        ``rising_tags`` (list of tag names, largest rise first).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from dixa_analytics._schemas import EVENTS, conform
+    >>> events = conform(pd.DataFrame({
+    ...     "event_id": ["e1", "e2", "e3"], "conversation_id": [1, 1, 1],
+    ...     "timestamp": pd.to_datetime(["2026-03-02 09:00", "2026-03-02 09:10",
+    ...                                  "2026-03-02 10:00"], utc=True),
+    ...     "activity_type": ["conversation_created_by_customer", "message_added_by_agent",
+    ...                       "conversation_closed"],
+    ...     "author_is_agent": [False, True, True],
+    ... }), EVENTS)
+    >>> summary = summarize_report(events)
+    >>> summary["conversations"], summary["first_response"]["median_seconds"]
+    (1, 600.0)
+    """
+    data = compute_report(
+        events, conversations=conversations, window=window, as_of=as_of, freq=freq
+    )
+    return {
+        "conversations": data.n_conversations,
+        "events": len(data.events),
+        "window": data.window,
+        "as_of": data.as_of,
+        "first_response": duration_summary(data.first_response, "response_seconds"),
+        "handling": duration_summary(data.handling, "handling_seconds"),
+        "full_resolution": duration_summary(data.resolution, "full_resolution_seconds"),
+        "queue_wait": duration_summary(data.queue_wait, "wait_seconds"),
+        **reopen_totals(data),
+        "rising_tags": data.rising["tag"].tolist(),
+    }

@@ -1,0 +1,231 @@
+"""The HTML report: self-contained, escaped, deterministic, complete, and sane with no data."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pandas as pd
+import pytest
+
+from dixa_analytics._schemas import CONVERSATIONS, EVENTS, conform, empty
+from dixa_analytics.metrics import DEFINITIONS
+from dixa_analytics.report import build_report, summarize_report, write_report
+from dixa_analytics.report._compute import RISING_TAGS_DEFINITION
+
+N_FIGURES = 11
+
+
+class Page(HTMLParser):
+    """Collects tags, attributes and visible text (script contents kept apart)."""
+
+    def __init__(self, document: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.text: list[str] = []
+        self.scripts: list[str] = []
+        self._in_script = False
+        self.feed(document)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self._in_script = tag == "script"
+
+    def handle_endtag(self, tag):
+        if tag == "script":
+            self._in_script = False
+
+    def handle_data(self, data):
+        (self.scripts if self._in_script else self.text).append(data)
+
+    def count(self, tag: str, cls: str | None = None) -> int:
+        return sum(
+            1
+            for t, attrs in self.tags
+            if t == tag and (cls is None or cls in (attrs.get("class") or "").split())
+        )
+
+    @property
+    def visible(self) -> str:
+        return " ".join(self.text)
+
+
+@pytest.fixture(scope="module")
+def payload_page(events_of, as_of) -> str:
+    return build_report(events_of(payloads=True), as_of=as_of, title="<b>Q1</b> & more")
+
+
+def test_payloads_only_appear_escaped(payload_page, payloads):
+    page = Page(payload_page)
+    # One script for plotly.js and one per figure: no other <script> element anywhere.
+    assert page.count("script") == 1 + N_FIGURES
+    assert payload_page.lower().count("<script") == 1 + N_FIGURES
+    for payload in payloads.values():
+        assert payload not in payload_page
+    # The names are shown (as text) where the data puts them.
+    assert payloads["queue"] in page.visible
+    assert payloads["agent"] in page.visible
+    assert payloads["tag"] in page.visible
+    assert payloads["subject"] in page.visible
+    assert not any(t == "img" for t, _ in page.tags)  # the subject payload made no element
+    assert "<title>&lt;b&gt;Q1&lt;/b&gt; &amp; more</title>" in payload_page
+
+
+def test_figure_json_cannot_close_its_script(payload_page):
+    page = Page(payload_page)
+    figure_scripts = page.scripts[1:]
+    assert len(figure_scripts) == N_FIGURES
+    for script in figure_scripts:
+        assert "<" not in script
+        assert ">" not in script
+    # The tag is still in the figure data: HTML-escaped for plotly's text, then \u-escaped.
+    assert any("\\u0026lt;script\\u0026gt;alert('tag')" in s for s in figure_scripts)
+
+
+def test_no_external_urls(payload_page):
+    page = Page(payload_page)
+    for tag, attrs in page.tags:
+        for name in ("src", "href", "action", "srcset"):
+            value = attrs.get(name)
+            assert value is None or value.startswith("#"), (tag, name, value)
+    # Outside the inlined plotly.js library, no URL at all.
+    rest = payload_page.replace(page.scripts[0], "")
+    assert not re.search(r"https?://", rest)
+
+
+def test_every_figure_is_present(payload_page):
+    page = Page(payload_page)
+    assert page.count("div", "plotly-graph-div") == N_FIGURES
+    ids = [a["id"] for t, a in page.tags if t == "div" and "plotly-graph-div" in a.get("class", "")]
+    assert ids == [f"figure-{i}" for i in range(1, N_FIGURES + 1)]
+    for i in range(1, N_FIGURES + 1):
+        assert f'Plotly.newPlot("figure-{i}"' in payload_page
+
+
+def test_plotly_library_inlined_once(payload_page):
+    assert payload_page.count("plotly.js v") == 1  # the library's banner comment
+    assert Page(payload_page).scripts[0].lstrip().startswith("/**")
+
+
+def test_api_key_never_appears(monkeypatch, events_of, as_of):
+    secret = "dixa-secret-0123456789abcdef"
+    monkeypatch.setenv("DIXA_API_KEY", secret)
+    page = build_report(events_of(), as_of=as_of)
+    assert secret not in page
+
+
+def test_content_kpis_definitions_window_and_as_of(events_of, as_of):
+    page = build_report(events_of(), as_of=as_of)
+    text = Page(page).visible
+    for label in [
+        "Conversations",
+        "Median first response",
+        "Median handling time",
+        "Median full resolution",
+        "Median queue wait",
+        "Reopen rate",
+    ]:
+        assert label in text
+    for definition in DEFINITIONS.values():
+        assert definition in text
+    assert RISING_TAGS_DEFINITION in text
+    assert "2026-03-30 00:00 UTC" in text  # as_of
+    assert "Generated for data as of 2026-03-30 00:00 UTC" in text
+    assert "2026-03-02 08:00 UTC" in text  # window start: first event
+    assert "3 censored" in text  # the three conversations still open
+    assert "23.1 %" in text  # 3 reopened of 13 closed
+    assert "3 of 13 closed reopened" in text
+    assert "outage" in text  # the tag added only in the later half is rising
+    assert "By queue" in text
+    assert "By agent" in text
+    assert "Support" in text
+    assert "Billing" in text
+    assert "Bo Lund" in text
+
+
+def test_output_is_deterministic(events_of, as_of):
+    events = events_of()
+    assert build_report(events, as_of=as_of) == build_report(events, as_of=as_of)
+
+
+def test_empty_events_give_a_valid_report_saying_no_data():
+    page = build_report(empty(EVENTS))
+    parsed = Page(page)
+    assert "No data." in parsed.visible
+    assert parsed.count("div", "plotly-graph-div") == N_FIGURES
+    assert parsed.count("script") == 1 + N_FIGURES
+    assert page.rstrip().endswith("</html>")
+
+
+def test_window_keeps_conversations_created_inside(events_of, as_of, start):
+    events = events_of()
+    window = (start, start + pd.Timedelta(days=7))
+    summary = summarize_report(events, window=window, as_of=as_of)
+    assert summary["conversations"] == 4  # the first week's four
+    assert summary["window"] == (start, start + pd.Timedelta(days=7))
+    page = build_report(events, window=("2026-03-02", "2026-03-09"), as_of=as_of)
+    assert "2026-03-02 00:00 UTC – 2026-03-09 00:00 UTC" in Page(page).visible
+
+
+def test_as_of_cuts_later_events(events_of, start):
+    events = events_of()
+    early = start + pd.Timedelta(days=3)
+    summary = summarize_report(events, as_of=early)
+    assert summary["as_of"] == early
+    assert summary["events"] == int((events["timestamp"] <= early).sum())
+
+
+def test_summary_numbers(events_of, as_of):
+    summary = summarize_report(events_of(), as_of=as_of)
+    assert summary["conversations"] == 16
+    assert summary["events"] == len(events_of())
+    assert summary["closed"] == 13
+    assert summary["reopened"] == 3
+    assert summary["reopen_rate"] == pytest.approx(3 / 13)
+    assert summary["first_response"]["censored"] == 3
+    assert summary["first_response"]["count"] == 16
+    assert summary["full_resolution"]["median_seconds"] > 0
+    assert summary["rising_tags"] == ["outage"]
+
+
+def test_summary_of_no_events():
+    summary = summarize_report(empty(EVENTS))
+    assert summary["conversations"] == 0
+    assert summary["events"] == 0
+    assert summary["reopen_rate"] is None
+    assert summary["rising_tags"] == []
+    assert summary["window"] is None
+    assert summary["as_of"] is None
+
+
+def test_conversations_fill_queues_and_subjects(events_of, as_of):
+    events = events_of().assign(queue_name=pd.Series(dtype="string"))
+    conversations = conform(
+        pd.DataFrame(
+            {
+                "conversation_id": range(100, 116),
+                "queue_name": ["Tier 2"] * 16,
+                "subject": ["Printer on fire"] * 16,
+            }
+        ),
+        CONVERSATIONS,
+    )
+    text = Page(build_report(events, conversations=conversations, as_of=as_of)).visible
+    assert "Tier 2" in text
+    assert "Printer on fire" in text  # a longest-open conversation's subject
+
+
+def test_bad_events_input():
+    with pytest.raises(ValueError, match="fetch_activitylog"):
+        build_report(pd.DataFrame({"conversation_id": [1]}))
+    with pytest.raises(TypeError, match="events must be"):
+        build_report([{"conversation_id": 1}])
+
+
+def test_write_report_writes_utf8(tmp_path, events_of, as_of):
+    path = write_report(tmp_path / "r.html", events_of(payloads=True), as_of=as_of)
+    assert path == tmp_path / "r.html"
+    content = path.read_bytes().decode("utf-8")
+    assert content == build_report(events_of(payloads=True), as_of=as_of)
+    assert "–" in content  # non-ASCII survives as UTF-8
