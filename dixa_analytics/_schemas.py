@@ -171,6 +171,7 @@ EVENTS: Schema = {
     "agent_name": STRING,
     "queue_id": STRING,
     "queue_name": STRING,
+    "channel": CATEGORY,  # the conversation's channel, joined from conversations
     **EVENT_ATTRIBUTES,
 }
 
@@ -275,7 +276,10 @@ def conform(frame: pd.DataFrame, schema: Schema, *, extra: bool = False) -> pd.D
     columns: dict[str, pd.Series] = {}
     for col, dtype in schema.items():
         if col in frame.columns:
-            columns[col] = frame[col].astype(dtype)
+            # Columns already of the declared dtype are shared, not copied (copy-on-write
+            # keeps the input safe), which matters for frames of millions of rows.
+            column = frame[col]
+            columns[col] = column if column.dtype == dtype else column.astype(dtype)
         else:
             columns[col] = pd.Series([None] * n, index=frame.index, dtype=dtype)
     if extra:

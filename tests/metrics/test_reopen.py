@@ -82,5 +82,5 @@ def test_nothing_closed_gives_no_rows(make_events):
 def test_bad_window_and_missing_by_column(events):
     with pytest.raises(ValueError, match="window"):
         reopen_rate(events, window="soon")
-    with pytest.raises(ValueError, match="channel"):
-        reopen_rate(events, by="channel")
+    with pytest.raises(ValueError, match="customer_tier"):
+        reopen_rate(events, by="customer_tier")

@@ -1,0 +1,717 @@
+"""Raw Dixa JSON records → flat column data.
+
+Pure functions over dicts: no pandas, no I/O. Each ``*_columns`` function takes the records
+of one endpoint, in any spelling variant the API reference documents, and returns a mapping
+``column -> list of values`` (or an object array for the activity log) that
+:mod:`dixa_analytics._frames` turns into a typed frame. Values are left as they came
+(timestamps stay strings or epoch milliseconds); only names and shapes are normalised here.
+
+Variants handled (see the API reference, sections 1.6, 2 and 3):
+
+* activity log: ``activity_timestamp`` / ``activity_timestmap`` (sic); tag keys ``tag_name``,
+  ``tag_added``, ``tag``, ``tag_removed``; ``avatal_url`` (sic) / ``avatar_url``; camelCase
+  attribute keys; nested ``agent`` / ``user`` objects; null or absent ``author`` / ``attributes``;
+* conversations: the ``/v1/conversations/{csid}`` object and the Exports API record
+  (``initial_channel`` spellings such as ``widgetchat``, upper-case ``status``);
+* messages: flag attributes as booleans or ``"true"``/``"false"`` strings, ``to_emails`` as a
+  string or a list.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from itertools import chain
+from operator import itemgetter
+from typing import Any
+
+import numpy as np
+
+from dixa_analytics._errors import SchemaError
+
+__all__ = [
+    "AGENT_DESTINATION_TYPES",
+    "EVENT_CORE_FIELDS",
+    "EXPORT_CHANNELS",
+    "TAG_KEYS",
+    "TRANSFER_TYPES",
+    "ActivityColumns",
+    "activity_columns",
+    "attribute_column",
+    "conversation_columns",
+    "endpoint_columns",
+    "message_columns",
+    "note_columns",
+    "queue_columns",
+    "require_records",
+    "snake_case",
+    "tag_columns",
+    "to_bool",
+    "user_columns",
+]
+
+# Every documented spelling of the tag attribute, in order of preference.
+TAG_KEYS = ("tag_name", "tag_added", "tag", "tag_removed")
+# Attribute keys spelled differently in real data than in the docs.
+_KEY_ALIASES = {"avatal_url": "avatar_url"}
+# Columns the events frame fills from the record itself (or from joins). An attribute key that
+# would land on one of them is kept as ``attr_<key>`` instead of overwriting it.
+EVENT_CORE_FIELDS = frozenset(
+    {
+        "event_id",
+        "conversation_id",
+        "timestamp",
+        "activity_type",
+        "author_id",
+        "author_name",
+        "author_email",
+        "author_is_agent",
+        "queue_id",
+        "queue_name",
+        "attributes",
+    }
+)
+# Transfer destinations that name an agent rather than a queue.
+AGENT_DESTINATION_TYPES = frozenset({"agent", "user"})
+TRANSFER_TYPES = frozenset({"transfer_initiated", "transfer_failed", "transfer_successful"})
+# Exports API ``initial_channel`` spellings → the Integrations API Channel enum.
+EXPORT_CHANNELS = {
+    "widgetchat": "widget_chat",
+    "contactform": "contact_form",
+    "facebookmessenger": "facebook_messenger",
+    "voicemail": "voice_mail",
+}
+
+_CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+@lru_cache(maxsize=4096)
+def snake_case(key: str) -> str:
+    """Return ``key`` in snake_case (``agentId`` → ``agent_id``; snake_case is kept).
+
+    Examples
+    --------
+    >>> snake_case("destinationLabel"), snake_case("tag_name"), snake_case("HTMLBody")
+    ('destination_label', 'tag_name', 'html_body')
+    """
+    return _CAMEL_BOUNDARY.sub("_", key.strip()).replace("-", "_").replace(" ", "_").lower()
+
+
+@lru_cache(maxsize=4096)
+def attribute_column(key: str) -> str:
+    """Return the events-frame column an activity-log attribute key goes to.
+
+    Examples
+    --------
+    >>> attribute_column("tag_added"), attribute_column("avatal_url"), attribute_column("queueId")
+    ('tag', 'avatar_url', 'attr_queue_id')
+    """
+    name = snake_case(str(key))
+    if name in TAG_KEYS:
+        return "tag"
+    name = _KEY_ALIASES.get(name, name)
+    return f"attr_{name}" if name in EVENT_CORE_FIELDS else name
+
+
+def require_records(records: object, what: str) -> Sequence[Mapping[str, Any]]:
+    """Check that ``records`` is a list of dicts; raise ``TypeError`` saying what to pass."""
+    if not isinstance(records, list | tuple):
+        raise TypeError(
+            f"{what} must be a list of dicts (the records under the response's 'data'), "
+            f"not {type(records).__name__}"
+        )
+    for index, record in enumerate(records):
+        if not isinstance(record, Mapping):
+            raise TypeError(
+                f"{what} must be a list of dicts; item {index} is a {type(record).__name__}"
+            )
+    return records
+
+
+def _label(record: Mapping[str, Any], index: int) -> str:
+    rid = record.get("id")
+    return f"record {index} (id {rid!r})" if rid is not None else f"record {index}"
+
+
+def _require_keys(records: Sequence[Mapping[str, Any]], keys: Iterable[str], what: str) -> None:
+    for key in keys:
+        for index, record in enumerate(records):
+            if record.get(key) is None:
+                raise SchemaError(f"{what} {_label(record, index)} has no {key!r}")
+
+
+def to_bool(value: object) -> bool | None:
+    """Read a flag that may be a bool or a ``"true"``/``"false"`` string.
+
+    Examples
+    --------
+    >>> to_bool("TRUE"), to_bool(False), to_bool(None), to_bool("n/a")
+    (True, False, None, None)
+    """
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return {"true": True, "false": False, "1": True, "0": False}.get(value.strip().lower())
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    return None
+
+
+def _sub(value: object, key: str) -> Any:
+    return value.get(key) if isinstance(value, Mapping) else None
+
+
+# --- activity log ------------------------------------------------------------------------
+
+
+def _integer(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return None
+
+
+def _conversation_ids(records: Sequence[Mapping[str, Any]], raw: list) -> list[int]:
+    if set(map(type, raw)) <= {int}:
+        return raw
+    out = []
+    for index, value in enumerate(raw):
+        csid = _integer(value)
+        if csid is None:
+            raise SchemaError(
+                f"activity-log {_label(records[index], index)} has conversation_id "
+                f"{value!r}; expected an integer csid"
+            )
+        out.append(csid)
+    return out
+
+
+Sparse = tuple[np.ndarray, list[Any]]
+
+
+def _aligned_pieces(column: str, values: list[Any]) -> list[tuple[str, list[Any]]]:
+    """Split one key's values into columns; object values become ``<column>_<field>``."""
+    if dict not in set(map(type, values)):
+        return [(column, values)]
+    fields = dict.fromkeys(chain.from_iterable(v for v in values if isinstance(v, dict)))
+    pieces = [
+        (
+            f"{column}_{snake_case(str(field))}",
+            [v.get(field) if isinstance(v, dict) else None for v in values],
+        )
+        for field in fields
+    ]
+    plain = [None if isinstance(v, dict) else v for v in values]
+    if any(v is not None for v in plain):
+        pieces.insert(0, (column, plain))
+    return pieces
+
+
+def _values_by_key(dicts: list[Mapping]) -> dict[Any, list[Any]]:
+    """Every key of ``dicts`` (in order first met) → its value in each dict (None if absent)."""
+    first = list(dicts[0])
+    values: dict[Any, list[Any]] = {}
+    try:
+        for key in first:
+            values[key] = list(map(itemgetter(key), dicts))
+    except KeyError:
+        pass
+    else:
+        # Every dict holds the first one's keys; equal sizes mean none holds any other key.
+        if sum(map(len, dicts)) == len(first) * len(dicts):
+            return values
+    for key in dict.fromkeys(chain.from_iterable(dicts)):
+        if key not in values:
+            values[key] = [a.get(key) for a in dicts]
+    return values
+
+
+def _explode(groups: Mapping[Any, tuple[list[int], list[Mapping]]]) -> dict[str, Sparse]:
+    """Sparse attribute columns from the attribute dicts of records grouped by activity type.
+
+    Each key of a group is read with one C-level ``map`` over the group's dicts (records of
+    one type mostly carry the same keys). When one record carries two keys that land on the
+    same column (``tag_name`` and ``tag``), the key met first in its group wins (the keys of
+    the group's first record come first, then the others in the order met).
+    """
+    sparse: dict[str, tuple[list[list[int]], list[Any]]] = {}
+    for rows, dicts in groups.values():
+        group: dict[str, list[Any]] = {}
+        for key, values in _values_by_key(dicts).items():
+            for name, column_values in _aligned_pieces(attribute_column(str(key)), values):
+                earlier = group.get(name)
+                group[name] = (
+                    column_values
+                    if earlier is None
+                    else [
+                        e if e is not None else v
+                        for e, v in zip(earlier, column_values, strict=True)
+                    ]
+                )
+        for name, values in group.items():
+            slot = sparse.setdefault(name, ([], []))
+            slot[0].append(rows)
+            slot[1].extend(values)
+    return {
+        name: (np.fromiter(chain.from_iterable(parts), dtype=np.intp), values)
+        for name, (parts, values) in sparse.items()
+    }
+
+
+@dataclass(frozen=True)
+class ActivityColumns:
+    """Flat columns of activity-log records, in input order (duplicates included).
+
+    Attributes
+    ----------
+    size : int
+        Number of records.
+    core : dict of str to list
+        One value per record: ``event_id``, ``conversation_id`` (int), ``timestamp`` (the raw
+        value of ``activity_timestamp``, else ``activity_timestmap``), ``activity_type``,
+        ``author_id``, ``author_name``, ``author_email``.
+    attributes : dict of str to (numpy.ndarray, list)
+        Sparse attribute columns, in the order first met: column → (record indices, values).
+        Nested objects become ``<key>_<field>`` (``agent_id``, ``user_name``…), every tag key
+        becomes ``tag``, ``avatal_url`` becomes ``avatar_url``, camelCase keys become
+        snake_case, and keys that would overwrite a core column are prefixed ``attr_``.
+    """
+
+    size: int
+    core: dict[str, list]
+    attributes: dict[str, Sparse]
+
+
+def _shape_error(records: Sequence[Any]) -> Exception:
+    """The error that explains why a record could not be read (a record is not a dict, ...)."""
+    require_records(records, "activity-log records")
+    for index, record in enumerate(records):
+        activity_type = record.get("activity_type")
+        if not isinstance(activity_type, str | int | float | None):
+            return SchemaError(
+                f"activity-log {_label(record, index)} has activity_type of type "
+                f"{type(activity_type).__name__}; expected a string"
+            )
+        for key in ("author", "attributes"):
+            value = record.get(key)
+            if value and not isinstance(value, Mapping):
+                return SchemaError(
+                    f"activity-log {_label(record, index)} has {key} of type "
+                    f"{type(value).__name__}; expected an object or null"
+                )
+    return SchemaError("activity-log records are not in the documented shape")
+
+
+def activity_columns(records: Sequence[Mapping[str, Any]]) -> ActivityColumns:
+    """Flatten raw activity-log records into columns, in one pass over the records.
+
+    Parameters
+    ----------
+    records : list of dict
+        Activity-log records (the list under ``data``), in any documented variant.
+
+    Returns
+    -------
+    ActivityColumns
+
+    Raises
+    ------
+    TypeError
+        If ``records`` is not a list of dicts.
+    SchemaError
+        If a record lacks ``id``, ``conversation_id`` or ``activity_type``, has a
+        non-integer ``conversation_id``, or an author or attributes that are neither an
+        object nor null.
+
+    Examples
+    --------
+    >>> cols = activity_columns([{"id": "e1", "conversation_id": 7, "activity_type": "tag_added",
+    ...     "activity_timestmap": "2015-11-30T00:00:00:000Z", "attributes": {"tag_name": "vip"}}])
+    >>> cols.attributes["tag"][1], cols.core["timestamp"]
+    (['vip'], ['2015-11-30T00:00:00:000Z'])
+    """
+    if not isinstance(records, list | tuple):
+        require_records(records, "activity-log records")
+    ids: list = []
+    types: list = []
+    csids: list = []
+    stamps: list = []
+    author_ids: list = []
+    author_names: list = []
+    author_emails: list = []
+    groups: dict[Any, tuple[list[int], list[Mapping]]] = {}
+    add_id, add_type, add_csid, add_stamp = ids.append, types.append, csids.append, stamps.append
+    add_author_id, add_author_name = author_ids.append, author_names.append
+    add_author_email = author_emails.append
+    # One explicit loop (not a comprehension per field): each record is visited once.
+    try:
+        for index, record in enumerate(records):
+            get = record.get
+            add_id(get("id"))
+            add_type(activity_type := get("activity_type"))
+            add_csid(get("conversation_id"))
+            add_stamp(get("activity_timestamp") or get("activity_timestmap"))
+            author = get("author")
+            if author:
+                person = author.get
+                add_author_id(person("id"))
+                add_author_name(person("name"))
+                add_author_email(person("email"))
+            else:
+                add_author_id(None)
+                add_author_name(None)
+                add_author_email(None)
+            attrs = get("attributes")
+            if attrs:
+                if attrs.__class__ is not dict and not isinstance(attrs, Mapping):
+                    raise AttributeError(index)
+                group = groups.get(activity_type)
+                if group is None:
+                    groups[activity_type] = ([index], [attrs])
+                else:
+                    group[0].append(index)
+                    group[1].append(attrs)
+    except (AttributeError, TypeError):
+        raise _shape_error(records) from None
+    if None in ids or None in types or None in csids:
+        _require_keys(records, ("id", "conversation_id", "activity_type"), "activity-log")
+    if not set(map(type, types)) <= {str}:  # hostile payloads: keep any type as its text
+        types = [t if isinstance(t, str) else str(t) for t in types]
+    core = {
+        "event_id": ids,
+        "conversation_id": _conversation_ids(records, csids),
+        "timestamp": stamps,
+        "activity_type": types,
+        "author_id": author_ids,
+        "author_name": author_names,
+        "author_email": author_emails,
+    }
+    return ActivityColumns(size=len(ids), core=core, attributes=_explode(groups))
+
+
+# --- reference data --------------------------------------------------------------------
+
+
+def _columns(
+    records: Sequence[Mapping[str, Any]], spec: Mapping[str, Callable[[Mapping[str, Any]], Any]]
+) -> dict[str, list]:
+    return {column: [get(r) for r in records] for column, get in spec.items()}
+
+
+def _first(*keys: str) -> Callable[[Mapping[str, Any]], Any]:
+    def get(record: Mapping[str, Any]) -> Any:
+        for key in keys:
+            value = record.get(key)
+            if value is not None:
+                return value
+        return None
+
+    return get
+
+
+def _roles(record: Mapping[str, Any]) -> list[str]:
+    roles = record.get("roles")
+    if roles is None:
+        return []
+    if isinstance(roles, str):
+        return [roles]
+    return [str(role) for role in roles] if isinstance(roles, list | tuple) else []
+
+
+def user_columns(records: Sequence[Mapping[str, Any]]) -> dict[str, list]:
+    """Columns of ``GET /v1/users`` records; ``is_agent`` means a non-empty role list.
+
+    Examples
+    --------
+    >>> user_columns([{"id": "u1", "roles": ["Agent"]}])["is_agent"]
+    [True]
+    """
+    require_records(records, "user records")
+    _require_keys(records, ("id",), "user")
+    columns = _columns(
+        records,
+        {
+            "user_id": _first("id"),
+            "name": _first("name"),
+            "email": _first("email"),
+            "phone_number": _first("phone_number", "phoneNumber"),
+            "roles": _roles,
+            "avatar_url": _first("avatar_url", "avatal_url", "avatarUrl"),
+        },
+    )
+    columns["is_agent"] = [bool(roles) for roles in columns["roles"]]
+    return columns
+
+
+def queue_columns(records: Sequence[Mapping[str, Any]]) -> dict[str, list]:
+    """Columns of ``GET /v1/queues`` records.
+
+    Examples
+    --------
+    >>> queue_columns([{"id": "q1", "name": "Support", "priority": 0}])["queue_name"]
+    ['Support']
+    """
+    require_records(records, "queue records")
+    _require_keys(records, ("id",), "queue")
+    return _columns(
+        records,
+        {
+            "queue_id": _first("id"),
+            "queue_name": _first("name"),
+            "is_default": lambda r: to_bool(r.get("is_default")),
+            "priority": lambda r: _integer(r.get("priority")),
+        },
+    )
+
+
+def _deactivated(record: Mapping[str, Any]) -> bool | None:
+    flag = to_bool(record.get("is_deactivated"))
+    if flag is None and isinstance(record.get("state"), str):
+        return record["state"].strip().lower() in {"deactivated", "inactive", "archived"}
+    return flag
+
+
+def tag_columns(records: Sequence[Mapping[str, Any]]) -> dict[str, list]:
+    """Columns of ``GET /v1/tags`` records (or Exports ``tags_info`` items).
+
+    Examples
+    --------
+    >>> tag_columns([{"id": "t1", "name": "vip"}])
+    {'tag_id': ['t1'], 'tag_name': ['vip'], 'is_deactivated': [None]}
+    """
+    require_records(records, "tag records")
+    _require_keys(records, ("id",), "tag")
+    return _columns(
+        records,
+        {"tag_id": _first("id"), "tag_name": _first("name"), "is_deactivated": _deactivated},
+    )
+
+
+def endpoint_columns(records: Sequence[Mapping[str, Any]]) -> dict[str, list]:
+    """Columns of ``GET /v1/endpoints`` one-key union objects.
+
+    A phone endpoint has no id of its own, so its number serves as ``endpoint_id``.
+
+    Examples
+    --------
+    >>> endpoint_columns([{"phone_number": {"phone_number": "+4512345678"}}])["endpoint_id"]
+    ['+4512345678']
+    """
+    require_records(records, "endpoint records")
+    columns: dict[str, list] = {
+        "endpoint_id": [],
+        "endpoint_type": [],
+        "address": [],
+        "spf_email": [],
+    }
+    for index, record in enumerate(records):
+        email, phone = record.get("email_address"), record.get("phone_number")
+        if isinstance(email, Mapping):
+            row = ("email_address", email.get("id"), email.get("internal_email_address"))
+            spf = email.get("spf_email")
+        elif isinstance(phone, Mapping):
+            number = phone.get("phone_number")
+            row, spf = ("phone_number", phone.get("id") or number, number), None
+        else:
+            raise SchemaError(
+                f"endpoint record {index} is neither {{'email_address': {{...}}}} nor "
+                f"{{'phone_number': {{...}}}}; keys: {sorted(map(str, record))}"
+            )
+        columns["endpoint_type"].append(row[0])
+        columns["endpoint_id"].append(row[1])
+        columns["address"].append(row[2])
+        columns["spf_email"].append(spf)
+    return columns
+
+
+# --- conversations, messages, notes -------------------------------------------------------
+
+
+def _channel(value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    key = value.strip().lower()
+    return EXPORT_CHANNELS.get(key, key)
+
+
+def _lower(value: object) -> object:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def _tag_names(record: Mapping[str, Any]) -> list[str] | None:
+    tags = record.get("tags")
+    if isinstance(tags, list):
+        return [str(t.get("name") if isinstance(t, Mapping) else t) for t in tags]
+    info = record.get("tags_info")
+    if isinstance(info, list):
+        return [str(t.get("name")) for t in info if isinstance(t, Mapping)]
+    return None
+
+
+def _rating_score(record: Mapping[str, Any]) -> int | None:
+    score = _integer(record.get("rating_score"))
+    if score is None and isinstance(record.get("ratings"), list):
+        scores = [_integer(_sub(r, "rating_score")) for r in record["ratings"]]
+        scores = [s for s in scores if s is not None]
+        score = scores[-1] if scores else None
+    return score
+
+
+def _closed_at(record: Mapping[str, Any]) -> object:
+    if record.get("closed_at") is not None:
+        return record["closed_at"]
+    # The /v1 object has no closed_at; a closed conversation's status changed when it closed.
+    if _lower(record.get("status")) == "closed":
+        return record.get("status_updated_at")
+    return None
+
+
+def conversation_columns(records: Sequence[Mapping[str, Any]]) -> dict[str, list]:
+    """Columns of ``/v1/conversations/{csid}`` objects and/or Exports conversation records.
+
+    Timestamps are left raw (ISO strings in any documented form, or epoch milliseconds).
+
+    Examples
+    --------
+    >>> cols = conversation_columns([{"id": 1, "created_at": 1600087304703,
+    ...     "initial_channel": "widgetchat", "requester_id": "u1", "status": "Closed"}])
+    >>> cols["channel"], cols["status"]
+    (['widget_chat'], ['closed'])
+    """
+    require_records(records, "conversation records")
+    _require_keys(records, ("id",), "conversation")
+    attrs = [
+        r.get("attributes") if isinstance(r.get("attributes"), Mapping) else {} for r in records
+    ]
+    columns = _columns(
+        records,
+        {
+            "conversation_id": lambda r: r.get("id"),
+            "created_at": _first("created_at"),
+            "channel": lambda r: _channel(_first("channel", "initial_channel")(r)),
+            "direction": lambda r: _lower(r.get("direction")),
+            "status": lambda r: _lower(r.get("status")),
+            "queue_id": _first("queue_id"),
+            "queue_name": _first("queue_name"),
+            "assignee_id": _first("assignee_id", "assigned_to"),
+            "assignee_name": _first("assignee_name"),
+            "requester_id": _first("requester_id"),
+            "requester_name": _first("requester_name"),
+            "requester_email": _first("requester_email"),
+            "subject": _first("subject"),
+            "queued_at": _first("queued_at"),
+            "assigned_at": _first("assigned_at"),
+            "closed_at": _closed_at,
+            "updated_at": _first("updated_at"),
+            "tags": _tag_names,
+            "rating_score": _rating_score,
+        },
+    )
+    columns["subject"] = [
+        s if s is not None else a.get("subject")
+        for s, a in zip(columns["subject"], attrs, strict=True)
+    ]
+    for index, value in enumerate(columns["conversation_id"]):
+        csid = _integer(value)
+        if csid is None:
+            raise SchemaError(
+                f"conversation {_label(records[index], index)} has id {value!r}; "
+                "expected an integer csid"
+            )
+        columns["conversation_id"][index] = csid
+    return columns
+
+
+def _emails(value: object) -> list[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value if v is not None]
+    return [str(value)]
+
+
+def _by_conversation(
+    records_by_csid: Mapping[Any, Sequence[Mapping[str, Any]]], what: str
+) -> tuple[list[int], list[Mapping[str, Any]]]:
+    if not isinstance(records_by_csid, Mapping):
+        raise TypeError(
+            f"{what} must be a mapping of csid -> list of records, "
+            f"not {type(records_by_csid).__name__}"
+        )
+    csids: list[int] = []
+    flat: list[Mapping[str, Any]] = []
+    for key, records in records_by_csid.items():
+        csid = _integer(key)
+        if csid is None:
+            raise TypeError(f"{what} keys must be integer csids, got {key!r}")
+        require_records(records, f"{what}[{key!r}]")
+        _require_keys(records, ("id",), what.rstrip("s"))
+        csids.extend([csid] * len(records))
+        flat.extend(records)
+    return csids, flat
+
+
+def message_columns(records_by_csid: Mapping[int, Sequence[Mapping[str, Any]]]) -> dict[str, list]:
+    """Columns of ``GET /v1/conversations/{csid}/messages`` records, keyed by csid.
+
+    Examples
+    --------
+    >>> cols = message_columns({5: [{"id": "m1", "attributes": {"to_emails": "a@x.io",
+    ...     "is_auto_reply": "false"}}]})
+    >>> cols["conversation_id"], cols["to_emails"], cols["is_auto_reply"]
+    ([5], [['a@x.io']], [False])
+    """
+    csids, records = _by_conversation(records_by_csid, "messages")
+    attrs = [
+        r.get("attributes") if isinstance(r.get("attributes"), Mapping) else {} for r in records
+    ]
+    columns = _columns(
+        records,
+        {
+            "message_id": _first("id"),
+            "created_at": _first("created_at"),
+            "author_id": _first("author_id"),
+            "channel": lambda r: _channel(r.get("channel")),
+            "direction": lambda r: _lower(r.get("direction")),
+        },
+    )
+    columns["conversation_id"] = csids
+    columns["text"] = [a.get("text") for a in attrs]
+    columns["from_email"] = [a.get("from_email") for a in attrs]
+    columns["to_emails"] = [_emails(a.get("to_emails")) for a in attrs]
+    columns["is_automated_message"] = [to_bool(a.get("is_automated_message")) for a in attrs]
+    columns["is_auto_reply"] = [to_bool(a.get("is_auto_reply")) for a in attrs]
+    return columns
+
+
+def note_columns(records_by_csid: Mapping[int, Sequence[Mapping[str, Any]]]) -> dict[str, list]:
+    """Columns of ``GET /v1/conversations/{csid}/notes`` records, keyed by csid.
+
+    The documented example names the note's author ``requester_id``; it becomes ``author_id``.
+
+    Examples
+    --------
+    >>> note_columns({5: [{"id": "n1", "text": "hi", "requester_id": "a1"}]})["author_id"]
+    ['a1']
+    """
+    csids, records = _by_conversation(records_by_csid, "notes")
+    columns = _columns(
+        records,
+        {
+            "note_id": _first("id"),
+            "created_at": _first("created_at"),
+            "author_id": _first("author_id", "requester_id"),
+            "text": _first("text"),
+        },
+    )
+    columns["conversation_id"] = csids
+    return columns
