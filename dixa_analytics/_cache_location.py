@@ -1,0 +1,62 @@
+"""Where the HTTP cache lives when nobody says otherwise.
+
+Resolution order for ``cache=None``: the ``DIXA_CACHE`` environment variable; else
+``./data/dixa-cache.sqlite`` when the current directory has a ``data/`` folder (a checkout of
+this project, or an analysis folder laid out the same way); else ``dixa-cache.sqlite`` in the
+user cache directory (``platformdirs.user_cache_dir("dixa-analytics")``). Everything is read
+when called, never at import.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+__all__ = ["CACHE_ENV", "CACHE_FILENAME", "default_cache_path", "resolve_cache_path"]
+
+CACHE_ENV = "DIXA_CACHE"
+CACHE_FILENAME = "dixa-cache.sqlite"
+_APP_NAME = "dixa-analytics"
+
+
+def default_cache_path() -> Path:
+    """Return the default cache file (see the module docstring for the order).
+
+    Examples
+    --------
+    >>> default_cache_path().name.endswith(".sqlite")
+    True
+    """
+    env = os.environ.get(CACHE_ENV, "").strip()
+    if env:
+        return _with_suffix(Path(env).expanduser())
+    data = Path.cwd() / "data"
+    if data.is_dir():
+        return data / CACHE_FILENAME
+    return Path(platformdirs.user_cache_dir(_APP_NAME)) / CACHE_FILENAME
+
+
+def resolve_cache_path(cache: str | os.PathLike[str] | None) -> Path:
+    """Return the cache file for a ``cache=`` argument that is a path or ``None``.
+
+    A path without a suffix gets ``.sqlite``, as requests-cache would add it.
+
+    Examples
+    --------
+    >>> resolve_cache_path("/tmp/dixa").name
+    'dixa.sqlite'
+    """
+    if cache is None:
+        return default_cache_path()
+    if isinstance(cache, bool) or not isinstance(cache, str | os.PathLike):
+        raise TypeError(
+            f"cache must be a path to a SQLite file, None for the default location or False to "
+            f"disable caching, not {type(cache).__name__}"
+        )
+    return _with_suffix(Path(cache).expanduser())
+
+
+def _with_suffix(path: Path) -> Path:
+    return path if path.suffix else path.with_name(path.name + ".sqlite")

@@ -1,0 +1,392 @@
+"""The :class:`DixaClient`: one configured, cached, throttled HTTP session per organisation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, TypeVar
+
+import requests
+import requests_cache
+from requests_cache.cache_keys import create_key
+from tqdm.auto import tqdm
+
+from dixa_analytics._cache_location import resolve_cache_path
+from dixa_analytics._cache_policy import DEFAULT_EXPIRY, URL_EXPIRY, Expiry
+from dixa_analytics._errors import (
+    AuthenticationError,
+    DixaError,
+    PartialFetchError,
+    SchemaError,
+)
+from dixa_analytics._paging import collect_pages, envelope_data
+from dixa_analytics._throttle import TokenBucket
+from dixa_analytics._transport import RetryPolicy, ThrottledAdapter, Transport
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "DEFAULT_EXPORTS_URL",
+    "DEFAULT_EXPORT_RATE_LIMIT",
+    "DEFAULT_RATE_LIMIT",
+    "DixaClient",
+]
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+DEFAULT_BASE_URL = "https://integrations.dixa.io"
+DEFAULT_EXPORTS_URL = "https://exports.dixa.io"
+#: Dixa's documented per-key limit: 10 requests per second, bursts of 4.
+DEFAULT_RATE_LIMIT = 10.0
+DEFAULT_BURST = 4
+#: The Exports API allows 10 requests per minute.
+DEFAULT_EXPORT_RATE_LIMIT = 10 / 60
+DEFAULT_EXPORT_BURST = 1
+
+_USER_AGENT = "dixa-analytics-python"
+
+# Mixed into the hash that namespaces cache entries by API key, so the namespace is not a plain
+# SHA-256 of the key that could be looked up in a table of hashed keys.
+_NAMESPACE_SALT = b"dixa-analytics/cache-namespace/v1:"
+
+
+class DixaClient:
+    """A connection to one Dixa organisation: auth, HTTP cache, throttle, retries, paging.
+
+    Every ``fetch_*`` function takes ``client=``; build one client and pass it around, or let
+    each call build a default one from the environment.
+
+    Parameters
+    ----------
+    api_key : str, optional
+        The Integrations API token. Defaults to the ``DIXA_API_KEY`` environment variable; the
+        client refuses to start without one. The key is never stored in the cache, logs,
+        exception messages or ``repr``.
+    base_url : str, optional
+        Integrations API root. Defaults to ``DIXA_BASE_URL``, else ``https://integrations.dixa.io``.
+    exports_url : str, optional
+        Exports API root. Defaults to ``DIXA_EXPORTS_URL``, else ``https://exports.dixa.io``.
+    cache : str, Path, None or False
+        SQLite file of the HTTP cache. ``None``: ``DIXA_CACHE``, else ``./data/dixa-cache.sqlite``
+        when ``./data`` exists, else the user cache directory. ``False``: no caching.
+        Entries of different API keys never mix (they are namespaced by a salted hash of the key).
+    progress : bool
+        Show tqdm progress bars on fetches that take many requests.
+    timeout : float
+        Seconds to wait for a connection and for each read (always finite).
+    max_retries : int
+        Retries of a request after 429, 5xx, timeouts, dropped connections or a broken body.
+    rate_limit, burst : float, int
+        Integrations API throttle: requests per second and burst size (Dixa's documented
+        per-key limit by default: 10/s, bursts of 4).
+    export_rate_limit, export_burst : float, int
+        Exports API throttle in requests per second (10 per minute by default).
+    max_workers : int
+        Concurrent requests for independent batches (they share one throttle).
+    backoff : float
+        First retry delay in seconds; doubles on every retry (with jitter), capped at 30 s.
+    sleep : callable, optional
+        Sleep function used between retries and by the throttle (default ``time.sleep``;
+        tests pass one that moves a fake clock instead of waiting).
+    seed : int, optional
+        Seed of the retry jitter.
+
+    Raises
+    ------
+    AuthenticationError
+        If no API key is given and ``DIXA_API_KEY`` is unset or empty.
+
+    Examples
+    --------
+    >>> client = DixaClient("my-token", base_url="http://127.0.0.1:9", cache=False)
+    >>> client
+    DixaClient(base_url='http://127.0.0.1:9', exports_url='https://exports.dixa.io', cache=None)
+    >>> "my-token" in repr(client)
+    False
+    >>> client.close()
+    """
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        exports_url: str | None = None,
+        cache: str | os.PathLike[str] | bool | None = None,
+        progress: bool = True,
+        timeout: float = 30.0,
+        max_retries: int = 5,
+        rate_limit: float = DEFAULT_RATE_LIMIT,
+        burst: int = DEFAULT_BURST,
+        export_rate_limit: float = DEFAULT_EXPORT_RATE_LIMIT,
+        export_burst: int = DEFAULT_EXPORT_BURST,
+        max_workers: int = 4,
+        backoff: float = 0.5,
+        sleep: Callable[[float], None] | None = None,
+        seed: int | None = None,
+    ):
+        key = api_key if api_key is not None else os.environ.get("DIXA_API_KEY", "")
+        if not isinstance(key, str):
+            raise TypeError(f"api_key must be a string, not {type(key).__name__}")
+        key = key.strip()
+        if not key:
+            raise AuthenticationError(
+                "No Dixa API key: set the DIXA_API_KEY environment variable or pass "
+                "api_key= to DixaClient (create a token under Settings → Integrations → API tokens)"
+            )
+        for name, value in (("timeout", timeout), ("backoff", backoff)):
+            if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+                raise ValueError(f"{name} must be a positive number of seconds, not {value!r}")
+        for name, value in (("max_retries", max_retries), ("max_workers", max_workers)):
+            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+                raise ValueError(f"{name} must be a non-negative integer, not {value!r}")
+        if max_workers < 1:
+            raise ValueError("max_workers must be at least 1")
+
+        self._key = key
+        self.base_url = _root(base_url, "DIXA_BASE_URL", DEFAULT_BASE_URL)
+        self.exports_url = _root(exports_url, "DIXA_EXPORTS_URL", DEFAULT_EXPORTS_URL)
+        self.progress = bool(progress)
+        self.max_workers = max_workers
+        self.cache_path: Path | None = (
+            None if cache is False else resolve_cache_path(None if cache is True else cache)
+        )
+        # One token of each burst stays unused: requests reach the server a few milliseconds
+        # apart from when they were sent, and that slack keeps a server-side bucket of the same
+        # size from ever running dry.
+        wait = sleep if sleep is not None else time.sleep
+        self.throttle = TokenBucket(rate_limit, max(1, burst - 1), sleep=wait)
+        self.export_throttle = TokenBucket(export_rate_limit, max(1, export_burst - 1), sleep=wait)
+        self.session = self._build_session()
+        self.transport = Transport(
+            self.session,
+            timeout=float(timeout),
+            retry=RetryPolicy(max_retries=max_retries, backoff=float(backoff)),
+            sleep=wait,
+            seed=seed,
+            redact=self._redact,
+            on_retry_after=self._hold_back,
+        )
+
+    # -- construction -----------------------------------------------------------------------
+
+    def _build_session(self) -> requests.Session:
+        session: requests.Session
+        if self.cache_path is None:
+            session = requests.Session()
+        else:
+            self.cache_path.parent.mkdir(parents=True, exist_ok=True)
+            session = requests_cache.CachedSession(
+                backend=requests_cache.SQLiteCache(self.cache_path),
+                expire_after=DEFAULT_EXPIRY,
+                urls_expire_after=dict(URL_EXPIRY),
+                allowable_methods=("GET",),
+                allowable_codes=(200,),
+                key_fn=_namespaced_key_fn(self._key),
+            )
+        session.headers["User-Agent"] = _USER_AGENT
+        # Longest prefix wins in requests, so the exports root (possibly under the base URL,
+        # as in the sandbox) keeps its own throttle.
+        session.mount(self.base_url + "/", ThrottledAdapter(self.throttle))
+        session.mount(self.exports_url + "/", ThrottledAdapter(self.export_throttle))
+        return session
+
+    def __repr__(self) -> str:
+        cache = str(self.cache_path) if self.cache_path is not None else None
+        return (
+            f"DixaClient(base_url={self.base_url!r}, exports_url={self.exports_url!r}, "
+            f"cache={cache!r})"
+        )
+
+    def close(self) -> None:
+        """Close the HTTP session and the cache's database connection."""
+        self.session.close()
+
+    def __enter__(self) -> DixaClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- requests ----------------------------------------------------------------------------
+
+    def get_object(
+        self, path: str, params: Mapping[str, Any] | None = None, *, expire_after: Expiry | None
+    ) -> dict[str, Any]:
+        """GET one Integrations API object and return its ``data`` (e.g. a conversation)."""
+        url = self.base_url + path
+        payload, response = self._get(url, params, expire_after=expire_after)
+        return self._checked(envelope_data, payload, response, url=url, many=False)
+
+    def get_list(
+        self, path: str, params: Mapping[str, Any] | None = None, *, expire_after: Expiry | None
+    ) -> list[dict[str, Any]]:
+        """GET an Integrations API list, following ``paging.next_page``; return every item."""
+
+        def get(url: str, query: Mapping[str, Any] | None) -> Any:
+            payload, response = self._get(url, query, expire_after=expire_after)
+            self._checked(envelope_data, payload, response, url=url, many=True)
+            return payload
+
+        return collect_pages(get, self.base_url + path, params, root=self.base_url)
+
+    def get_export(
+        self,
+        path: str,
+        params: Mapping[str, Any],
+        *,
+        expire_after: Expiry,
+        settle: Callable[[list[dict[str, Any]]], Expiry] | None = None,
+    ) -> list[dict[str, Any]]:
+        """GET an Exports API endpoint (a bare JSON array of records).
+
+        ``settle(records)`` may decide a different expiry once the records are known (e.g. a
+        past window whose conversations are all closed becomes final); the stored entry is
+        updated accordingly.
+        """
+        url = self.exports_url + path
+        headers = {"Authorization": f"Bearer {self._key}"}
+        payload, response = self._get(url, params, expire_after=expire_after, headers=headers)
+        if not (isinstance(payload, list) and all(isinstance(r, dict) for r in payload)):
+            self.transport.evict(response)
+            raise SchemaError(f"GET {url} did not return a JSON array of records", url=url)
+        if settle is not None and not getattr(response, "from_cache", False):
+            self._set_expiry(response, settle(payload))
+        return payload
+
+    def map(
+        self,
+        func: Callable[[T], R],
+        items: Sequence[T],
+        *,
+        ids: Callable[[T], Iterable[int]] | None,
+        desc: str,
+    ) -> list[R]:
+        """Run ``func`` over independent ``items`` with ``max_workers`` threads, in order.
+
+        Every item is attempted. Authentication failures stop everything; if some items still
+        fail after their retries, :class:`PartialFetchError` names the csids (``ids(item)``)
+        that are missing. When all of them fail, or items carry no csids (``ids=None``), the
+        first error is raised as it is.
+        """
+        results: list[Any] = [None] * len(items)
+        errors: dict[int, DixaError] = {}
+        bar = tqdm(
+            total=len(items), desc=desc, unit="req", disable=not self.progress or len(items) < 2
+        )
+        lock = threading.Lock()
+
+        def run(index: int) -> None:
+            try:
+                results[index] = func(items[index])
+            except AuthenticationError:
+                raise
+            except DixaError as exc:
+                with lock:
+                    errors[index] = exc
+            finally:
+                bar.update(1)
+
+        try:
+            if self.max_workers == 1 or len(items) < 2:
+                for index in range(len(items)):
+                    run(index)
+            else:
+                with ThreadPoolExecutor(max_workers=self.max_workers) as pool:
+                    futures = [pool.submit(run, i) for i in range(len(items))]
+                    try:
+                        for future in futures:
+                            future.result()
+                    except BaseException:
+                        pool.shutdown(wait=True, cancel_futures=True)
+                        raise
+        finally:
+            bar.close()
+        if errors:
+            if ids is None or len(errors) == len(items):
+                raise errors[min(errors)]
+            by_csid = {c: err for index, err in errors.items() for c in ids(items[index])}
+            raise PartialFetchError(
+                f"{len(errors)} of {len(items)} requests for {desc} failed after retries "
+                f"(first: {errors[min(errors)]}).",
+                missing=by_csid,
+                errors=by_csid,
+            )
+        return results
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _get(
+        self,
+        url: str,
+        params: Mapping[str, Any] | None,
+        *,
+        expire_after: Expiry | None,
+        headers: Mapping[str, str] | None = None,
+    ) -> tuple[Any, requests.Response]:
+        return self.transport.get_json(
+            url,
+            params=params,
+            headers=headers if headers is not None else {"Authorization": self._key},
+            expire_after=expire_after if self.cache_path is not None else None,
+        )
+
+    def _checked(self, check: Callable[..., Any], payload: Any, response: Any, **kw: Any) -> Any:
+        try:
+            return check(payload, **kw)
+        except DixaError:
+            self.transport.evict(response)
+            raise
+
+    def _set_expiry(self, response: requests.Response, expiry: Expiry) -> None:
+        cache = getattr(self.session, "cache", None)
+        key = getattr(response, "cache_key", None)
+        if cache is None or not key:
+            return
+        stored = cache.responses.get(key)
+        if stored is None:
+            return
+        stored.expires = requests_cache.get_expiration_datetime(expiry)
+        cache.responses[key] = stored
+
+    def _hold_back(self, url: str, seconds: float) -> None:
+        bucket = self.export_throttle if url.startswith(self.exports_url + "/") else self.throttle
+        bucket.pause(seconds)
+
+    def _redact(self, text: str) -> str:
+        return text.replace(self._key, "***") if self._key else text
+
+    def _now(self) -> dt.datetime:
+        return dt.datetime.now(dt.UTC)
+
+
+def _root(value: str | None, env: str, default: str) -> str:
+    root = value if value is not None else (os.environ.get(env, "").strip() or default)
+    if not isinstance(root, str) or "://" not in root:
+        raise ValueError(
+            f"{env.lower().removeprefix('dixa_')} must be an http(s) URL, not {root!r}"
+        )
+    return root.rstrip("/")
+
+
+def _namespaced_key_fn(api_key: str) -> Callable[..., str]:
+    """A requests-cache ``key_fn`` that keeps each API key's entries apart.
+
+    requests-cache leaves ``Authorization`` out of cache keys (and redacts it from stored
+    requests), so two organisations would otherwise share entries for the same URL. The
+    namespace is a salted SHA-256 of the key, mixed into the hashed cache key: neither the key
+    nor its hash is written to the cache file.
+    """
+    namespace = hashlib.sha256(_NAMESPACE_SALT + api_key.encode()).hexdigest()
+
+    def key_fn(request: Any, **kwargs: Any) -> str:
+        plain = create_key(request, **kwargs)
+        return hashlib.blake2b(f"{namespace}:{plain}".encode(), digest_size=16).hexdigest()
+
+    return key_fn

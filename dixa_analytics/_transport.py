@@ -1,0 +1,274 @@
+"""One GET with retries, backoff, throttling and error mapping; returns parsed JSON.
+
+This layer knows HTTP and JSON only. It retries what is worth retrying — 429 (waiting as long
+as ``Retry-After`` says), 5xx, 408, timeouts, dropped connections and bodies that are not valid
+JSON (a truncated body is evicted from the cache first, so it is never served again) — with
+exponential backoff and jitter, and maps whatever is left to the :mod:`dixa_analytics._errors`
+tree through :func:`~dixa_analytics._errors.error_for_status`.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import requests
+from requests.adapters import HTTPAdapter
+
+from dixa_analytics._cache_policy import Expiry
+from dixa_analytics._errors import (
+    DixaConnectionError,
+    DixaError,
+    RateLimitError,
+    SchemaError,
+    error_for_status,
+)
+from dixa_analytics._throttle import TokenBucket
+
+__all__ = ["RetryPolicy", "ThrottledAdapter", "Transport"]
+
+logger = logging.getLogger("dixa_analytics")
+
+#: Statuses worth asking again: rate limited, request timeout, and every server error.
+RETRY_STATUSES = frozenset({408, 429})
+#: Longest message excerpt of an error body kept in exception messages.
+_BODY_EXCERPT = 200
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how patiently to retry a failed request.
+
+    The ``n``-th retry waits ``min(max_backoff, backoff * 2**n)`` seconds, scaled by a random
+    factor in ``[1 - jitter, 1]`` so concurrent workers do not retry in lockstep, or as long as
+    the server's ``Retry-After`` says if that is longer.
+
+    Examples
+    --------
+    >>> policy = RetryPolicy(backoff=1.0, jitter=0.0)
+    >>> [policy.delay(n, random.Random(0)) for n in range(4)]
+    [1.0, 2.0, 4.0, 8.0]
+    """
+
+    max_retries: int = 5
+    backoff: float = 0.5
+    max_backoff: float = 30.0
+    jitter: float = 0.5
+
+    def delay(self, attempt: int, rng: random.Random) -> float:
+        """Seconds to wait before retry number ``attempt`` (0-based)."""
+        base = min(self.max_backoff, self.backoff * 2.0**attempt)
+        return base * (1.0 - self.jitter * rng.random())
+
+
+class ThrottledAdapter(HTTPAdapter):
+    """An HTTP adapter that takes a token from a :class:`TokenBucket` before each real send.
+
+    Mounted on the session under an API's base URL, it throttles exactly the requests that go
+    over the network: cache hits never reach the adapter, so they cost no token.
+    """
+
+    def __init__(self, bucket: TokenBucket, **kwargs: Any):
+        super().__init__(**kwargs)
+        self.bucket = bucket
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
+        self.bucket.acquire()
+        return super().send(request, *args, **kwargs)
+
+
+class Transport:
+    """GET JSON through a (cached) session with retries and error mapping.
+
+    Parameters
+    ----------
+    session : requests.Session
+        Usually a requests-cache ``CachedSession`` with throttled adapters mounted.
+    timeout : float
+        Seconds to wait for the connection and for each read; always finite.
+    retry : RetryPolicy
+        Retry budget and backoff.
+    sleep : callable
+        Sleep function used between retries (injectable for tests).
+    seed : int, optional
+        Seed of the jitter's random generator.
+    redact : callable
+        Removes secrets from text that goes into exceptions and logs.
+    on_retry_after : callable, optional
+        Called with ``(url, seconds)`` when a 429 says how long to wait; it must make the next
+        request wait that long (the client pauses the API's throttle, which holds back every
+        worker, not just the one that was told). Without it the retry itself waits.
+    """
+
+    def __init__(
+        self,
+        session: requests.Session,
+        *,
+        timeout: float,
+        retry: RetryPolicy,
+        sleep: Callable[[float], None] = time.sleep,
+        seed: int | None = None,
+        redact: Callable[[str], str] = str,
+        on_retry_after: Callable[[str, float], None] | None = None,
+    ):
+        self.session = session
+        self.timeout = timeout
+        self.retry = retry
+        self._sleep = sleep
+        self._rng = random.Random(seed)
+        self._rng_lock = threading.Lock()
+        self._redact = redact
+        self._on_retry_after = on_retry_after
+
+    def get_json(
+        self,
+        url: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+        expire_after: Expiry | None = None,
+    ) -> tuple[Any, requests.Response]:
+        """GET ``url`` and return ``(parsed JSON body, response)``.
+
+        Raises
+        ------
+        DixaError
+            The subclass matching the final failure (see :mod:`dixa_analytics._errors`).
+        """
+        failure: DixaError | None = None
+        wait = 0.0
+        for attempt in range(self.retry.max_retries + 1):
+            if failure is not None and wait > 0:
+                self._sleep(wait)
+            wait = self._backoff(attempt)
+            try:
+                response = self.session.get(
+                    url,
+                    params=params,
+                    headers=headers,
+                    timeout=self.timeout,
+                    **({} if expire_after is None else {"expire_after": expire_after}),
+                )
+            except requests.RequestException as exc:
+                if not _is_transient(exc):
+                    raise
+                failure = DixaConnectionError(
+                    self._redact(f"GET {_safe_url(url)} failed: {type(exc).__name__}: {exc}"),
+                    url=_safe_url(url),
+                )
+                logger.debug("retrying after %s", failure)
+                continue
+            status = response.status_code
+            if status == 200:
+                try:
+                    return json.loads(response.content), response
+                except (ValueError, UnicodeDecodeError):
+                    # A truncated or garbled body must never be served from the cache again.
+                    self._evict(response)
+                    failure = SchemaError(
+                        f"GET {_safe_url(response.url)} returned a body that is not valid JSON "
+                        f"({len(response.content)} bytes)",
+                        status=status,
+                        url=_safe_url(response.url),
+                    )
+                    logger.debug("retrying after %s", failure)
+                    continue
+            failure = error_for_status(
+                status, self._describe(response), url=_safe_url(response.url)
+            )
+            if status not in RETRY_STATUSES and status < 500:
+                raise failure
+            retry_after = _retry_after_seconds(response.headers.get("Retry-After"))
+            if retry_after is not None and status == 429 and self._on_retry_after is not None:
+                # The throttle holds back this request and every other one to the same API.
+                self._on_retry_after(response.url, retry_after)
+                wait = 0.0
+            elif retry_after is not None:
+                wait = max(wait, retry_after)
+            logger.debug("retrying after %s", failure)
+        assert failure is not None
+        if isinstance(failure, RateLimitError | DixaConnectionError | SchemaError) or (
+            failure.status is not None and failure.status >= 500
+        ):
+            failure = type(failure)(
+                f"{failure} (gave up after {self.retry.max_retries} retries)",
+                status=failure.status,
+                url=failure.url,
+            )
+        raise failure
+
+    def evict(self, response: requests.Response) -> None:
+        """Remove ``response`` from the cache (e.g. its JSON had the wrong shape)."""
+        self._evict(response)
+
+    def _evict(self, response: requests.Response) -> None:
+        key = getattr(response, "cache_key", None)
+        cache = getattr(self.session, "cache", None)
+        if key and cache is not None:
+            cache.delete(key)
+
+    def _backoff(self, attempt: int) -> float:
+        with self._rng_lock:
+            return self.retry.delay(attempt, self._rng)
+
+    def _describe(self, response: requests.Response) -> str:
+        detail = ""
+        try:
+            body = json.loads(response.content)
+        except (ValueError, UnicodeDecodeError):
+            body = None
+        if isinstance(body, dict) and isinstance(body.get("message"), str):
+            detail = ": " + body["message"][:_BODY_EXCERPT]
+        reason = _STATUS_HINTS.get(response.status_code, "")
+        return self._redact(
+            f"GET {_safe_url(response.url)} returned HTTP {response.status_code}{detail}{reason}"
+        )
+
+
+_STATUS_HINTS = {
+    401: " (the API key is missing, wrong or revoked; set DIXA_API_KEY or pass api_key=)",
+    403: " (the API key has no access to this resource)",
+}
+
+
+def _is_transient(exc: requests.RequestException) -> bool:
+    """Timeouts, refused/dropped connections and bodies cut off mid-stream."""
+    return isinstance(
+        exc,
+        requests.Timeout
+        | requests.ConnectionError
+        | requests.exceptions.ChunkedEncodingError
+        | requests.exceptions.ContentDecodingError,
+    )
+
+
+def _retry_after_seconds(value: str | None) -> float | None:
+    """Parse ``Retry-After`` (delta seconds or an HTTP date); ``None`` if absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())
+
+
+def _safe_url(url: str | None) -> str:
+    """The URL without any userinfo part (credentials never travel in the URL, but be sure)."""
+    if not url:
+        return ""
+    scheme, sep, rest = url.partition("://")
+    host, slash, path = rest.partition("/")
+    return f"{scheme}{sep}{host.rpartition('@')[2]}{slash}{path}"

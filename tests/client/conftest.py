@@ -1,0 +1,107 @@
+"""Fixtures for client tests: one small sandbox organisation over real sockets on loopback.
+
+The sandbox is started once per module and its switches and counters are reset before each
+test. Cache files live in ``tmp_path``. Retries sleep through :class:`SleepRecorder`, so
+backoff is recorded rather than waited for; throttling uses real time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from urllib.parse import parse_qs
+
+import pytest
+
+from dixa_analytics._client import DixaClient
+from dixa_analytics.sandbox import Sandbox, Switches
+
+# A small organisation over ten days whose seed leaves three conversations open at its end.
+SEED = 13
+CONVERSATIONS = 36
+START, END = "2026-03-27", "2026-04-06"
+
+
+class SleepRecorder:
+    """A sleep function that records how long it was asked to wait and returns at once."""
+
+    def __init__(self) -> None:
+        self.calls: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.calls.append(seconds)
+
+
+@pytest.fixture(scope="module")
+def _server() -> Iterator[Sandbox]:
+    with Sandbox(seed=SEED, conversations=CONVERSATIONS, start=START, end=END) as sb:
+        yield sb
+
+
+@pytest.fixture
+def sb(_server: Sandbox) -> Sandbox:
+    """The module's sandbox, well-behaved again and with its counters at zero."""
+    _server.switches = Switches()
+    _server.reset_counts()
+    return _server
+
+
+@pytest.fixture
+def sleeps() -> SleepRecorder:
+    return SleepRecorder()
+
+
+@pytest.fixture
+def make_client(
+    sb: Sandbox, tmp_path, sleeps: SleepRecorder
+) -> Iterator[Callable[..., DixaClient]]:
+    """Build clients on the sandbox; fast throttles unless a test sets its own."""
+    clients: list[DixaClient] = []
+
+    def make(**overrides: object) -> DixaClient:
+        settings: dict[str, object] = {
+            "base_url": sb.base_url,
+            "exports_url": sb.exports_url,
+            "cache": tmp_path / "cache.sqlite",
+            "progress": False,
+            "timeout": 5.0,
+            "rate_limit": 1000.0,
+            "burst": 50,
+            "export_rate_limit": 1000.0,
+            "export_burst": 50,
+            "sleep": sleeps,
+            "seed": 0,
+        }
+        settings.update(overrides)
+        api_key = settings.pop("api_key", sb.api_key)
+        client = DixaClient(api_key, **settings)  # type: ignore[arg-type]
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.close()
+
+
+@pytest.fixture
+def served(sb: Sandbox) -> Callable[..., list]:
+    """``served(status=None, path=None)``: requests the sandbox answered, filtered."""
+
+    def select(status: int | None = None, path: str | None = None) -> list:
+        return [
+            r
+            for r in sb.requests
+            if (status is None or r.status == status) and (path is None or r.path.endswith(path))
+        ]
+
+    return select
+
+
+@pytest.fixture
+def query_csids() -> Callable[[object], list[int]]:
+    """``query_csids(request)``: the csids a served request asked for (``csids=1,2,3``)."""
+
+    def csids(request: object) -> list[int]:
+        values = parse_qs(request.query).get("csids", [])  # type: ignore[attr-defined]
+        return [int(part) for value in values for part in value.split(",") if part]
+
+    return csids

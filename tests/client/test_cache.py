@@ -1,0 +1,186 @@
+"""The HTTP cache: what is reused, what is refreshed, and what never reaches the file."""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import datetime as dt
+import json
+
+import pandas as pd
+import requests_cache
+
+from dixa_analytics._cache_admin import cache_info, clear_cache
+from dixa_analytics._cache_policy import RECENT_EXPORT_EXPIRY
+from dixa_analytics._fetch import (
+    fetch_activitylog,
+    fetch_conversations,
+    fetch_messages,
+    fetch_users,
+)
+from dixa_analytics.cli import _cache as cache_cli
+
+
+def test_warm_fetch_only_asks_for_open_conversations(sb, make_client, served, query_csids) -> None:
+    org = sb.organisation
+    open_ids = {c["id"] for c in org.conversations if c["status"] != "closed"}
+    assert open_ids, "the fixture organisation must hold open conversations"
+    cold = fetch_activitylog(start=org.start, end=org.end, client=make_client())
+    cold_count = sb.request_count
+    sb.reset_counts()
+
+    warm = fetch_activitylog(start=org.start, end=org.end, client=make_client())
+    requests = sb.requests
+    assert 0 < len(requests) < cold_count
+    # Only the open conversations' activity log went over the wire again ...
+    assert {r.path for r in requests} == {"/v1/conversations/activitylog"}
+    asked = {c for r in requests for c in query_csids(r)}
+    assert asked == open_ids
+    # ... and the result is the same.
+    assert warm["event_id"].tolist() == cold["event_id"].tolist()
+
+
+def test_closed_conversations_cost_nothing_on_a_warm_run(sb, make_client) -> None:
+    closed = [c["id"] for c in sb.organisation.conversations if c["status"] == "closed"][:15]
+    first = fetch_activitylog(closed, client=make_client())
+    fetch_messages(closed[:3], client=make_client())
+    sb.reset_counts()
+    again = fetch_activitylog(closed, client=make_client())
+    fetch_messages(closed[:3], client=make_client())
+    assert sb.request_count == 0
+    assert again.equals(first)
+
+
+def test_open_conversation_messages_are_refreshed(sb, make_client, served) -> None:
+    open_id = next(c["id"] for c in sb.organisation.conversations if c["status"] != "closed")
+    fetch_messages([open_id], client=make_client())
+    sb.reset_counts()
+    fetch_messages([open_id], client=make_client())
+    assert [r.path for r in sb.requests] == [f"/v1/conversations/{open_id}/messages"]
+
+
+def test_cache_disabled_always_asks(sb, make_client) -> None:
+    client = make_client(cache=False)
+    fetch_users(client=client)
+    first = sb.request_count
+    fetch_users(client=client)
+    assert sb.request_count == 2 * first > 0
+
+
+def test_two_organisations_share_a_file_without_mixing(sb, make_client, tmp_path) -> None:
+    key2, org2 = sb.add_organisation(seed=5, conversations=12)
+    path = tmp_path / "shared.sqlite"
+    users1 = fetch_users(client=make_client(cache=path))
+    users2 = fetch_users(client=make_client(cache=path, api_key=key2))
+    assert sorted(users1["user_id"]) == sorted(u["id"] for u in sb.organisation.users)
+    assert sorted(users2["user_id"]) == sorted(u["id"] for u in org2.users)
+    assert set(users1["user_id"]).isdisjoint(users2["user_id"])
+    sb.reset_counts()
+    # Both are now cached side by side.
+    assert fetch_users(client=make_client(cache=path, api_key=key2)).equals(users2)
+    assert fetch_users(client=make_client(cache=path)).equals(users1)
+    assert sb.request_count == 0
+
+
+def test_the_key_never_reaches_the_cache_file(sb, make_client, tmp_path) -> None:
+    path = tmp_path / "secret.sqlite"
+    org = sb.organisation
+    client = make_client(cache=path)
+    fetch_activitylog(start=org.start, end=org.end, client=client)
+    client.close()
+    raw = path.read_bytes()
+    key = sb.api_key.encode()
+    for needle in (
+        key,
+        key.hex().encode(),
+        base64.b64encode(key),
+        base64.b64encode(b"bearer:" + key),
+    ):
+        assert needle not in raw
+    backend = requests_cache.SQLiteCache(path)
+    try:
+        stored = list(backend.responses.values())
+        assert stored
+        for response in stored:
+            header = response.request.headers.get("Authorization")
+            assert header in (None, "REDACTED"), header
+    finally:
+        backend.close()
+
+
+def test_cache_info_and_clear(sb, make_client, tmp_path, capsys) -> None:
+    path = tmp_path / "info.sqlite"
+    org = sb.organisation
+    client = make_client(cache=path)
+    fetch_activitylog(start=org.start, end=org.end, client=client)
+    client.close()
+    info = cache_info(path)
+    assert info.exists
+    assert info.size_bytes > 0
+    assert info.by_kind["users"] >= 1
+    assert info.by_kind["conversation_export"] == 1
+    closed = sum(c["status"] == "closed" for c in org.conversations)
+    assert info.by_kind["activitylog"] >= -(-closed // 10)
+    assert info.responses == sum(info.by_kind.values())
+    assert info.oldest is not None
+    assert info.oldest <= info.newest
+
+    parser = argparse.ArgumentParser()
+    cache_cli.register(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["cache", "info", "--cache", str(path)])
+    assert args.run(args) == 0
+    out = capsys.readouterr().out
+    assert str(path) in out
+    assert "activitylog" in out
+    args = parser.parse_args(["cache", "clear", "--cache", str(path)])
+    assert args.run(args) == 0
+    assert f"{info.responses} responses removed" in capsys.readouterr().out
+    assert not path.exists()
+    assert clear_cache(path) == 0
+    assert not cache_info(path).exists
+    assert not path.exists()
+
+
+def test_cached_bodies_are_all_valid_json(sb, make_client, tmp_path) -> None:
+    from dixa_analytics.sandbox import Switches
+
+    sb.switches = Switches(truncate_every=3)
+    path = tmp_path / "truncated.sqlite"
+    org = sb.organisation
+    client = make_client(cache=path)
+    events = fetch_activitylog(start=org.start, end=org.end, client=client)
+    assert sorted(events["event_id"]) == sorted(e["id"] for e in org.events)
+    client.close()
+    backend = requests_cache.SQLiteCache(path)
+    try:
+        for response in backend.responses.values():
+            json.loads(response.content)
+    finally:
+        backend.close()
+
+
+def _export_expiries(path) -> list:
+    backend = requests_cache.SQLiteCache(path)
+    try:
+        return [r.expires for r in backend.responses.values() if "conversation_export" in r.url]
+    finally:
+        backend.close()
+
+
+def test_past_export_is_final_only_when_all_its_conversations_are_closed(
+    sb, make_client, tmp_path
+) -> None:
+    org = sb.organisation
+    first_open = min(c["created_at_ms"] for c in org.conversations if c["status"] != "closed")
+    closed_end = pd.Timestamp(first_open, unit="ms", tz="UTC")
+    assert closed_end > org.start
+
+    settled = tmp_path / "settled.sqlite"
+    fetch_conversations(start=org.start, end=closed_end, client=make_client(cache=settled))
+    assert _export_expiries(settled) == [None]  # never expires
+
+    recent = tmp_path / "recent.sqlite"
+    fetch_conversations(start=org.start, end=org.end, client=make_client(cache=recent))
+    (expires,) = _export_expiries(recent)
+    assert expires is not None
+    assert expires - dt.datetime.now(dt.UTC) <= RECENT_EXPORT_EXPIRY

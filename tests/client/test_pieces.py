@@ -1,0 +1,271 @@
+"""Pure pieces of the client: throttle, backoff, paging, cache policy, csids, cache location."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import threading
+
+import pytest
+
+from dixa_analytics._cache_location import default_cache_path, resolve_cache_path
+from dixa_analytics._cache_policy import (
+    FINAL,
+    LIVE,
+    RECENT_EXPORT_EXPIRY,
+    conversation_expiry,
+    export_expiry,
+)
+from dixa_analytics._client import DixaClient
+from dixa_analytics._errors import AuthenticationError, SchemaError
+from dixa_analytics._fetch import _coerce_csids, _selection, _status_batches
+from dixa_analytics._paging import collect_pages
+from dixa_analytics._throttle import TokenBucket
+from dixa_analytics._transport import RetryPolicy, _retry_after_seconds
+
+
+class FakeClock:
+    """Time that only moves when slept through."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.lock = threading.Lock()
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        with self.lock:
+            self.now += seconds
+
+
+def test_token_bucket_allows_burst_then_spaces_requests() -> None:
+    clock = FakeClock()
+    bucket = TokenBucket(rate=10.0, burst=4, clock=clock, sleep=clock.sleep)
+    waits = [bucket.reserve() for _ in range(6)]
+    assert waits[:4] == [0.0, 0.0, 0.0, 0.0]
+    assert waits[4] == pytest.approx(0.1)
+    assert waits[5] == pytest.approx(0.2)
+
+
+def test_token_bucket_sustained_rate_matches_configuration() -> None:
+    clock = FakeClock()
+    bucket = TokenBucket(rate=5.0, burst=1, clock=clock, sleep=clock.sleep)
+    for _ in range(51):
+        bucket.acquire()
+    # 1 free token, then 50 more at 5 per second.
+    assert clock.now == pytest.approx(10.0)
+
+
+def test_token_bucket_pause_holds_everyone_back() -> None:
+    clock = FakeClock()
+    bucket = TokenBucket(rate=10.0, burst=4, clock=clock, sleep=clock.sleep)
+    bucket.pause(2.0)
+    assert bucket.reserve() == pytest.approx(2.1)
+    assert bucket.reserve() == pytest.approx(2.2)
+
+
+def test_token_bucket_is_thread_safe() -> None:
+    clock = FakeClock()
+    bucket = TokenBucket(rate=100.0, burst=1, clock=clock, sleep=lambda s: None)
+    waits: list[float] = []
+    lock = threading.Lock()
+
+    def worker() -> None:
+        for _ in range(50):
+            wait = bucket.reserve()
+            with lock:
+                waits.append(wait)
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    # With the clock frozen every reservation queues behind the previous one: all distinct.
+    assert sorted(round(w, 6) for w in waits) == [round(i / 100, 6) for i in range(200)]
+
+
+@pytest.mark.parametrize("rate", [0, -1, True, "10"])
+def test_token_bucket_rejects_bad_rate(rate: object) -> None:
+    with pytest.raises(ValueError, match="rate"):
+        TokenBucket(rate=rate)  # type: ignore[arg-type]
+
+
+def test_retry_policy_doubles_and_caps_with_jitter_in_range() -> None:
+    policy = RetryPolicy(backoff=0.5, max_backoff=4.0, jitter=0.5)
+    rng = random.Random(3)
+    delays = [policy.delay(n, rng) for n in range(6)]
+    for n, delay in enumerate(delays):
+        base = min(4.0, 0.5 * 2**n)
+        assert base * 0.5 <= delay <= base
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("3", 3.0), ("0.5", 0.5), ("-2", 0.0), (None, None), ("soon", None)]
+)
+def test_retry_after_parsing(value: str | None, expected: float | None) -> None:
+    assert _retry_after_seconds(value) == expected
+
+
+def test_retry_after_http_date_in_the_past_is_zero() -> None:
+    assert _retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
+
+
+def _pages(mapping: dict[str, object]):
+    return lambda url, params: mapping[url]
+
+
+def test_paging_follows_absolute_and_relative_links() -> None:
+    pages = {
+        "http://h/v1/users": {"data": [{"id": 1}], "paging": {"next_page": "/v1/users?after=1"}},
+        "http://h/v1/users?after=1": {
+            "data": [{"id": 2}],
+            "paging": {"next_page": "http://h/v1/users?after=2"},
+        },
+        "http://h/v1/users?after=2": {"data": [{"id": 3}], "paging": {}},
+    }
+    records = collect_pages(_pages(pages), "http://h/v1/users", None, root="http://h")
+    assert [r["id"] for r in records] == [1, 2, 3]
+
+
+def test_paging_stops_on_empty_page_even_with_a_next_link() -> None:
+    pages = {
+        "http://h/v1/q": {"data": [{"id": 1}], "paging": {"next_page": "v1/q?after=1"}},
+        "http://h/v1/q?after=1": {"data": [], "paging": {"next_page": "v1/q?after=1"}},
+    }
+    assert collect_pages(_pages(pages), "http://h/v1/q", None, root="http://h") == [{"id": 1}]
+
+
+def test_paging_loop_raises_schema_error() -> None:
+    pages = {
+        "http://h/v1/q": {"data": [{"id": 1}], "paging": {"next_page": "/v1/q?after=1"}},
+        "http://h/v1/q?after=1": {"data": [{"id": 2}], "paging": {"next_page": "/v1/q?after=1"}},
+    }
+    with pytest.raises(SchemaError, match="paging loop"):
+        collect_pages(_pages(pages), "http://h/v1/q", None, root="http://h")
+
+
+@pytest.mark.parametrize(
+    "payload", [[], {"items": []}, {"data": {"id": 1}}, {"data": [1, 2]}, "text"]
+)
+def test_paging_rejects_bad_envelopes(payload: object) -> None:
+    with pytest.raises(SchemaError):
+        collect_pages(lambda u, p: payload, "http://h/v1/q", None, root="http://h")
+
+
+def test_cache_policy_by_status_and_window() -> None:
+    now = dt.datetime(2026, 5, 1, tzinfo=dt.UTC)
+    past, future = now - dt.timedelta(days=1), now + dt.timedelta(days=1)
+    assert conversation_expiry("closed") == FINAL
+    assert conversation_expiry("Closed") == FINAL
+    for status in ("open", "pending", "awaiting_pending", None):
+        assert conversation_expiry(status) == LIVE
+    closed = [{"status": "closed"}, {"status": "CLOSED"}]
+    assert export_expiry(closed, window_end=past, now=now) == FINAL
+    assert export_expiry([], window_end=past, now=now) == FINAL
+    assert export_expiry(closed, window_end=future, now=now) == RECENT_EXPORT_EXPIRY
+    assert export_expiry([*closed, {"status": "open"}], window_end=past, now=now) == (
+        RECENT_EXPORT_EXPIRY
+    )
+    assert export_expiry(closed, window_end=None, now=now) == FINAL
+
+
+def test_status_batches_keep_closed_and_open_apart() -> None:
+    status = {i: ("closed" if i % 3 else "open") for i in range(1, 31)}
+    batches = _status_batches(sorted(status), status, 10)
+    for ids, expiry in batches:
+        assert len(ids) <= 10
+        assert {status[i] == "closed" for i in ids} == {expiry == FINAL}
+    assert sorted(i for ids, _ in batches for i in ids) == list(range(1, 31))
+
+
+def test_csids_coercion() -> None:
+    assert _coerce_csids([3, "2", 3, 1]) == [1, 2, 3]
+    assert _coerce_csids(7) == [7]
+    assert _coerce_csids([]) == []
+
+
+@pytest.mark.parametrize(
+    ("csids", "error"),
+    [
+        ("123", TypeError),
+        ([True], TypeError),
+        ([1.5], TypeError),
+        (["12a"], ValueError),
+        ([0], ValueError),
+        ([None], TypeError),
+        (3.0, TypeError),
+    ],
+)
+def test_csids_rejected(csids: object, error: type[Exception]) -> None:
+    with pytest.raises(error, match="csid"):
+        _coerce_csids(csids)  # type: ignore[arg-type]
+
+
+def test_selection_needs_csids_xor_a_full_window() -> None:
+    with pytest.raises(ValueError, match="not both"):
+        _selection([1], "2026-01-01", "2026-02-01")
+    with pytest.raises(ValueError, match="start= and end="):
+        _selection(None, None, None)
+    with pytest.raises(ValueError, match="start= and end="):
+        _selection(None, "2026-01-01", None)
+    with pytest.raises(ValueError, match="must be after start"):
+        _selection(None, "2026-02-01", "2026-01-01")
+    with pytest.raises(ValueError, match="not a date"):
+        _selection(None, "yesterday-ish", "2026-01-01")
+    assert _selection([2, 1], None, None) == ([1, 2], None)
+
+
+def test_cache_location_order(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DIXA_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert "dixa-analytics" in str(default_cache_path())
+    (tmp_path / "data").mkdir()
+    assert default_cache_path() == tmp_path / "data" / "dixa-cache.sqlite"
+    monkeypatch.setenv("DIXA_CACHE", str(tmp_path / "elsewhere"))
+    assert default_cache_path() == tmp_path / "elsewhere.sqlite"
+    assert resolve_cache_path(tmp_path / "c.sqlite") == tmp_path / "c.sqlite"
+    with pytest.raises(TypeError, match="cache must be"):
+        resolve_cache_path(3)  # type: ignore[arg-type]
+
+
+def test_client_reads_environment_at_construction(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv("DIXA_API_KEY", "env-secret-key")
+    monkeypatch.setenv("DIXA_BASE_URL", "http://127.0.0.1:1/")
+    monkeypatch.setenv("DIXA_EXPORTS_URL", "http://127.0.0.1:2")
+    monkeypatch.setenv("DIXA_CACHE", str(tmp_path / "env-cache.sqlite"))
+    with DixaClient() as client:
+        assert client.base_url == "http://127.0.0.1:1"
+        assert client.exports_url == "http://127.0.0.1:2"
+        assert client.cache_path == tmp_path / "env-cache.sqlite"
+        assert "env-secret-key" not in repr(client)
+
+
+def test_client_without_key_says_how_to_set_one(monkeypatch) -> None:
+    monkeypatch.delenv("DIXA_API_KEY", raising=False)
+    with pytest.raises(AuthenticationError, match=r"DIXA_API_KEY.*api_key="):
+        DixaClient(cache=False)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"timeout": 0}, "timeout"),
+        ({"timeout": None}, "timeout"),
+        ({"max_retries": -1}, "max_retries"),
+        ({"max_workers": 0}, "max_workers"),
+        ({"base_url": "integrations.dixa.io"}, "URL"),
+    ],
+)
+def test_client_rejects_bad_settings(kwargs: dict, match: str) -> None:
+    with pytest.raises(ValueError, match=match):
+        DixaClient("k", cache=False, **kwargs)
+
+
+def test_nothing_written_without_cache(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    with DixaClient("k", cache=False):
+        pass
+    assert list(tmp_path.iterdir()) == []
