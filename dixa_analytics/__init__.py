@@ -9,6 +9,9 @@ example run without an account.
 >>> events = dxa.fetch_activitylog(start="2026-03-01", end="2026-04-01")  # doctest: +SKIP
 """
 
+from dixa_analytics._cache_admin import CacheInfo, cache_info, clear_cache
+from dixa_analytics._client import DixaClient
+from dixa_analytics._connect import connect
 from dixa_analytics._errors import (
     AuthenticationError,
     BadRequestError,
@@ -20,6 +23,17 @@ from dixa_analytics._errors import (
     SchemaError,
     ServerError,
 )
+from dixa_analytics._fetch import (
+    fetch_activitylog,
+    fetch_conversations,
+    fetch_endpoints,
+    fetch_messages,
+    fetch_notes,
+    fetch_queues,
+    fetch_tags,
+    fetch_users,
+)
+from dixa_analytics._frames import events_frame, split_by_type
 from dixa_analytics.metrics import (
     DEFINITIONS,
     first_response_time,
@@ -46,6 +60,8 @@ __all__ = [
     "DEFINITIONS",
     "AuthenticationError",
     "BadRequestError",
+    "CacheInfo",
+    "DixaClient",
     "DixaConnectionError",
     "DixaError",
     "NotFoundError",
@@ -55,6 +71,18 @@ __all__ = [
     "ServerError",
     "__version__",
     "build_report",
+    "cache_info",
+    "clear_cache",
+    "connect",
+    "events_frame",
+    "fetch_activitylog",
+    "fetch_conversations",
+    "fetch_endpoints",
+    "fetch_messages",
+    "fetch_notes",
+    "fetch_queues",
+    "fetch_tags",
+    "fetch_users",
     "first_response_time",
     "handling_time",
     "plot_first_response",
@@ -66,6 +94,7 @@ __all__ = [
     "queue_wait_time",
     "reopen_rate",
     "resolution_time",
+    "split_by_type",
     "summarize_durations",
     "summarize_report",
     "tag_trends",

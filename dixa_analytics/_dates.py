@@ -89,8 +89,9 @@ def date_window(start: DateLike, end: DateLike) -> tuple[pd.Timestamp, pd.Timest
 
     Examples
     --------
-    >>> date_window("2026-03-01", "2026-04-01")
-    (Timestamp('2026-03-01 00:00:00+0000', tz='UTC'), Timestamp('2026-04-01 00:00:00+0000', tz='UTC'))
+    >>> lo, hi = date_window("2026-03-01", "2026-04-01")
+    >>> lo, hi - lo
+    (Timestamp('2026-03-01 00:00:00+0000', tz='UTC'), Timedelta('31 days 00:00:00'))
     """
     lo, hi = to_utc(start, name="start"), to_utc(end, name="end")
     if hi <= lo:

@@ -11,11 +11,11 @@ import sys
 from collections.abc import Sequence
 
 from dixa_analytics import __version__
-from dixa_analytics.cli import _sandbox
+from dixa_analytics.cli import _cache, _demo, _query, _report, _sandbox
 
 __all__ = ["main"]
 
-_COMMANDS = (_sandbox,)
+_COMMANDS = (_demo, _report, _query, _sandbox, _cache)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,82 @@
+"""One call that gives a notebook a client: your organisation, or the embedded sandbox.
+
+Notebooks and examples start with ``client = dxa.connect()`` so they run top to bottom with
+no account: when ``DIXA_API_KEY`` is set the client talks to that organisation, otherwise an
+embedded sandbox (a local fake Dixa with a seeded synthetic organisation) is started for the
+life of the Python process.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import tempfile
+from pathlib import Path
+
+from dixa_analytics._client import DixaClient
+from dixa_analytics.sandbox import Sandbox
+
+__all__ = ["connect"]
+
+# The sandbox enforces no rate limit unless a test switches one on, so a client bound to it
+# need not pace itself at Dixa's documented rates (10/s, and 10/min for exports).
+_SANDBOX_LIMITS = {"rate_limit": 500.0, "burst": 50, "export_rate_limit": 100.0, "export_burst": 10}
+
+
+def connect(
+    *,
+    sandbox: bool | Sandbox | None = None,
+    seed: int = 42,
+    conversations: int = 2000,
+    cache: str | Path | bool | None = None,
+    progress: bool = True,
+) -> DixaClient:
+    """Return a :class:`DixaClient` for your organisation, or for the embedded sandbox.
+
+    Parameters
+    ----------
+    sandbox : bool, Sandbox or None
+        ``None`` (default) uses the embedded sandbox only when ``DIXA_API_KEY`` is unset;
+        ``True`` always starts one (serving until the process exits); ``False`` always uses
+        ``DIXA_API_KEY``; a running :class:`~dixa_analytics.sandbox.Sandbox` is used as it is.
+    seed, conversations : int
+        The organisation a started sandbox generates (ignored otherwise).
+    cache : str, Path, False or None
+        HTTP cache file, as for :class:`DixaClient`. For a started sandbox, ``None`` means a
+        temporary file removed when the process exits.
+    progress : bool
+        Show progress bars on long fetches.
+
+    Returns
+    -------
+    DixaClient
+        A client for a sandbox does not throttle itself to Dixa's rates, as the sandbox does
+        not limit by default.
+
+    Examples
+    --------
+    >>> import dixa_analytics as dxa
+    >>> client = dxa.connect(sandbox=True, conversations=50, progress=False)
+    >>> dxa.fetch_queues(client=client).columns[:2].tolist()
+    ['queue_id', 'queue_name']
+    """
+    if sandbox is None:
+        sandbox = not os.environ.get("DIXA_API_KEY")
+    if sandbox is False:
+        return DixaClient(cache=cache, progress=progress)
+    if sandbox is True:
+        sandbox = Sandbox(seed=seed, conversations=conversations)
+        sandbox.start()
+        atexit.register(sandbox.stop)
+        if cache is None:
+            tmp = tempfile.TemporaryDirectory(prefix="dixa-sandbox-cache-")
+            atexit.register(tmp.cleanup)
+            cache = Path(tmp.name) / "cache.sqlite"
+    return DixaClient(
+        sandbox.api_key,
+        base_url=sandbox.base_url,
+        exports_url=sandbox.exports_url,
+        cache=cache,
+        progress=progress,
+        **_SANDBOX_LIMITS,
+    )

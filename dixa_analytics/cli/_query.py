@@ -1,0 +1,182 @@
+"""Quick queries from the shell: ``dixa-analytics metric NAME`` and ``dixa-analytics fetch KIND``.
+
+Both go through the same client and cache as the notebooks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+import dixa_analytics as dxa
+from dixa_analytics.cli._target import (
+    Target,
+    add_target_arguments,
+    add_window_arguments,
+    open_target,
+)
+
+__all__ = ["register"]
+
+# --by choices map to columns of the events frame.
+BY_COLUMNS = {"queue": "queue_name", "agent": "agent_name", "channel": "channel"}
+METRICS = (
+    "handling-time",
+    "first-response",
+    "resolution",
+    "queue-wait",
+    "reopen-rate",
+    "tag-trends",
+)
+DURATION_METRICS: dict[str, Callable[..., pd.DataFrame]] = {
+    "first-response": dxa.first_response_time,
+    "resolution": dxa.resolution_time,
+    "queue-wait": dxa.queue_wait_time,
+}
+FORMATS = ("table", "csv", "json")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``metric`` and ``fetch`` subcommands."""
+    metric = sub.add_parser(
+        "metric",
+        help="print one metric as a table, CSV or JSON",
+        description="Compute one metric over the conversations created in [--start, --end).",
+    )
+    metric.add_argument("name", choices=METRICS, help="the metric to compute")
+    add_window_arguments(metric)
+    metric.add_argument("--by", choices=sorted(BY_COLUMNS), help="group by queue, agent or channel")
+    metric.add_argument(
+        "--freq", default=None, metavar="ALIAS", help="period for rates and trends, e.g. W or M"
+    )
+    metric.add_argument("--top", type=int, default=None, help="tag-trends: keep the N top tags")
+    metric.add_argument("--format", choices=FORMATS, default="table", help="output format")
+    add_target_arguments(metric)
+    metric.set_defaults(run=run_metric)
+
+    fetch = sub.add_parser(
+        "fetch",
+        help="write a typed frame (activity log, conversations, users, queues, tags) to a file",
+        description="Fetch one kind of data and write it as Parquet (typed) or CSV.",
+    )
+    fetch.add_argument("kind", choices=sorted(FETCHERS), help="what to fetch")
+    add_window_arguments(fetch)
+    fetch.add_argument(
+        "--out", required=True, metavar="FILE", help="output file ending in .parquet or .csv"
+    )
+    add_target_arguments(fetch)
+    fetch.set_defaults(run=run_fetch)
+
+
+def compute_metric(
+    name: str,
+    events: pd.DataFrame,
+    *,
+    by: str | None = None,
+    freq: str | None = None,
+    top: int | None = None,
+) -> pd.DataFrame:
+    """Return the frame that ``dixa-analytics metric NAME`` prints.
+
+    Duration metrics are summarised (count, censored, mean, median, p90 seconds), per group
+    when ``by`` is given; rates and trends are returned as the metric functions give them.
+    """
+    column = BY_COLUMNS[by] if by else None
+    if name == "reopen-rate":
+        return dxa.reopen_rate(events, freq=freq, by=column)
+    if name == "tag-trends":
+        return dxa.tag_trends(events, freq=freq or "W", top=top)
+    if name == "handling-time":
+        result = dxa.handling_time(events, per="agent" if by == "agent" else "conversation")
+    else:
+        result = DURATION_METRICS[name](events)
+    if column and column not in result.columns:
+        result = _attach(result, events, column)
+    return dxa.summarize_durations(result, by=column)
+
+
+def _attach(result: pd.DataFrame, events: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Add a per-conversation column (its last non-null value in the events) to ``result``."""
+    if column not in events.columns:
+        raise ValueError(f"the events have no {column!r} column to group by")
+    per_conversation = events.dropna(subset=[column]).groupby("conversation_id")[column].last()
+    return result.join(per_conversation, on="conversation_id")
+
+
+def render(frame: pd.DataFrame, fmt: str) -> str:
+    """Render ``frame`` as an aligned table, CSV or JSON records (periods as strings)."""
+    out = frame.copy()
+    for col in out.columns:
+        if isinstance(out[col].dtype, pd.PeriodDtype):
+            out[col] = out[col].astype(str)
+    if fmt == "csv":
+        return out.to_csv(index=False)
+    if fmt == "json":
+        return json.dumps(json.loads(out.to_json(orient="records", date_format="iso")), indent=2)
+    if out.empty:
+        return "(no rows)\n"
+    return out.to_string(index=False, float_format=lambda v: f"{v:,.1f}") + "\n"
+
+
+def run_metric(args: argparse.Namespace) -> int:
+    """Fetch the window's events and print one metric."""
+    with open_target(args) as target:
+        events = dxa.fetch_activitylog(start=target.start, end=target.end, client=target.client)
+    frame = compute_metric(args.name, events, by=args.by, freq=args.freq, top=args.top)
+    sys.stdout.write(render(frame, args.format))
+    return 0
+
+
+def _fetch_activitylog(target: Target) -> pd.DataFrame:
+    return dxa.fetch_activitylog(start=target.start, end=target.end, client=target.client)
+
+
+def _fetch_conversations(target: Target) -> pd.DataFrame:
+    return dxa.fetch_conversations(start=target.start, end=target.end, client=target.client)
+
+
+FETCHERS: dict[str, Callable[[Target], pd.DataFrame]] = {
+    "activitylog": _fetch_activitylog,
+    "conversations": _fetch_conversations,
+    "users": lambda target: dxa.fetch_users(client=target.client),
+    "queues": lambda target: dxa.fetch_queues(client=target.client),
+    "tags": lambda target: dxa.fetch_tags(client=target.client),
+}
+
+
+def _is_list(value: object) -> bool:
+    return isinstance(value, list | tuple | np.ndarray)
+
+
+def write_frame(frame: pd.DataFrame, path: Path) -> Path:
+    """Write ``frame`` as Parquet (dtypes kept) or CSV (lists as JSON text)."""
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        frame.to_parquet(path, index=False)
+    elif suffix == ".csv":
+        out = frame.copy()
+        for col in out.columns:
+            if out[col].map(_is_list).any():
+                out[col] = out[col].map(lambda v: json.dumps(list(v)) if _is_list(v) else v)
+        out.to_csv(path, index=False)
+    else:
+        raise ValueError(f"--out must end in .parquet or .csv, not {path.name!r}")
+    return path
+
+
+def run_fetch(args: argparse.Namespace) -> int:
+    """Fetch one kind of frame and write it to ``--out``."""
+    path = Path(args.out)
+    if path.suffix.lower() not in (".parquet", ".csv"):
+        raise ValueError(f"--out must end in .parquet or .csv, not {path.name!r}")
+    with open_target(args) as target:
+        frame = FETCHERS[args.kind](target)
+    write_frame(frame, path)
+    print(f"wrote {len(frame):,} rows × {frame.shape[1]} columns to {path.resolve()}")
+    return 0

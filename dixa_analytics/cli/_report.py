@@ -1,0 +1,50 @@
+"""``dixa-analytics report``: the HTML report for any organisation (or ``--sandbox``)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from dixa_analytics import fetch_activitylog, write_report
+from dixa_analytics.cli._target import add_target_arguments, add_window_arguments, open_target
+
+__all__ = ["register"]
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the ``report`` subcommand."""
+    parser = sub.add_parser(
+        "report",
+        help="write an offline HTML report for a date window",
+        description="Fetch every conversation created in [--start, --end) and write a "
+        "self-contained HTML report with every metric.",
+    )
+    add_window_arguments(parser)
+    parser.add_argument("--out", default="report.html", metavar="FILE", help="output HTML file")
+    parser.add_argument(
+        "--queue",
+        action="append",
+        metavar="NAME",
+        help="only conversations in this queue (repeat for several)",
+    )
+    add_target_arguments(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Fetch the window, filter queues, write the report and print its path."""
+    with open_target(args) as target:
+        events = fetch_activitylog(start=target.start, end=target.end, client=target.client)
+    if args.queue:
+        known = set(events["queue_name"].dropna().unique())
+        unknown = sorted(set(args.queue) - known)
+        if unknown:
+            raise ValueError(
+                f"no conversations in queue(s) {', '.join(map(repr, unknown))}; queues in this "
+                f"window: {', '.join(sorted(known)) or 'none'}"
+            )
+        events = events[events["queue_name"].isin(args.queue)]
+    path = write_report(Path(args.out), events, window=(target.start, target.end))
+    print(f"report written to {path.resolve()}", file=sys.stdout)
+    return 0

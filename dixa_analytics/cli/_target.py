@@ -1,0 +1,100 @@
+"""Where a command's data comes from: a real organisation or the embedded sandbox.
+
+Shared by ``report``, ``metric`` and ``fetch``: they take ``--sandbox``, ``--cache`` and
+``--no-progress``, and never fall back to fake data silently — with neither an API key nor
+``--sandbox`` they stop with a message saying how to set one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dixa_analytics import DixaClient, connect
+from dixa_analytics._dates import date_window
+from dixa_analytics.sandbox import Sandbox
+
+__all__ = ["Target", "add_target_arguments", "add_window_arguments", "open_target"]
+
+# A real organisation's default window: the last 28 full days, so two runs on one day agree.
+DEFAULT_DAYS = 28
+
+
+class MissingKeyError(ValueError):
+    """Neither ``DIXA_API_KEY`` nor ``--sandbox`` was given."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """A ready client plus the window to fetch when the user named none."""
+
+    client: DixaClient
+    start: pd.Timestamp
+    end: pd.Timestamp
+    source: str
+
+
+def add_target_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--sandbox``, ``--cache`` and ``--no-progress`` to ``parser``."""
+    parser.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="use the embedded sandbox organisation instead of DIXA_API_KEY / DIXA_BASE_URL",
+    )
+    parser.add_argument(
+        "--cache",
+        metavar="PATH",
+        help="HTTP cache file (default: $DIXA_CACHE, else data/dixa-cache.sqlite or the "
+        "user cache directory)",
+    )
+    parser.add_argument(
+        "--no-progress", action="store_true", help="do not show progress bars on stderr"
+    )
+
+
+def add_window_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add ``--start`` / ``--end`` (half-open, UTC) to ``parser``."""
+    parser.add_argument("--start", metavar="DATE", help="first day, e.g. 2026-03-01 (UTC)")
+    parser.add_argument("--end", metavar="DATE", help="day after the last, e.g. 2026-04-01")
+
+
+def _window(
+    args: argparse.Namespace, default: tuple[pd.Timestamp, pd.Timestamp]
+) -> tuple[pd.Timestamp, pd.Timestamp]:
+    start = getattr(args, "start", None)
+    end = getattr(args, "end", None)
+    if start is None and end is None:
+        return default
+    if start is None or end is None:
+        raise ValueError("give both --start and --end (or neither, for the default window)")
+    return date_window(start, end)
+
+
+@contextlib.contextmanager
+def open_target(args: argparse.Namespace) -> Iterator[Target]:
+    """Yield the :class:`Target` that ``args`` describe; starts and stops a sandbox if asked."""
+    cache = args.cache if args.cache else None
+    progress = not args.no_progress
+    if args.sandbox:
+        with (
+            Sandbox() as sandbox,
+            connect(sandbox=sandbox, cache=cache, progress=progress) as client,
+        ):
+            org = sandbox.organisation
+            start, end = _window(args, date_window(org.start, org.end))
+            yield Target(client, start, end, f"embedded sandbox at {sandbox.base_url}")
+        return
+    if not os.environ.get("DIXA_API_KEY"):
+        raise MissingKeyError(
+            "no Dixa API key: set DIXA_API_KEY (and DIXA_BASE_URL / DIXA_EXPORTS_URL if not "
+            "the public Dixa hosts), or pass --sandbox to use the embedded sandbox"
+        )
+    today = pd.Timestamp.now(tz="UTC").normalize()
+    start, end = _window(args, (today - pd.Timedelta(days=DEFAULT_DAYS), today))
+    with DixaClient(cache=cache, progress=progress) as client:
+        yield Target(client, start, end, client.base_url)

@@ -1,0 +1,155 @@
+"""The command line end to end: exit codes, one-line errors, and real runs on the sandbox."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from dixa_analytics._schemas import QUEUES
+from dixa_analytics.cli import main
+
+
+@pytest.fixture(autouse=True)
+def _no_real_org(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("DIXA_API_KEY", "DIXA_BASE_URL", "DIXA_EXPORTS_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("DIXA_CACHE", str(tmp_path / "cache.sqlite"))
+
+
+@pytest.mark.parametrize("command", ["report", "metric handling-time", "fetch users --out u.csv"])
+def test_without_key_or_sandbox_says_how_to_set_one(command, capsys) -> None:
+    assert main(command.split()) == 2
+    err = capsys.readouterr().err
+    assert "DIXA_API_KEY" in err
+    assert "--sandbox" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_bad_dates_exit_2_with_one_line(capsys) -> None:
+    code = main(
+        ["metric", "reopen-rate", "--sandbox", "--start", "2026-04-01", "--end", "2026-03-01"]
+    )
+    assert code == 2
+    err = capsys.readouterr().err.strip()
+    assert "must be after start" in err
+    assert "Traceback" not in err
+
+
+def test_unparseable_date_exit_2(capsys) -> None:
+    assert main(["report", "--sandbox", "--start", "yesterday-ish", "--end", "2026-03-01"]) == 2
+    assert "is not a date" in capsys.readouterr().err
+
+
+def test_unreachable_host_exit_1_without_traceback(monkeypatch, capsys, tmp_path) -> None:
+    monkeypatch.setenv("DIXA_API_KEY", "not-a-real-key")
+    monkeypatch.setenv("DIXA_BASE_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("DIXA_EXPORTS_URL", "http://127.0.0.1:9")
+    code = main(
+        [
+            "report",
+            "--start",
+            "2026-03-01",
+            "--end",
+            "2026-03-08",
+            "--out",
+            str(tmp_path / "r.html"),
+            "--no-progress",
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.startswith("dixa-analytics: error:")
+    assert "Traceback" not in err
+    assert "not-a-real-key" not in err
+
+
+def test_metric_table_on_the_sandbox(capsys) -> None:
+    code = main(["metric", "first-response", "--sandbox", "--by", "queue", "--no-progress"])
+    assert code == 0
+    out = capsys.readouterr().out
+    header = out.splitlines()[0].split()
+    assert header[:3] == ["queue_name", "count", "censored"]
+    assert "Support" in out
+
+
+def test_metric_json_and_csv(capsys) -> None:
+    assert (
+        main(
+            [
+                "metric",
+                "reopen-rate",
+                "--sandbox",
+                "--freq",
+                "M",
+                "--format",
+                "json",
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
+    rows = json.loads(capsys.readouterr().out)
+    assert {"period", "closed", "reopened", "reopen_rate"} <= set(rows[0])
+    assert all(0 <= row["reopen_rate"] <= 1 for row in rows)
+    assert (
+        main(
+            ["metric", "tag-trends", "--sandbox", "--top", "3", "--format", "csv", "--no-progress"]
+        )
+        == 0
+    )
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "period,tag,conversations,cohort_size,share"
+    assert len({line.split(",")[1] for line in lines[1:]}) == 3
+
+
+def test_fetch_parquet_keeps_dtypes(tmp_path, capsys) -> None:
+    out = tmp_path / "queues.parquet"
+    assert main(["fetch", "queues", "--sandbox", "--out", str(out), "--no-progress"]) == 0
+    frame = pd.read_parquet(out)
+    assert list(frame.columns) == list(QUEUES)
+    assert str(frame["priority"].dtype) == "Int64"
+    assert "wrote" in capsys.readouterr().out
+
+
+def test_fetch_rejects_unknown_suffix(tmp_path, capsys) -> None:
+    assert main(["fetch", "tags", "--sandbox", "--out", str(tmp_path / "t.xlsx")]) == 2
+    assert ".parquet or .csv" in capsys.readouterr().err
+
+
+def test_report_with_unknown_queue_is_bad_input(tmp_path, capsys) -> None:
+    args = ["report", "--sandbox", "--queue", "Nope", "--out", str(tmp_path / "r.html")]
+    assert main([*args, "--no-progress"]) == 2
+    assert "Nope" in capsys.readouterr().err
+
+
+def test_demo_runs_as_a_user_would(tmp_path) -> None:
+    out = tmp_path / "demo.html"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dixa_analytics",
+            "demo",
+            "--out",
+            str(out),
+            "--conversations",
+            "300",
+            "--no-progress",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    for label in ("conversations", "events", "first response", "handling time", "reopen rate"):
+        assert label in done.stdout
+    html = out.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>")
+    assert "Plotly" in html
