@@ -91,6 +91,9 @@ class DixaClient:
         Concurrent requests for independent batches (they share one throttle).
     backoff : float
         First retry delay in seconds; doubles on every retry (with jitter), capped at 30 s.
+    max_retry_after : float
+        Longest ``Retry-After`` (seconds) to wait out; a server asking for longer (e.g. a
+        daily quota) makes the request fail at once (:class:`RateLimitError` for a 429).
     sleep : callable, optional
         Sleep function used between retries and by the throttle (default ``time.sleep``;
         tests pass one that moves a fake clock instead of waiting).
@@ -101,6 +104,9 @@ class DixaClient:
     ------
     AuthenticationError
         If no API key is given and ``DIXA_API_KEY`` is unset or empty.
+    ValueError
+        If the key holds a line break, control or non-ASCII character (the message never
+        quotes it), or another argument is out of range.
 
     Examples
     --------
@@ -128,6 +134,7 @@ class DixaClient:
         export_burst: int = DEFAULT_EXPORT_BURST,
         max_workers: int = 4,
         backoff: float = 0.5,
+        max_retry_after: float = 300.0,
         sleep: Callable[[float], None] | None = None,
         seed: int | None = None,
     ):
@@ -140,7 +147,18 @@ class DixaClient:
                 "No Dixa API key: set the DIXA_API_KEY environment variable or pass "
                 "api_key= to DixaClient (create a token under Settings → Integrations → API tokens)"
             )
-        for name, value in (("timeout", timeout), ("backoff", backoff)):
+        if not (key.isascii() and key.isprintable()):
+            # requests would reject such a header with an error quoting the whole value, and
+            # the key must never reach a message; it also cannot be a real token.
+            raise ValueError(
+                "api_key holds a line break, control or non-ASCII character; pass the token "
+                "exactly as Dixa shows it (check DIXA_API_KEY for a stray newline)"
+            )
+        for name, value in (
+            ("timeout", timeout),
+            ("backoff", backoff),
+            ("max_retry_after", max_retry_after),
+        ):
             if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
                 raise ValueError(f"{name} must be a positive number of seconds, not {value!r}")
         for name, value in (("max_retries", max_retries), ("max_workers", max_workers)):
@@ -167,7 +185,11 @@ class DixaClient:
         self.transport = Transport(
             self.session,
             timeout=float(timeout),
-            retry=RetryPolicy(max_retries=max_retries, backoff=float(backoff)),
+            retry=RetryPolicy(
+                max_retries=max_retries,
+                backoff=float(backoff),
+                max_retry_after=float(max_retry_after),
+            ),
             sleep=wait,
             seed=seed,
             redact=self._redact,

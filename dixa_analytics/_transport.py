@@ -48,7 +48,9 @@ class RetryPolicy:
 
     The ``n``-th retry waits ``min(max_backoff, backoff * 2**n)`` seconds, scaled by a random
     factor in ``[1 - jitter, 1]`` so concurrent workers do not retry in lockstep, or as long as
-    the server's ``Retry-After`` says if that is longer.
+    the server's ``Retry-After`` says if that is longer. A ``Retry-After`` above
+    ``max_retry_after`` seconds (a quota that resets hours later) is not waited out: the
+    request fails at once, so a session never hangs silently.
 
     Examples
     --------
@@ -61,6 +63,7 @@ class RetryPolicy:
     backoff: float = 0.5
     max_backoff: float = 30.0
     jitter: float = 0.5
+    max_retry_after: float = 300.0
 
     def delay(self, attempt: int, rng: random.Random) -> float:
         """Seconds to wait before retry number ``attempt`` (0-based)."""
@@ -186,6 +189,13 @@ class Transport:
             if status not in RETRY_STATUSES and status < 500:
                 raise failure
             retry_after = _retry_after_seconds(response.headers.get("Retry-After"))
+            if retry_after is not None and retry_after > self.retry.max_retry_after:
+                raise type(failure)(
+                    f"{failure} (the server asks to wait {retry_after:,.0f} s, longer than "
+                    f"max_retry_after={self.retry.max_retry_after:g} s; try again later)",
+                    status=status,
+                    url=failure.url,
+                )
             if retry_after is not None and status == 429 and self._on_retry_after is not None:
                 # The throttle holds back this request and every other one to the same API.
                 self._on_retry_after(response.url, retry_after)

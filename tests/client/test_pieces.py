@@ -269,3 +269,12 @@ def test_nothing_written_without_cache(tmp_path, monkeypatch) -> None:
     with DixaClient("k", cache=False):
         pass
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("key", ["secret-one\nsecret-two", "secret\r\nx", "secret\tx", "sécret"])
+def test_client_rejects_unsendable_key_without_quoting_it(key: str) -> None:
+    # requests would refuse the header with an error quoting the whole value.
+    with pytest.raises(ValueError, match="DIXA_API_KEY") as info:
+        DixaClient(key, cache=False)
+    assert "secret" not in str(info.value)
+    assert "écret" not in str(info.value)

@@ -22,7 +22,13 @@ from dixa_analytics._errors import (
     SchemaError,
     ServerError,
 )
-from dixa_analytics._fetch import fetch_activitylog, fetch_messages, fetch_queues, fetch_users
+from dixa_analytics._fetch import (
+    fetch_activitylog,
+    fetch_conversations,
+    fetch_messages,
+    fetch_queues,
+    fetch_users,
+)
 from dixa_analytics.sandbox import Switches
 
 
@@ -267,3 +273,17 @@ def test_every_variant_and_fault_still_gives_the_exact_events(sb, make_client, s
     expected_queue = [queue_of[c] for c in merged["conversation_id_y"]]
     got_queue = [None if pd.isna(q) else q for q in merged["queue_id"]]
     assert got_queue == expected_queue
+
+
+def test_retry_after_beyond_the_limit_fails_at_once(sb, make_client, served, sleeps) -> None:
+    # One export per 100 minutes: the second request is told to wait 6000 s.
+    sb.switches = Switches(rate_limit=True, exports_per_minute=0.01, exports_burst=1)
+    client = make_client(cache=False)  # default max_retry_after: 300 s
+    start, end = sb.organisation.start, sb.organisation.end
+    fetch_conversations(start=start, end=end, client=client)
+    sb.reset_counts()
+    with pytest.raises(RateLimitError, match=r"wait 6,000 s.*max_retry_after=300") as info:
+        fetch_conversations(start=start, end=end, client=client)
+    assert sb.api_key not in str(info.value)
+    assert len(served(status=429)) == 1  # not retried
+    assert all(seconds <= 300.0 for seconds in sleeps.calls)
