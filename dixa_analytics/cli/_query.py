@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 import dixa_analytics as dxa
 from dixa_analytics.cli._target import (
@@ -154,11 +156,29 @@ def _is_list(value: object) -> bool:
     return isinstance(value, list | tuple | np.ndarray)
 
 
+def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    """Write Parquet that ``pandas.read_parquet`` reads back with the frame's dtypes.
+
+    pandas records each column's dtype by name in the file, but cannot parse the name of a
+    nested arrow dtype (``list<item: large_string>[pyarrow]``) when reading it back, so such
+    columns are recorded as ``object``: they come back as arrays of strings.
+    """
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    meta = json.loads(table.schema.metadata[b"pandas"])
+    for column in meta["columns"]:
+        if pa.types.is_nested(table.schema.field(column["field_name"]).type):
+            column["numpy_type"] = "object"
+    table = table.replace_schema_metadata(
+        {**table.schema.metadata, b"pandas": json.dumps(meta).encode()}
+    )
+    pq.write_table(table, path)
+
+
 def write_frame(frame: pd.DataFrame, path: Path) -> Path:
     """Write ``frame`` as Parquet (dtypes kept) or CSV (lists as JSON text)."""
     suffix = path.suffix.lower()
     if suffix == ".parquet":
-        frame.to_parquet(path, index=False)
+        _write_parquet(frame, path)
     elif suffix == ".csv":
         out = frame.copy()
         for col in out.columns:

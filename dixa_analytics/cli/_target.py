@@ -10,8 +10,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
@@ -50,7 +52,7 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
         "--cache",
         metavar="PATH",
         help="HTTP cache file (default: $DIXA_CACHE, else data/dixa-cache.sqlite or the "
-        "user cache directory)",
+        "user cache directory; with --sandbox, a temporary file removed afterwards)",
     )
     parser.add_argument(
         "--no-progress", action="store_true", help="do not show progress bars on stderr"
@@ -81,10 +83,14 @@ def open_target(args: argparse.Namespace) -> Iterator[Target]:
     cache = args.cache if args.cache else None
     progress = not args.no_progress
     if args.sandbox:
-        with (
-            Sandbox() as sandbox,
-            connect(sandbox=sandbox, cache=cache, progress=progress) as client,
-        ):
+        with contextlib.ExitStack() as stack:
+            sandbox = stack.enter_context(Sandbox())
+            if cache is None:
+                # The sandbox listens on a new port each run, so its responses can never be
+                # reused: keep them out of the default cache, which belongs to real data.
+                tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="dixa-sandbox-"))
+                cache = str(Path(tmp) / "cache.sqlite")
+            client = stack.enter_context(connect(sandbox=sandbox, cache=cache, progress=progress))
             org = sandbox.organisation
             start, end = _window(args, date_window(org.start, org.end))
             yield Target(client, start, end, f"embedded sandbox at {sandbox.base_url}")

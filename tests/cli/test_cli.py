@@ -10,8 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dixa_analytics._schemas import QUEUES
+from dixa_analytics._schemas import EVENTS, QUEUES, conform
 from dixa_analytics.cli import main
+from dixa_analytics.cli._query import write_frame
 
 
 @pytest.fixture(autouse=True)
@@ -153,3 +154,32 @@ def test_demo_runs_as_a_user_would(tmp_path) -> None:
     html = out.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>")
     assert "Plotly" in html
+
+
+def test_sandbox_runs_leave_the_default_cache_alone(tmp_path, capsys) -> None:
+    # The sandbox's port changes every run, so its responses could never be reused.
+    out = tmp_path / "tags.csv"
+    assert main(["fetch", "tags", "--sandbox", "--out", str(out), "--no-progress"]) == 0
+    assert out.is_file()
+    assert not (tmp_path / "cache.sqlite").exists()
+
+
+def test_parquet_with_list_columns_reads_back(tmp_path) -> None:
+    events = conform(
+        pd.DataFrame(
+            {
+                "conversation_id": [1, 1],
+                "timestamp": pd.to_datetime(["2026-03-02 09:00", "2026-03-02 09:01"], utc=True),
+                "activity_type": ["conversation_created_by_customer", "conversation_offered"],
+                "agent_names": [None, ["Ann", "Bo"]],
+            }
+        ),
+        EVENTS,
+    )
+    path = write_frame(events, tmp_path / "events.parquet")
+    back = pd.read_parquet(path)
+    assert list(back.columns) == list(EVENTS)
+    assert str(back["conversation_id"].dtype) == "Int64"
+    assert str(back["timestamp"].dtype) == "datetime64[ns, UTC]"
+    assert back["agent_names"].isna().tolist() == [True, False]
+    assert list(back["agent_names"][1]) == ["Ann", "Bo"]
