@@ -63,15 +63,16 @@ def plot_tag_trends(
     )
     if top is not None and (isinstance(top, bool) or not isinstance(top, int) or top < 1):
         raise ValueError(f"top must be a positive int or None, not {top!r}")
-    if title is None:
-        title = "Tag trends" if top is None else f"Tag trends (top {top} tags)"
     frame = result.loc[result["tag"].notna()]
     if frame.empty:
-        return no_data_figure(title, "tag_trends")
+        return no_data_figure("Tag trends" if title is None else title, "tag_trends")
 
     totals = frame.groupby("tag", observed=True, sort=True)["conversations"].sum()
     ranked = sorted(totals.index, key=lambda tag: (-totals[tag], tag))
     tags = ranked if top is None else ranked[:top]
+    if title is None:
+        # Only claim a "top N" when tags were left out, and never more tags than drawn.
+        title = "Tag trends" if len(tags) == len(ranked) else f"Tag trends (top {len(tags)} tags)"
     cohorts = frame.drop_duplicates("period")["cohort_size"].astype("float64").sum()
     subtitle = f"share of the {int(cohorts):,} conversations created in each period"
     x = period_starts(frame["period"])

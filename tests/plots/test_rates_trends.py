@@ -130,3 +130,11 @@ def test_rate_plots_do_not_modify_input():
     before = frame.copy()
     plot_tag_trends(frame)
     pd.testing.assert_frame_equal(frame, before)
+
+
+def test_tag_trends_title_names_only_the_tags_drawn():
+    # Three tags in the frame: the default top=8 leaves none out, so no "top 8" claim.
+    assert plot_tag_trends(tags_frame()).layout.title.text.startswith("Tag trends<")
+    assert plot_tag_trends(tags_frame(), top=2).layout.title.text.startswith(
+        "Tag trends (top 2 tags)"
+    )
