@@ -160,8 +160,13 @@ class Transport:
                     **({} if expire_after is None else {"expire_after": expire_after}),
                 )
             except requests.RequestException as exc:
-                if not _is_transient(exc):
+                if isinstance(exc, ValueError):  # a malformed URL: bad input, not a fault
                     raise
+                if not _is_transient(exc):
+                    raise DixaError(
+                        self._redact(f"GET {_safe_url(url)} failed: {type(exc).__name__}: {exc}"),
+                        url=_safe_url(url),
+                    ) from exc
                 failure = DixaConnectionError(
                     self._redact(f"GET {_safe_url(url)} failed: {type(exc).__name__}: {exc}"),
                     url=_safe_url(url),

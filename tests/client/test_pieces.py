@@ -278,3 +278,25 @@ def test_client_rejects_unsendable_key_without_quoting_it(key: str) -> None:
         DixaClient(key, cache=False)
     assert "secret" not in str(info.value)
     assert "écret" not in str(info.value)
+
+
+def test_non_transient_request_errors_stay_in_the_error_tree() -> None:
+    import requests
+    from requests.adapters import BaseAdapter
+
+    from dixa_analytics import DixaClient, DixaError
+
+    class Redirecting(BaseAdapter):
+        def send(self, request, **kwargs):
+            raise requests.exceptions.TooManyRedirects("Exceeded 30 redirects.")
+
+        def close(self):
+            pass
+
+    # Loopback base URL: the adapter answers before any socket would be opened.
+    client = DixaClient("key-123", base_url="http://127.0.0.1:9", cache=False, progress=False)
+    client.session.mount(client.base_url + "/", Redirecting())
+    with pytest.raises(DixaError, match="TooManyRedirects") as caught:
+        client.get_list("/v1/queues", expire_after=None)
+    assert "key-123" not in str(caught.value)
+    client.close()
