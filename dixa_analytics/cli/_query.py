@@ -126,8 +126,24 @@ def render(frame: pd.DataFrame, fmt: str) -> str:
     return out.to_string(index=False, float_format=lambda v: f"{v:,.1f}") + "\n"
 
 
+def check_metric_options(name: str, *, freq: str | None, top: int | None) -> None:
+    """Refuse options the metric would ignore, and a bad ``--freq``, before any request."""
+    if freq is not None:
+        if name not in ("reopen-rate", "tag-trends"):
+            raise ValueError("--freq applies to reopen-rate and tag-trends only")
+        try:
+            pd.Period("2026-01-01", freq=freq)
+        except (ValueError, TypeError) as exc:
+            raise ValueError(
+                f"--freq {freq!r} is not a pandas period alias; use e.g. D, W or M"
+            ) from exc
+    if top is not None and (name != "tag-trends" or top < 1):
+        raise ValueError("--top takes a positive number and applies to tag-trends only")
+
+
 def run_metric(args: argparse.Namespace) -> int:
     """Fetch the window's events and print one metric."""
+    check_metric_options(args.name, freq=args.freq, top=args.top)
     with open_target(args) as target:
         events = dxa.fetch_activitylog(start=target.start, end=target.end, client=target.client)
     frame = compute_metric(args.name, events, by=args.by, freq=args.freq, top=args.top)

@@ -183,3 +183,19 @@ def test_parquet_with_list_columns_reads_back(tmp_path) -> None:
     assert str(back["timestamp"].dtype) == "datetime64[ns, UTC]"
     assert back["agent_names"].isna().tolist() == [True, False]
     assert list(back["agent_names"][1]) == ["Ann", "Bo"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["handling-time", "--freq", "W"], "--freq applies to"),
+        (["reopen-rate", "--freq", "fortnightly"], "not a pandas period alias"),
+        (["first-response", "--top", "3"], "--top"),
+        (["tag-trends", "--top", "0"], "--top"),
+    ],
+)
+def test_metric_options_are_checked_before_any_request(args, message, capsys) -> None:
+    # No key and no --sandbox: reaching the fetch would fail differently, so the option
+    # check must come first.
+    assert main(["metric", *args]) == 2
+    assert message in capsys.readouterr().err
