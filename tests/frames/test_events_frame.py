@@ -424,6 +424,19 @@ def test_hostile_values(make_event):
     assert events["language"].iloc[1] == "日本語"
 
 
+def test_nan_in_a_text_attribute_is_null(make_event):
+    records = [
+        make_event("e1", 1, "2021-01-01T00:00:00Z", "tag_added", attributes={"tag_name": "vip"}),
+        make_event(
+            "e2", 1, "2021-01-01T00:01:00Z", "tag_added", attributes={"tag_name": float("nan")}
+        ),
+    ]
+    events = events_frame(records)
+    assert str(events["tag"].dtype) == str(EVENTS["tag"])
+    assert events["tag"].iloc[0] == "vip"
+    assert pd.isna(events["tag"].iloc[1])
+
+
 # --- joins ------------------------------------------------------------------------------
 
 
