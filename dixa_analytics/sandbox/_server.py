@@ -12,6 +12,7 @@ import base64
 import binascii
 import json
 import math
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -55,6 +56,19 @@ class _Bucket:
             self.tokens -= 1
             return 0.0
         return (1 - self.tokens) / self.rate
+
+
+class _QuietServer(ThreadingHTTPServer):
+    """A server that treats a client hanging up mid-response as normal, not as an error.
+
+    Clients time out and retry (and tests make them), so a broken pipe or reset is expected
+    here; anything else is still reported the standard way.
+    """
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
 
 
 class Sandbox:
@@ -118,7 +132,7 @@ class Sandbox:
         """Bind the socket and serve in a daemon thread; returns ``self``."""
         if self._server is not None:
             raise RuntimeError("the sandbox is already running")
-        server = ThreadingHTTPServer((self._host, self._port), _handler_for(self))
+        server = _QuietServer((self._host, self._port), _handler_for(self))
         server.daemon_threads = True
         self._server = server
         self._thread = threading.Thread(

@@ -289,3 +289,23 @@ def test_invalid_switches_are_refused(kwargs: dict[str, object]) -> None:
 def test_switches_setter_type_checks(sb: Sandbox) -> None:
     with pytest.raises(TypeError, match="Switches"):
         sb.switches = {"out_of_order": True}  # type: ignore[assignment]
+
+
+def test_a_client_hanging_up_is_not_reported_as_a_server_error(capsys) -> None:
+    from dixa_analytics.sandbox._server import _QuietServer
+
+    server = _QuietServer(("127.0.0.1", 0), None)
+    try:
+        for error in (BrokenPipeError(), ConnectionResetError()):
+            try:
+                raise error
+            except ConnectionError:
+                server.handle_error(None, ("127.0.0.1", 1))
+        assert capsys.readouterr().err == ""
+        try:
+            raise KeyError("a real bug")
+        except KeyError:
+            server.handle_error(None, ("127.0.0.1", 1))
+        assert "KeyError" in capsys.readouterr().err
+    finally:
+        server.server_close()
