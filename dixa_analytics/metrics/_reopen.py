@@ -99,10 +99,9 @@ def reopen_rate(
             .reset_index()
         )
     counts["reopen_rate"] = counts["reopened"] / counts["closed"]
-    out = pd.concat(
-        [counts[names].astype(table[names].dtypes.to_dict()), conform(counts, REOPEN_RATE)],
-        axis=1,
-    )
+    # Group columns keep the events' dtypes (grouping may change a string column's storage).
+    dtypes = {**table[names].dtypes.to_dict(), **{key: events[key].dtype for key in keys}}
+    out = pd.concat([counts[names].astype(dtypes), conform(counts, REOPEN_RATE)], axis=1)
     return out.reset_index(drop=True)
 
 

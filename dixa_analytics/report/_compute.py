@@ -179,7 +179,10 @@ def _subjects(events: pd.DataFrame, conversations: pd.DataFrame | None) -> pd.Se
         given = pd.Series(
             given["subject"].to_numpy(), index=given["conversation_id"].to_numpy(), dtype=STRING
         )
-        subjects = given.combine_first(subjects) if len(subjects) else given
+        # The conversations' subjects win; concat rather than combine_first, whose alignment
+        # of arrow-backed strings fails on pandas 2.2.
+        rest = subjects[~subjects.index.isin(given.index)]
+        subjects = pd.concat([given, rest]) if len(rest) else given
     return subjects
 
 

@@ -17,6 +17,7 @@ from dixa_analytics._schemas import (
     QUEUE_WAIT,
     REOPEN_RATE,
     RESOLUTION,
+    STRING,
     TAG_TRENDS,
 )
 from dixa_analytics.metrics import (
@@ -38,7 +39,7 @@ CALLS = {
     "reopen_rate": (lambda e: reopen_rate(e), REOPEN_RATE),
     "reopen_rate_period": (
         lambda e: reopen_rate(e, freq="W", by="queue_name"),
-        {"period": pd.PeriodDtype("W-SUN"), "queue_name": "string", **REOPEN_RATE},
+        {"period": pd.PeriodDtype("W-SUN"), "queue_name": STRING, **REOPEN_RATE},
     ),
     "tag_trends": (
         lambda e: tag_trends(e),
