@@ -704,20 +704,8 @@ def events_frame(
 
 # --- exploded by type ------------------------------------------------------------------
 
-# Columns every per-type frame keeps.
-CORE_EVENT_COLUMNS: tuple[str, ...] = (
-    "event_id",
-    "conversation_id",
-    "timestamp",
-    "activity_type",
-    "author_id",
-    "author_name",
-    "author_email",
-    "author_is_agent",
-    "queue_id",
-    "queue_name",
-    "channel",
-)
+# Columns every per-type frame keeps: the events frame's own (not attribute) columns.
+CORE_EVENT_COLUMNS: tuple[str, ...] = tuple(c for c in EVENTS if c in norm.EVENT_CORE_FIELDS)
 
 _TRANSFER = (
     "agent_id",

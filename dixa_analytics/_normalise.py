@@ -70,6 +70,7 @@ EVENT_CORE_FIELDS = frozenset(
         "author_is_agent",
         "queue_id",
         "queue_name",
+        "channel",
         "attributes",
     }
 )

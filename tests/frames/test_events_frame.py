@@ -350,6 +350,14 @@ def test_attribute_key_colliding_with_a_core_column_is_prefixed(make_event):
     assert events["attr_queue_id"].iloc[0] == "q-attr"
 
 
+def test_attribute_channel_does_not_overwrite_the_joined_channel(make_event):
+    record = make_event("e1", 1, "2021-01-01T00:00:00Z", "x", attributes={"channel": "sms"})
+    conversations = pd.DataFrame({"conversation_id": [1], "queue_id": ["q1"], "channel": ["email"]})
+    events = events_frame([record], conversations=conversations)
+    assert events["channel"].iloc[0] == "email"
+    assert events["attr_channel"].iloc[0] == "sms"
+
+
 def test_duplicates_removed_keeping_first_and_sorted_stably(make_event):
     t0, t1 = "2021-01-01T00:00:00Z", "2021-01-01T00:01:00Z"
     records = [
