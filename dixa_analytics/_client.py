@@ -194,6 +194,7 @@ class DixaClient:
             seed=seed,
             redact=self._redact,
             on_retry_after=self._hold_back,
+            fallback_retry_after=self._rate_limited_wait,
         )
 
     # -- construction -----------------------------------------------------------------------
@@ -377,9 +378,19 @@ class DixaClient:
         stored.expires = requests_cache.get_expiration_datetime(expiry)
         cache.responses[key] = stored
 
+    def _bucket_for(self, url: str) -> TokenBucket:
+        return self.export_throttle if url.startswith(self.exports_url + "/") else self.throttle
+
     def _hold_back(self, url: str, seconds: float) -> None:
-        bucket = self.export_throttle if url.startswith(self.exports_url + "/") else self.throttle
-        bucket.pause(seconds)
+        self._bucket_for(url).pause(seconds)
+
+    def _rate_limited_wait(self, url: str, retry: int) -> float:
+        """After a 429 without ``Retry-After``: the API's token interval, doubled per retry.
+
+        At the Exports API's 10 requests/minute that is 6 s, 12 s, 24 s …, which outlasts a
+        per-minute window, where the usual sub-second backoff would spend every retry in it.
+        """
+        return 2.0**retry / self._bucket_for(url).rate
 
     def _redact(self, text: str) -> str:
         return text.replace(self._key, "***") if self._key else text

@@ -108,6 +108,10 @@ class Transport:
         Called with ``(url, seconds)`` when a 429 says how long to wait; it must make the next
         request wait that long (the client pauses the API's throttle, which holds back every
         worker, not just the one that was told). Without it the retry itself waits.
+    fallback_retry_after : callable, optional
+        Called with ``(url, retry_number)`` for a 429 that carries no ``Retry-After`` (the
+        Exports API documents none); its answer is used as if the server had sent it, when
+        longer than the usual backoff.
     """
 
     def __init__(
@@ -120,6 +124,7 @@ class Transport:
         seed: int | None = None,
         redact: Callable[[str], str] = str,
         on_retry_after: Callable[[str, float], None] | None = None,
+        fallback_retry_after: Callable[[str, int], float] | None = None,
     ):
         self.session = session
         self.timeout = timeout
@@ -129,6 +134,7 @@ class Transport:
         self._rng_lock = threading.Lock()
         self._redact = redact
         self._on_retry_after = on_retry_after
+        self._fallback_retry_after = fallback_retry_after
 
     def get_json(
         self,
@@ -194,6 +200,8 @@ class Transport:
             if status not in RETRY_STATUSES and status < 500:
                 raise failure
             retry_after = _retry_after_seconds(response.headers.get("Retry-After"))
+            if retry_after is None and status == 429 and self._fallback_retry_after is not None:
+                retry_after = max(wait, self._fallback_retry_after(response.url, attempt))
             if retry_after is not None and retry_after > self.retry.max_retry_after:
                 raise type(failure)(
                     f"{failure} (the server asks to wait {retry_after:,.0f} s, longer than "

@@ -300,3 +300,46 @@ def test_non_transient_request_errors_stay_in_the_error_tree() -> None:
         client.get_list("/v1/queues", expire_after=None)
     assert "key-123" not in str(caught.value)
     client.close()
+
+
+def test_429_without_retry_after_waits_for_the_apis_token_interval() -> None:
+    import requests
+
+    from dixa_analytics import DixaClient
+    from dixa_analytics._transport import ThrottledAdapter
+
+    class RateLimitedTwice(ThrottledAdapter):
+        """Two bare 429s (no Retry-After, as the Exports API documents), then a record."""
+
+        calls = 0
+
+        def send(self, request, *args, **kwargs):
+            self.bucket.acquire()
+            self.calls += 1
+            response = requests.Response()
+            response.url, response.request = request.url, request
+            response.status_code = 429 if self.calls <= 2 else 200
+            response._content = b"[]" if self.calls > 2 else b'{"message": "slow down"}'
+            return response
+
+    waits: list[float] = []
+    client = DixaClient(
+        "key-123",
+        base_url="http://127.0.0.1:9",
+        exports_url="http://127.0.0.1:9/exports",
+        cache=False,
+        progress=False,
+        sleep=waits.append,
+        backoff=0.01,
+    )
+    adapter = RateLimitedTwice(client.export_throttle)
+    client.session.mount(client.exports_url + "/", adapter)
+    params = {"created_after": 0, "created_before": 1}
+    assert client.get_export("/v1/conversation_export", params, expire_after=0) == []
+    assert adapter.calls == 3
+    # 10 requests/minute: each bare 429 held the export throttle back by at least one token
+    # interval (6 s), growing per retry, instead of the 0.01 s backoff.
+    assert len(waits) == 2
+    assert waits[0] >= 6.0
+    assert waits[1] > waits[0]
+    client.close()
