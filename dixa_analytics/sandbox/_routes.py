@@ -44,7 +44,10 @@ MAX_CSIDS = 10
 MAX_EXPORT_WINDOW_MS = 31 * 24 * 3600 * 1000
 _EXPORT_FIELDS = ("created", "updated", "closed", "last_message_created")
 _ENDPOINT_TYPES = ("email_address", "phone_number")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_SUB_RESOURCES = ("messages", "notes", "activitylog")
+# ASCII digits only: str.isdigit() also accepts '²' (which int() refuses) and '١'.
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DIGITS = re.compile(r"[0-9]+")
 
 
 class ApiError(Exception):
@@ -139,7 +142,7 @@ def _conversation_renderer(req: Request) -> Callable[[Record], Record]:
 
 
 def _csid(text: str) -> int:
-    if not text.isdigit():
+    if not _DIGITS.fullmatch(text):
         raise ApiError(400, f"csid must be an integer conversation id, not {text!r}")
     return int(text)
 
@@ -149,8 +152,10 @@ def _conversations(req: Request, rest: list[str]) -> Any:
     if rest == ["activitylog"]:
         return _bulk_activitylog(req)
     csid = _csid(rest[0])
+    if len(rest) > 2 or (len(rest) == 2 and rest[1] not in _SUB_RESOURCES):
+        raise ApiError(404, f"no such endpoint: {req.path}")
     conv = org.conversation(csid)
-    if conv is None or len(rest) > 2:
+    if conv is None:
         raise ApiError(404, f"conversation {rest[0]} not found")
     if len(rest) == 1:
         return {"data": render_conversation(conv, req.switches)}
@@ -159,13 +164,11 @@ def _conversations(req: Request, rest: list[str]) -> Any:
         return {"data": [render_message(m, req.switches) for m in org.messages.get(csid, [])]}
     if what == "notes":
         return {"data": [render_note(n, req.switches) for n in org.notes.get(csid, [])]}
-    if what == "activitylog":
-        events = _served_events(org.events_of(csid), req.switches)
-        if req.switches.duplicate_events and events:
-            events.append(events[len(events) // 2])
-        rendered = [render_event(e, req.switches) for e in events]
-        return {"data": _maybe_shuffle(rendered, req)}
-    raise ApiError(404, f"no such endpoint: {req.path}")
+    events = _served_events(org.events_of(csid), req.switches)  # what == "activitylog"
+    if req.switches.duplicate_events and events:
+        events.append(events[len(events) // 2])
+    rendered = [render_event(e, req.switches) for e in events]
+    return {"data": _maybe_shuffle(rendered, req)}
 
 
 def _served_events(events: list[Record], switches: Switches) -> list[Record]:
@@ -206,7 +209,7 @@ def _limit(req: Request) -> int:
     text = req.one("limit")
     if text is None:
         return req.switches.page_size
-    if not text.strip().isdigit() or not 1 <= int(text) <= MAX_LIMIT:
+    if not _DIGITS.fullmatch(text.strip()) or not 1 <= int(text) <= MAX_LIMIT:
         raise ApiError(400, f"limit must be an integer between 1 and {MAX_LIMIT}, not {text!r}")
     return int(text)
 
@@ -280,7 +283,7 @@ def _bound(req: Request, name: str) -> int | None:
     if text is None:
         return None
     text = text.strip()
-    if text.isdigit():
+    if _DIGITS.fullmatch(text):
         return int(text)
     if _DATE.fullmatch(text):
         try:

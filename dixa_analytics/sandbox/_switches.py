@@ -59,8 +59,8 @@ class Switches:
         Repeat the last record of each activity-log page at the start of the next page, and
         repeat one record in every single-conversation activity log.
     page_size : int
-        Items per page when a request gives no ``limit`` (and of the bulk activity log, which
-        takes none).
+        Items per page when a request gives no ``limit`` (the bulk activity log, whose
+        ``limit`` the reference does not document, honours one too).
 
     Rate limits (token buckets per API key, only when ``rate_limit`` is true):
 
