@@ -62,6 +62,8 @@ __all__ = [
 # ("2015-11-30T00:00:00:000Z"); it must be '.' for an ISO-8601 parser.
 _COLON_MILLIS = r"(T\d{2}:\d{2}:\d{2}):(\d+)"
 _NAT = np.iinfo(np.int64).min
+_MIN_TIME, _MAX_TIME = pd.Timestamp.min.tz_localize("UTC"), pd.Timestamp.max.tz_localize("UTC")
+_MAX_MILLIS = 9_223_372_036_854  # epoch milliseconds a nanosecond timestamp holds (year 2262)
 
 # --- column coercion ---------------------------------------------------------------------
 
@@ -112,9 +114,18 @@ def _arrow_lists(values: Sequence[Any] | np.ndarray) -> pa.Array:
 
 
 def _integer_array(values: Sequence[Any] | np.ndarray) -> pd.api.extensions.ExtensionArray:
-    numbers = pd.to_numeric(pd.Series(_objects(values), dtype=object), errors="coerce")
-    whole = numbers.where(numbers.notna() & (numbers % 1 == 0))
-    return pd.array(whole.to_numpy(dtype="float64", na_value=np.nan), dtype=INT)
+    """Whole numbers (ints, whole floats, numeric text) as Int64; others, or beyond int64, NA."""
+    objects = _objects(values)
+    if set(map(type, objects)) <= {int, type(None)}:
+        # Exact: a detour through float64 would round integers above 2**53.
+        return pd.array([_in_int64(v) for v in objects], dtype=INT)
+    numbers = pd.to_numeric(pd.Series(objects, dtype=object), errors="coerce")
+    fits = numbers.notna() & (numbers % 1 == 0) & (numbers.abs() < 2.0**63)
+    return pd.array(numbers.where(fits).to_numpy(dtype="float64", na_value=np.nan), dtype=INT)
+
+
+def _in_int64(value: int | None) -> int | None:
+    return value if value is None or norm.INT64_MIN <= value <= norm.INT64_MAX else None
 
 
 def _boolean_array(values: Sequence[Any] | np.ndarray) -> pd.api.extensions.ExtensionArray:
@@ -140,6 +151,8 @@ def _utc_array(values: Sequence[Any] | np.ndarray) -> tuple[pd.DatetimeIndex, np
         parsed = _parse_iso(pa.array(texts, type=pa.large_string()))
         if numeric.any():
             millis = pd.to_numeric(pd.Series(np.where(numeric, values, np.nan)), errors="coerce")
+            # Beyond what a nanosecond timestamp holds: unreadable, like any other bad value.
+            millis = millis.where(millis.abs() < _MAX_MILLIS)
             from_millis = pd.to_datetime(millis, unit="ms", utc=True).dt.as_unit("ns")
             parsed = parsed.where(~numeric, pd.DatetimeIndex(from_millis))
     present = ~pd.isna(values)
@@ -164,8 +177,10 @@ def _parse_iso(arrow: pa.Array) -> pd.DatetimeIndex:
         nanos = stamps.cast(pa.int64()).fill_null(_NAT).to_numpy(zero_copy_only=False)
         return pd.DatetimeIndex(nanos.view("datetime64[ns]")).tz_localize("UTC")
     texts = fixed.to_numpy(zero_copy_only=False)
-    parsed = pd.to_datetime(texts, utc=True, format="ISO8601", errors="coerce")
-    return pd.DatetimeIndex(parsed).as_unit("ns")
+    parsed = pd.DatetimeIndex(pd.to_datetime(texts, utc=True, format="ISO8601", errors="coerce"))
+    # pandas 3 may keep a coarser unit for dates a nanosecond timestamp cannot hold.
+    parsed = parsed.where((parsed >= _MIN_TIME) & (parsed <= _MAX_TIME))
+    return parsed.as_unit("ns")
 
 
 def _extra_array(values: np.ndarray) -> Any:
@@ -176,9 +191,12 @@ def _extra_array(values: np.ndarray) -> Any:
         return _string_array(values)
     if kinds <= {bool}:
         return pd.array(values, dtype=BOOL)
-    if kinds <= {int}:
-        return pd.array(values, dtype=INT)
     if kinds <= {int, float}:
+        ints = [v for v in present if type(v) is int]
+        if ints and not norm.INT64_MIN <= min(ints) <= max(ints) <= norm.INT64_MAX:
+            return values  # integers beyond int64 would lose digits as floats: kept as they are
+        if kinds <= {int}:
+            return pd.array(values, dtype=INT)
         return pd.to_numeric(pd.Series(values, dtype=object)).to_numpy(dtype="float64")
     return values
 

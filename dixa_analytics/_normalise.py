@@ -35,6 +35,8 @@ __all__ = [
     "AGENT_DESTINATION_TYPES",
     "EVENT_CORE_FIELDS",
     "EXPORT_CHANNELS",
+    "INT64_MAX",
+    "INT64_MIN",
     "TAG_KEYS",
     "TRANSFER_TYPES",
     "ActivityColumns",
@@ -85,6 +87,10 @@ EXPORT_CHANNELS = {
     "voicemail": "voice_mail",
 }
 
+# The range of the Int64 columns; larger integers come only from corrupt payloads.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+# An integer written as text: ASCII digits only (str.isdigit also accepts '²' and '١').
+_DIGITS = re.compile(r"\s*[-+]?[0-9]+\s*")
 _CAMEL_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
 
 
@@ -168,19 +174,22 @@ def _sub(value: object, key: str) -> Any:
 
 
 def _integer(value: object) -> int | None:
+    """``value`` as an int64-sized integer (ints, whole floats, ASCII digit strings), else None."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
+    if (isinstance(value, float) and value.is_integer()) or (
+        isinstance(value, str) and _DIGITS.fullmatch(value)
+    ):
+        value = int(value)
+    if isinstance(value, int) and INT64_MIN <= value <= INT64_MAX:
         return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
     return None
 
 
 def _conversation_ids(records: Sequence[Mapping[str, Any]], raw: list) -> list[int]:
-    if set(map(type, raw)) <= {int}:
+    if not raw or (
+        set(map(type, raw)) <= {int} and min(raw) >= INT64_MIN and max(raw) <= INT64_MAX
+    ):
         return raw
     out = []
     for index, value in enumerate(raw):
