@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -393,7 +394,11 @@ class DixaClient:
         return 2.0**retry / self._bucket_for(url).rate
 
     def _redact(self, text: str) -> str:
-        return text.replace(self._key, "***") if self._key else text
+        # Whole occurrences only: a key is never glued to letters or digits in the texts we
+        # redact (headers, URLs, messages), and a short key must not garble every word.
+        if not self._key:
+            return text
+        return re.sub(rf"(?<![A-Za-z0-9]){re.escape(self._key)}(?![A-Za-z0-9])", "***", text)
 
     def _now(self) -> dt.datetime:
         return dt.datetime.now(dt.UTC)

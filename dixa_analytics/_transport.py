@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 
 from dixa_analytics._cache_policy import Expiry
@@ -38,6 +39,9 @@ logger = logging.getLogger("dixa_analytics")
 
 #: Statuses worth asking again: rate limited, request timeout, and every server error.
 RETRY_STATUSES = frozenset({408, 429})
+#: Retries of a connection that was refused or whose host did not resolve: a server restarting
+#: answers again within seconds, while a wrong or unreachable host should be said quickly.
+REFUSED_RETRIES = 2
 #: Longest message excerpt of an error body kept in exception messages.
 _BODY_EXCERPT = 200
 
@@ -153,6 +157,7 @@ class Transport:
         """
         failure: DixaError | None = None
         wait = 0.0
+        refused = 0
         for attempt in range(self.retry.max_retries + 1):
             if failure is not None and wait > 0:
                 self._sleep(wait)
@@ -177,6 +182,10 @@ class Transport:
                     self._redact(f"GET {_safe_url(url)} failed: {type(exc).__name__}: {exc}"),
                     url=_safe_url(url),
                 )
+                if _is_refused(exc):
+                    refused += 1
+                    if refused > REFUSED_RETRIES:
+                        break
                 logger.debug("retrying after %s", failure)
                 continue
             status = response.status_code
@@ -221,7 +230,7 @@ class Transport:
             failure.status is not None and failure.status >= 500
         ):
             failure = type(failure)(
-                f"{failure} (gave up after {self.retry.max_retries} retries)",
+                f"{failure} (gave up after {attempt} {'retry' if attempt == 1 else 'retries'})",
                 status=failure.status,
                 url=failure.url,
             )
@@ -269,6 +278,14 @@ def _is_transient(exc: requests.RequestException) -> bool:
         | requests.ConnectionError
         | requests.exceptions.ChunkedEncodingError
         | requests.exceptions.ContentDecodingError,
+    )
+
+
+def _is_refused(exc: requests.RequestException) -> bool:
+    """A connection that was never made (refused, or the host name did not resolve)."""
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(exc, requests.ConnectionError) and isinstance(
+        reason, urllib3.exceptions.NewConnectionError
     )
 
 

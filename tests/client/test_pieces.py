@@ -343,3 +343,37 @@ def test_429_without_retry_after_waits_for_the_apis_token_interval() -> None:
     assert waits[0] >= 6.0
     assert waits[1] > waits[0]
     client.close()
+
+
+def test_redaction_replaces_the_key_not_its_letters_inside_words() -> None:
+    from dixa_analytics import DixaClient
+
+    client = DixaClient("x", base_url="http://127.0.0.1:9", cache=False, progress=False)
+    text = "GET /v1/conversation_export failed; Authorization: x; bearer:x"
+    assert (
+        client._redact(text) == "GET /v1/conversation_export failed; Authorization: ***; bearer:***"
+    )
+    client.close()
+
+
+def test_a_refused_connection_is_retried_briefly() -> None:
+    import socket
+
+    from dixa_analytics import DixaClient, DixaConnectionError
+
+    # A port nothing listens on: bind, read the number, close.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    waits: list[float] = []
+    client = DixaClient(
+        "key-123",
+        base_url=f"http://127.0.0.1:{port}",
+        cache=False,
+        progress=False,
+        sleep=waits.append,
+        max_retries=5,
+    )
+    with pytest.raises(DixaConnectionError, match=r"gave up after 2 retries"):
+        client.get_list("/v1/queues", expire_after=None)
+    client.close()
