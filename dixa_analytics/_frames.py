@@ -42,6 +42,7 @@ from dixa_analytics._schemas import (
     Schema,
     conform,
     empty,
+    require_columns,
 )
 
 __all__ = [
@@ -405,19 +406,12 @@ def notes_frame(records_by_csid: Mapping[int, list[dict]]) -> pd.DataFrame:
 # --- joins ------------------------------------------------------------------------------
 
 
-def _require_frame(frame: object, name: str, needed: Sequence[str], builder: str) -> pd.DataFrame:
-    if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"{name} must be a DataFrame from {builder}(), not {type(frame).__name__}")
-    missing = [c for c in needed if c not in frame.columns]
-    if missing:
-        raise ValueError(f"{name} lacks column(s) {missing}; pass a frame from {builder}()")
-    return frame
-
-
 def _queue_table(queues: pd.DataFrame | list) -> pd.DataFrame:
     if isinstance(queues, list):
         return queues_frame(queues)
-    return _require_frame(queues, "queues", ("queue_id", "queue_name"), "queues_frame")
+    return require_columns(
+        queues, ("queue_id", "queue_name"), name="queues", source="a frame from queues_frame()"
+    )
 
 
 def _lookup(table: pd.DataFrame, key: str, value: str, keys: pd.Series) -> Any:
@@ -431,7 +425,7 @@ def _lookup(table: pd.DataFrame, key: str, value: str, keys: pd.Series) -> Any:
 def _author_is_agent(users: pd.DataFrame | list, author_id: pd.Series) -> Any:
     if isinstance(users, list):
         users = users_frame(users)
-    users = _require_frame(users, "users", ("user_id",), "users_frame")
+    users = require_columns(users, ("user_id",), name="users", source="a frame from users_frame()")
     if "is_agent" in users.columns:
         flags = users["is_agent"].astype(BOOL)
     elif "roles" in users.columns:
@@ -446,8 +440,11 @@ def _join_conversations(
     frame: pd.DataFrame, conversations: pd.DataFrame | None, queues: pd.DataFrame | None
 ) -> None:
     if conversations is not None:
-        conversations = _require_frame(
-            conversations, "conversations", ("conversation_id", "queue_id"), "conversations_frame"
+        conversations = require_columns(
+            conversations,
+            ("conversation_id", "queue_id"),
+            name="conversations",
+            source="a frame from conversations_frame()",
         )
         table = conversations.assign(conversation_id=conversations["conversation_id"].astype(INT))
         csids = frame["conversation_id"]

@@ -8,7 +8,7 @@ dtypes throughout: ``Int64``, ``boolean``, pyarrow-backed ``string``, tz-aware U
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 import pyarrow as pa
@@ -17,6 +17,7 @@ __all__ = [
     "CONVERSATIONS",
     "ENDPOINTS",
     "EVENTS",
+    "EVENTS_SOURCE",
     "EVENT_ATTRIBUTES",
     "FIRST_RESPONSE",
     "HANDLING_AGENT",
@@ -37,6 +38,7 @@ __all__ = [
     "Schema",
     "conform",
     "empty",
+    "require_columns",
 ]
 
 Schema = Mapping[str, object]
@@ -287,3 +289,49 @@ def conform(frame: pd.DataFrame, schema: Schema, *, extra: bool = False) -> pd.D
             if col not in columns:
                 columns[col] = frame[col]
     return pd.DataFrame(columns, index=frame.index)
+
+
+#: What to pass where the events frame is expected (for error messages).
+EVENTS_SOURCE = (
+    "the frame returned by dixa_analytics.fetch_activitylog or dixa_analytics.events_frame"
+)
+
+
+def require_columns(
+    frame: object, columns: Iterable[str], *, name: str, source: str
+) -> pd.DataFrame:
+    """Return ``frame`` if it is a DataFrame holding ``columns``; otherwise say what to pass.
+
+    Parameters
+    ----------
+    frame : object
+        The argument to check.
+    columns : iterable of str
+        Columns ``frame`` must have.
+    name : str
+        The argument's name, for the message.
+    source : str
+        What to pass instead, e.g. :data:`EVENTS_SOURCE`.
+
+    Raises
+    ------
+    TypeError
+        If ``frame`` is not a DataFrame.
+    ValueError
+        If columns are missing; the message lists them.
+
+    Examples
+    --------
+    >>> require_columns(pd.DataFrame({"a": [1]}), ["a", "b"], name="result", source="g()")
+    Traceback (most recent call last):
+    ...
+    ValueError: result lacks column(s) b; pass g()
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(
+            f"{name} must be a pandas DataFrame, not {type(frame).__name__}; pass {source}"
+        )
+    missing = [col for col in columns if col not in frame.columns]
+    if missing:
+        raise ValueError(f"{name} lacks column(s) {', '.join(missing)}; pass {source}")
+    return frame

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from dixa_analytics._dates import DateLike, to_utc
+from dixa_analytics._schemas import EVENTS_SOURCE, require_columns
 
 __all__ = ["Kind", "Timeline", "build_timeline"]
 
@@ -210,18 +211,8 @@ def build_timeline(
     repeating an earlier row's non-null event_id are dropped (the same event fetched twice).
     ``as_of`` defaults to the latest timestamp in ``events``; later events are dropped.
     """
-    if not isinstance(events, pd.DataFrame):
-        raise TypeError(
-            f"{metric} needs the events DataFrame (from fetch_activitylog or events_frame), "
-            f"not {type(events).__name__}"
-        )
     required = ["conversation_id", "timestamp", "activity_type", *required]
-    missing = [c for c in required if c not in events.columns]
-    if missing:
-        raise ValueError(
-            f"{metric} needs the column(s) {', '.join(missing)} of the events frame; pass the "
-            f"frame returned by fetch_activitylog or events_frame"
-        )
+    require_columns(events, required, name=f"events (for {metric})", source=EVENTS_SOURCE)
     used = list(dict.fromkeys([*required, *(c for c in optional if c in events.columns)]))
     frame = events[used]
     keep = frame["conversation_id"].notna() & frame["timestamp"].notna()

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from dixa_analytics._schemas import require_columns
 from dixa_analytics.plots._style import (
     CENSORED_COLOUR,
     OBSERVED_COLOUR,
@@ -25,7 +26,6 @@ from dixa_analytics.plots._style import (
     group_labels,
     nice_bin_size,
     no_data_figure,
-    require_frame,
 )
 
 __all__ = ["plot_first_response", "plot_handling_time", "plot_queue_wait", "plot_resolution"]
@@ -47,8 +47,11 @@ def _duration_figure(
     noun: str = "conversations",
 ) -> go.Figure:
     """Draw the distribution of ``result[seconds_col]``, overall or one box per ``by`` group."""
-    require_frame(
-        result, [seconds_col, "observed", *([by] if by else [])], plot=plot, producer=producer
+    require_columns(
+        result,
+        [seconds_col, "observed", *([by] if by else [])],
+        name="result",
+        source=f"the result of {producer}",
     )
     frame = result.loc[result[seconds_col].notna()]
     unit = choose_unit(frame[seconds_col], unit)

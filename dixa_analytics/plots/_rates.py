@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from dixa_analytics._schemas import require_columns
 from dixa_analytics.plots._style import (
     PALETTE,
     base_layout,
@@ -14,7 +15,6 @@ from dixa_analytics.plots._style import (
     group_labels,
     no_data_figure,
     period_starts,
-    require_frame,
 )
 
 __all__ = ["plot_reopen_rate"]
@@ -58,8 +58,11 @@ def plot_reopen_rate(result: pd.DataFrame, *, title: str | None = None) -> go.Fi
     >>> [t.name for t in fig.data], fig.layout.yaxis.title.text
     (['Billing'], 'Reopen rate (%)')
     """
-    require_frame(
-        result, _VALUES, plot="plot_reopen_rate", producer="dixa_analytics.reopen_rate(events)"
+    require_columns(
+        result,
+        _VALUES,
+        name="result",
+        source="the result of dixa_analytics.reopen_rate(events)",
     )
     has_period = "period" in result.columns
     by = [col for col in result.columns if col not in (*_VALUES, "period")]

@@ -38,7 +38,6 @@ __all__ = [
     "nice_bin_size",
     "no_data_figure",
     "period_starts",
-    "require_frame",
 ]
 
 # unit name -> (seconds per unit, short label)
@@ -247,20 +246,6 @@ def no_data_figure(title: str, metric: str | None = None) -> go.Figure:
     if metric is not None:
         fig.add_annotation(**definition_annotation(metric))
     return fig
-
-
-def require_frame(result: object, columns: Iterable[str], *, plot: str, producer: str) -> None:
-    """Raise unless ``result`` is a DataFrame holding ``columns``, naming what to pass instead."""
-    if not isinstance(result, pd.DataFrame):
-        raise TypeError(
-            f"{plot} takes a pandas DataFrame, not {type(result).__name__}; "
-            f"pass the result of {producer}"
-        )
-    missing = [col for col in columns if col not in result.columns]
-    if missing:
-        raise ValueError(
-            f"{plot} needs column(s) {missing} that the frame lacks; pass the result of {producer}"
-        )
 
 
 def period_starts(periods: pd.Series) -> pd.Series:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from dixa_analytics._schemas import require_columns
 from dixa_analytics.plots._style import (
     PALETTE,
     base_layout,
@@ -13,7 +14,6 @@ from dixa_analytics.plots._style import (
     label,
     no_data_figure,
     period_starts,
-    require_frame,
 )
 
 __all__ = ["plot_tag_trends"]
@@ -58,8 +58,11 @@ def plot_tag_trends(
     >>> [t.name for t in fig.data], fig.layout.yaxis.title.text
     (['billing'], 'Share of conversations (%)')
     """
-    require_frame(
-        result, _COLUMNS, plot="plot_tag_trends", producer="dixa_analytics.tag_trends(events)"
+    require_columns(
+        result,
+        _COLUMNS,
+        name="result",
+        source="the result of dixa_analytics.tag_trends(events)",
     )
     if top is not None and (isinstance(top, bool) or not isinstance(top, int) or top < 1):
         raise ValueError(f"top must be a positive int or None, not {top!r}")

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 
 from dixa_analytics._dates import DateLike, date_window, to_utc
-from dixa_analytics._schemas import STRING
+from dixa_analytics._schemas import EVENTS_SOURCE, STRING, require_columns
 from dixa_analytics.metrics import (
     first_response_time,
     handling_time,
@@ -90,17 +90,7 @@ def compute_report(
     freq: str = "W",
 ) -> ReportData:
     """Compute every metric of a report (see :func:`dixa_analytics.report.build_report`)."""
-    if not isinstance(events, pd.DataFrame):
-        raise TypeError(
-            f"events must be the events DataFrame (dixa_analytics.fetch_activitylog or "
-            f"events_frame), not {type(events).__name__}"
-        )
-    missing = [col for col in _REQUIRED if col not in events.columns]
-    if missing:
-        raise ValueError(
-            f"events lacks column(s) {missing}; pass the frame returned by "
-            f"dixa_analytics.fetch_activitylog or dixa_analytics.events_frame"
-        )
+    require_columns(events, _REQUIRED, name="events", source=EVENTS_SOURCE)
     events = _with_conversation_queues(events, conversations)
     bounds = date_window(*window) if window is not None else None
     if bounds is not None:
