@@ -42,8 +42,8 @@ def connect(
     seed, conversations : int
         The organisation a started sandbox generates (ignored otherwise).
     cache : str, Path, False or None
-        HTTP cache file, as for :class:`DixaClient`. For a started sandbox, ``None`` means a
-        temporary file removed when the process exits.
+        HTTP cache file, as for :class:`DixaClient`. For a sandbox, ``None`` means a temporary
+        file removed when the process exits.
     progress : bool
         Show progress bars on long fetches.
 
@@ -68,10 +68,12 @@ def connect(
         sandbox = Sandbox(seed=seed, conversations=conversations)
         sandbox.start()
         atexit.register(sandbox.stop)
-        if cache is None:
-            tmp = tempfile.TemporaryDirectory(prefix="dixa-sandbox-cache-")
-            atexit.register(tmp.cleanup)
-            cache = Path(tmp.name) / "cache.sqlite"
+    if cache is None:
+        # A sandbox listens on a new port each run, so its responses can never be reused:
+        # keep them out of the default cache, which belongs to real data.
+        tmp = tempfile.TemporaryDirectory(prefix="dixa-sandbox-cache-")
+        atexit.register(tmp.cleanup)
+        cache = Path(tmp.name) / "cache.sqlite"
     return DixaClient(
         sandbox.api_key,
         base_url=sandbox.base_url,

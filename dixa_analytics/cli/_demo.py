@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -64,14 +63,10 @@ def run(args: argparse.Namespace) -> int:
     """Serve the sandbox, fetch, report, and print a short summary."""
     if args.conversations < 1:
         raise ValueError("--conversations must be at least 1")
-    with (
-        tempfile.TemporaryDirectory(prefix="dixa-demo-") as tmp,
-        Sandbox(seed=args.seed, conversations=args.conversations) as sandbox,
-    ):
+    with Sandbox(seed=args.seed, conversations=args.conversations) as sandbox:
         org = sandbox.organisation
-        cache = Path(args.cache) if args.cache else Path(tmp) / "cache.sqlite"
         print(f"sandbox: synthetic organisation {org.name!r} served at {sandbox.base_url}")
-        with connect(sandbox=sandbox, cache=cache, progress=not args.no_progress) as client:
+        with connect(sandbox=sandbox, cache=args.cache, progress=not args.no_progress) as client:
             events = fetch_activitylog(start=org.start, end=org.end, client=client)
         requests_made = sandbox.request_count
     window = (org.start, org.end)

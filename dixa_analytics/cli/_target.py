@@ -10,10 +10,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
@@ -83,14 +81,10 @@ def open_target(args: argparse.Namespace) -> Iterator[Target]:
     cache = args.cache if args.cache else None
     progress = not args.no_progress
     if args.sandbox:
-        with contextlib.ExitStack() as stack:
-            sandbox = stack.enter_context(Sandbox())
-            if cache is None:
-                # The sandbox listens on a new port each run, so its responses can never be
-                # reused: keep them out of the default cache, which belongs to real data.
-                tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="dixa-sandbox-"))
-                cache = str(Path(tmp) / "cache.sqlite")
-            client = stack.enter_context(connect(sandbox=sandbox, cache=cache, progress=progress))
+        with (
+            Sandbox() as sandbox,
+            connect(sandbox=sandbox, cache=cache, progress=progress) as client,
+        ):
             org = sandbox.organisation
             start, end = _window(args, date_window(org.start, org.end))
             yield Target(client, start, end, f"embedded sandbox at {sandbox.base_url}")
