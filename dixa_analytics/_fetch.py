@@ -393,7 +393,9 @@ def _coerce_csids(csids: Iterable[int]) -> list[int]:
         if isinstance(value, bool) or not isinstance(value, numbers.Integral | str):
             raise TypeError(f"csids must hold ints (conversation ids), not {value!r}")
         if isinstance(value, str):
-            if not value.strip().isdigit():
+            # isdigit() alone also accepts "²" and Arabic-Indic digits, which int() reads
+            # differently or not at all.
+            if not (value.strip().isascii() and value.strip().isdigit()):
                 raise ValueError(f"csid {value!r} is not a conversation id; pass an int")
             value = int(value.strip())
         if int(value) <= 0:

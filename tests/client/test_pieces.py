@@ -193,6 +193,8 @@ def test_csids_coercion() -> None:
         ([True], TypeError),
         ([1.5], TypeError),
         (["12a"], ValueError),
+        (["²"], ValueError),
+        (["١٢"], ValueError),
         ([0], ValueError),
         ([None], TypeError),
         (3.0, TypeError),
