@@ -13,7 +13,7 @@ million events take seconds.
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -511,11 +511,18 @@ def _first_occurrences(event_ids: pa.Array) -> np.ndarray | None:
 
 def _event_order(csids: np.ndarray, times: np.ndarray, ids: pa.Array) -> np.ndarray:
     first = _first_occurrences(ids)
-    # np.lexsort is stable: events with equal (conversation_id, timestamp) keep input order.
     if first is None:
-        return np.lexsort((times, csids))
+        return _stable_sort(csids, times)
     rows = np.flatnonzero(first)
-    return rows[np.lexsort((times[rows], csids[rows]))]
+    return rows[_stable_sort(csids[rows], times[rows])]
+
+
+def _stable_sort(csids: np.ndarray, times: np.ndarray) -> np.ndarray:
+    """Indices sorting by (csid, time); arrow's sort is stable, so ties keep input order (and
+    it is twice as fast as ``np.lexsort`` here)."""
+    keys = pa.table({"csid": csids, "time": times})
+    order = pc.sort_indices(keys, sort_keys=[("csid", "ascending"), ("time", "ascending")])
+    return order.to_numpy().astype(np.int64)
 
 
 class _Sorter:
@@ -532,44 +539,95 @@ class _Sorter:
     def dense_text(self, values: list) -> pa.Array:
         return _arrow_text(values).take(self._arrow_order)
 
-    def sparse_arrow(self, rows: np.ndarray, values: pa.Array) -> pa.Array:
+    def _source(self, rows: np.ndarray) -> np.ndarray:
+        """For each output row, the index of its value among ``rows``' values; -1 if none."""
         # Only the rows that hold a value are looked up: sparse columns cost their own size,
         # plus one pass over the output building the index that takes them into place.
         positions = self._position[rows]
         kept = positions >= 0
         source = np.full(len(self.order), -1, dtype=np.int64)
         source[positions[kept]] = np.flatnonzero(kept)
+        return source
+
+    def sparse_arrow(self, rows: np.ndarray, values: pa.Array) -> pa.Array:
+        source = self._source(rows)
         return values.take(pa.array(source, mask=source < 0))
 
-    def sparse_objects(self, rows: list[int], values: list) -> np.ndarray:
-        full = np.full(self.size, None, dtype=object)
-        full[np.asarray(rows, dtype=np.int64)] = _objects(values)
-        return full[self.order]
+    def sparse_typed(self, rows: np.ndarray, values: Any) -> Any:
+        """A column typed from its own values (a pandas array or numpy array) put in place."""
+        source = self._source(rows)
+        if isinstance(values, np.ndarray) and values.dtype == object:
+            full = np.full(len(self.order), None, dtype=object)
+            present = source >= 0
+            full[present] = values[source[present]]
+            return full
+        return pd.api.extensions.take(values, source, allow_fill=True)
 
     def nulls(self) -> pa.Array:
         return pa.nulls(len(self.order), type=pa.large_string())
 
+    def dense_category(self, values: list) -> pd.Categorical:
+        # Encoded before sorting: the sort then moves small integer codes, not text.
+        encoded = _arrow_text(values).dictionary_encode()
+        return _categorical(encoded.indices.take(self._arrow_order), encoded.dictionary)
 
-def _derive_agents(text: dict[str, pa.Array], types: pa.Array, nulls: pa.Array) -> None:
-    """Fill ``agent_id``/``agent_name`` for claims (the author) and transfers to an agent."""
+    def sparse_category(self, rows: np.ndarray, values: pa.Array) -> pd.Categorical:
+        # Only the values present are encoded; their codes are put in place with numpy.
+        encoded = values.dictionary_encode()
+        positions = self._position[rows]
+        kept = positions >= 0
+        codes = np.full(len(self.order), -1, dtype=np.int32)
+        codes[positions[kept]] = _codes(encoded.indices)[kept]
+        return _categorical(codes, encoded.dictionary)
+
+
+def _codes(indices: pa.Array) -> np.ndarray:
+    return indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
+
+
+def _categorical(codes: pa.Array | np.ndarray, dictionary: pa.Array) -> pd.Categorical:
+    """A Categorical from dictionary codes (null or -1 for missing) and their distinct text."""
+    if isinstance(codes, pa.Array):
+        codes = _codes(codes)
+    categories = pd.Index(pd.arrays.ArrowStringArray(dictionary.cast(pa.large_string())))
+    return pd.Categorical.from_codes(codes, categories=categories, validate=False)
+
+
+def _category_text(values: pd.Categorical) -> pa.Array:
+    """The text of a Categorical as an arrow array (null where missing)."""
+    return pa.array(values).cast(pa.large_string())
+
+
+def _derive_agents(
+    text: dict[str, pa.Array], kinds: pd.Categorical, categories: dict[str, Any], nulls: pa.Array
+) -> None:
+    """Fill ``agent_id``/``agent_name`` for claims (the author) and transfers to an agent.
+
+    ``kinds`` is the activity type of each event; ``categories`` holds the category columns
+    built so far (a transfer's ``destination_type`` and ``destination_label``).
+    """
     agent_id = text.get("agent_id", nulls)
     agent_name = text.get("agent_name", nulls)
-    claimed = pc.and_(pc.equal(types, "conversation_claimed"), pc.is_null(agent_id))
-    claimed = claimed.fill_null(False)
+    claimed = pc.and_(pa.array(_is_in(kinds, {"conversation_claimed"})), pc.is_null(agent_id))
     agent_id = pc.if_else(claimed, text["author_id"], agent_id)
     agent_name = pc.if_else(claimed, text["author_name"], agent_name)
-    if "destination_type" in text:
-        to_agent = pc.and_(
-            pc.is_in(
-                pc.utf8_lower(text["destination_type"]),
-                pa.array(sorted(norm.AGENT_DESTINATION_TYPES)),
-            ),
-            pc.is_in(types, pa.array(sorted(norm.TRANSFER_TYPES))),
-        )
-        to_agent = pc.and_(to_agent, pc.is_null(agent_id)).fill_null(False)
+    destination = categories.get("destination_type")
+    if destination is not None:
+        to_agent = _is_in(destination, norm.AGENT_DESTINATION_TYPES, lower=True)
+        to_agent &= _is_in(kinds, norm.TRANSFER_TYPES)
+        to_agent = pc.and_(pa.array(to_agent), pc.is_null(agent_id))
+        label = categories.get("destination_label")
         agent_id = pc.if_else(to_agent, text.get("destination_id", nulls), agent_id)
-        agent_name = pc.if_else(to_agent, text.get("destination_label", nulls), agent_name)
+        agent_name = pc.if_else(
+            to_agent, nulls if label is None else _category_text(label), agent_name
+        )
     text["agent_id"], text["agent_name"] = agent_id, agent_name
+
+
+def _is_in(values: pd.Categorical, wanted: Iterable[str], *, lower: bool = False) -> np.ndarray:
+    """Boolean mask of the values in ``wanted`` (compared lower-cased if ``lower``)."""
+    categories = values.categories.str.lower() if lower else values.categories
+    return np.isin(values.codes, np.flatnonzero(categories.isin(list(wanted))))
 
 
 def _nulls(dtype: object, n: int) -> Any:
@@ -587,9 +645,7 @@ def _nulls(dtype: object, n: int) -> Any:
 def _from_arrow(arrow: pa.Array, dtype: object) -> Any:
     if dtype == CATEGORY:
         encoded = arrow.dictionary_encode()
-        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-        categories = pd.Index(pd.arrays.ArrowStringArray(encoded.dictionary))
-        return pd.Categorical.from_codes(codes, categories=categories)
+        return _categorical(encoded.indices, encoded.dictionary)
     return pd.arrays.ArrowStringArray(arrow)
 
 
@@ -671,31 +727,41 @@ def events_frame(
     text = {
         name: sorter.dense_text(core[name]) for name in ("author_id", "author_name", "author_email")
     }
-    types = sorter.dense_text(core["activity_type"])
+    kinds = sorter.dense_category(core["activity_type"])
+    categories: dict[str, pd.Categorical] = {}
     others: dict[str, Any] = {}
     for name, (rows, values) in columns.attributes.items():
         dtype = EVENTS.get(name)
-        if dtype in (STRING, CATEGORY):
+        if dtype == CATEGORY:
+            categories[name] = sorter.sparse_category(rows, _arrow_text(values))
+        elif dtype == STRING:
             text[name] = sorter.sparse_arrow(rows, _arrow_text(values))
         elif dtype == STRING_LIST:
             lists = sorter.sparse_arrow(rows, _arrow_lists(values))
             others[name] = pd.arrays.ArrowExtensionArray(lists)
         else:
-            taken = sorter.sparse_objects(rows, values)
-            others[name] = _extra_array(taken) if dtype is None else _column(taken, dtype)
-    _derive_agents(text, types, sorter.nulls())
+            # Typed from the values present only, then put in place: a column that few events
+            # carry (a rating's score) costs its own size, not the frame's.
+            present = _objects(values)
+            typed = _extra_array(present) if dtype is None else _column(present, dtype)
+            if isinstance(typed, pd.Index):  # timestamps: the array behind the index
+                typed = typed.array
+            others[name] = sorter.sparse_typed(rows, typed)
+    _derive_agents(text, kinds, categories, sorter.nulls())
 
     data: dict[str, Any] = {
         "event_id": pd.arrays.ArrowStringArray(ids.take(pa.array(order))),
         "conversation_id": pd.array(csids[order], dtype=INT),
         "timestamp": pd.DatetimeIndex(times[order].view("datetime64[ns]")).tz_localize("UTC"),
-        "activity_type": _from_arrow(types, CATEGORY),
+        "activity_type": kinds,
     }
     for name, dtype in EVENTS.items():
         if name in data:
             continue
         if name in text:
             data[name] = _from_arrow(text[name], dtype)
+        elif name in categories:
+            data[name] = categories[name]
         elif name in others:
             data[name] = others[name]
         elif dtype in (STRING, CATEGORY):
@@ -705,6 +771,9 @@ def events_frame(
     for name in columns.attributes:  # undeclared attribute fields, in order of first appearance
         if name not in data:
             data[name] = others[name] if name in others else _from_arrow(text[name], STRING)
+    # The flat lists hold a reference per value; freed now, the garbage collector's next pass
+    # (pandas allocates enough to start one) need not walk millions of them.
+    del columns, core
     frame = pd.DataFrame(data, index=pd.RangeIndex(n), copy=False)
     if users is not None:
         frame["author_is_agent"] = _author_is_agent(users, frame["author_id"])

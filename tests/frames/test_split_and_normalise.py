@@ -185,6 +185,31 @@ def test_activity_columns_first_key_of_a_record_wins(make_event):
     assert columns.core["timestamp"] == ["2021-01-01T00:00:00Z"] * 2
 
 
+def test_activity_columns_key_spellings_sharing_a_record(make_event):
+    def tagged(event_id, attributes):
+        return make_event(event_id, 1, "2021-01-01T00:00:00Z", "tag_added", attributes=attributes)
+
+    records = [
+        tagged("e1", {"tag_name": "a"}),
+        tagged("e2", {"tag": "b", "tag_name": "c"}),  # tag_name was met first in the input
+        tagged("e3", {"tag_name": None, "tag": "d"}),  # a None gives way to the other key
+        tagged("e4", {"tag": "e"}),
+    ]
+    rows, values = activity_columns(records).attributes["tag"]
+    assert dict(zip(rows.tolist(), values, strict=True)) == {0: "a", 1: "c", 2: "d", 3: "e"}
+
+
+def test_activity_columns_keys_in_order_first_met_and_csids_as_int64(make_event):
+    records = [
+        make_event("e1", 5, "2021-01-01T00:00:00Z", "x", attributes={"zeta": 1}),
+        make_event("e2", 2**62, "2021-01-01T00:00:00Z", "y", attributes={"alpha": "a", "zeta": 2}),
+    ]
+    columns = activity_columns(records)
+    assert list(columns.attributes) == ["zeta", "alpha"]
+    assert columns.core["conversation_id"].dtype == "int64"
+    assert columns.core["conversation_id"].tolist() == [5, 2**62]
+
+
 # --- invariants over generated event streams -----------------------------------------------
 
 TYPES = [
