@@ -74,6 +74,19 @@ class TokenBucket:
         if wait > 0:
             self._sleep(wait)
 
+    def refund(self) -> None:
+        """Give back a token whose request never reached the server (the connection was refused).
+
+        Examples
+        --------
+        >>> bucket = TokenBucket(rate=1.0, burst=1, clock=lambda: 0.0)
+        >>> bucket.reserve(), bucket.refund(), bucket.reserve()
+        (0.0, None, 0.0)
+        """
+        with self._lock:
+            self._refill()
+            self._tokens = min(float(self.burst), self._tokens + 1.0)
+
     def pause(self, seconds: float) -> None:
         """Hold every caller back for ``seconds`` (the server said ``Retry-After``)."""
         with self._lock:

@@ -88,7 +88,14 @@ class ThrottledAdapter(HTTPAdapter):
 
     def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
         self.bucket.acquire()
-        return super().send(request, *args, **kwargs)
+        try:
+            return super().send(request, *args, **kwargs)
+        except requests.ConnectionError as exc:
+            # A connection never made cost the API nothing; without the refund, each retry of
+            # an unreachable host would wait a whole Exports API token interval (6 s).
+            if _is_refused(exc):
+                self.bucket.refund()
+            raise
 
 
 class Transport:
@@ -179,7 +186,7 @@ class Transport:
                         url=_safe_url(url),
                     ) from exc
                 failure = DixaConnectionError(
-                    self._redact(f"GET {_safe_url(url)} failed: {type(exc).__name__}: {exc}"),
+                    self._redact(f"GET {_safe_url(url)} failed: {_connection_problem(exc)}"),
                     url=_safe_url(url),
                 )
                 if _is_refused(exc):
@@ -287,6 +294,21 @@ def _is_refused(exc: requests.RequestException) -> bool:
     return isinstance(exc, requests.ConnectionError) and isinstance(
         reason, urllib3.exceptions.NewConnectionError
     )
+
+
+def _connection_problem(exc: requests.RequestException) -> str:
+    """What went wrong with the connection, in one short line."""
+    if _is_refused(exc):
+        # urllib3 wraps the socket error in pool details ("HTTPConnection(host=..): Failed to
+        # establish a new connection: [Errno 111] Connection refused"); keep what it says.
+        reason = str(exc.args[0].reason)
+        reason = reason.partition("): ")[2] or reason
+        reason = reason.removeprefix("Failed to establish a new connection: ")
+        return (
+            f"cannot connect ({reason}); check the URL (DIXA_BASE_URL / DIXA_EXPORTS_URL) "
+            "and the network"
+        )
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _retry_after_seconds(value: str | None) -> float | None:

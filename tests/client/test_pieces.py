@@ -379,3 +379,32 @@ def test_a_refused_connection_is_retried_briefly() -> None:
     with pytest.raises(DixaConnectionError, match=r"gave up after 2 retries"):
         client.get_list("/v1/queues", expire_after=None)
     client.close()
+
+
+def test_a_refused_connection_gives_its_throttle_token_back() -> None:
+    import socket
+
+    from dixa_analytics import DixaClient, DixaConnectionError
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    waits: list[float] = []
+    client = DixaClient(
+        "key-123",
+        base_url=f"http://127.0.0.1:{port}",
+        exports_url=f"http://127.0.0.1:{port}",
+        cache=False,
+        progress=False,
+        sleep=waits.append,
+    )
+    params = {"created_after": "2026-01-01", "created_before": "2026-01-02"}
+    with pytest.raises(
+        DixaConnectionError, match=r"cannot connect \(.*refused\); check the URL.*gave up after 2"
+    ):
+        client.get_export("/v1/conversation_export", params, expire_after=0)
+    client.close()
+    # Only the retry backoff was waited: no request reached the server, so the Exports API's
+    # 10-per-minute throttle (6 s per token) was never drawn down.
+    assert len(waits) == 2
+    assert max(waits) < 6.0
