@@ -65,6 +65,8 @@ _COLON_MILLIS = r"(T\d{2}:\d{2}:\d{2}):(\d+)"
 _NAT = np.iinfo(np.int64).min
 _MIN_TIME, _MAX_TIME = pd.Timestamp.min.tz_localize("UTC"), pd.Timestamp.max.tz_localize("UTC")
 _MAX_MILLIS = 9_223_372_036_854  # epoch milliseconds a nanosecond timestamp holds (year 2262)
+# Epoch microseconds a nanosecond timestamp holds (NaT's value, the minimum, excluded).
+_MIN_MICROS, _MAX_MICROS = -9_223_372_036_854_775, 9_223_372_036_854_775
 
 # --- column coercion ---------------------------------------------------------------------
 
@@ -165,17 +167,24 @@ def _parse_iso(arrow: pa.Array) -> pd.DatetimeIndex:
     """ISO-8601 text → UTC times; NaT where a value is null or cannot be read.
 
     Arrow's cast reads ``Z`` and ``±HH:MM`` offsets at C speed; the colon-milliseconds form is
-    rewritten first, and anything Arrow refuses (no offset, other layouts) goes to pandas.
+    rewritten first, and anything Arrow refuses (no offset, other layouts, nanosecond digits)
+    goes to pandas. Times a nanosecond timestamp cannot hold (before 1677 or after 2262) are
+    unreadable too.
     """
     fixed = None
     for attempt in range(2):
         if attempt:
             fixed = pc.replace_substring_regex(arrow, pattern=_COLON_MILLIS, replacement=r"\1.\2")
         try:
-            stamps = (arrow if fixed is None else fixed).cast(pa.timestamp("ns", tz="UTC"))
+            # Parsed to microseconds, whose range no year overflows: some pyarrow versions
+            # wrap an out-of-range year silently when parsing straight to nanoseconds.
+            stamps = (arrow if fixed is None else fixed).cast(pa.timestamp("us", tz="UTC"))
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             continue
-        nanos = stamps.cast(pa.int64()).fill_null(_NAT).to_numpy(zero_copy_only=False)
+        micros = stamps.cast(pa.int64()).fill_null(_NAT).to_numpy(zero_copy_only=False)
+        fits = (micros >= _MIN_MICROS) & (micros <= _MAX_MICROS)  # null (_NAT) is below
+        nanos = np.where(fits, micros, 0) * 1000
+        nanos[~fits] = _NAT
         return pd.DatetimeIndex(nanos.view("datetime64[ns]")).tz_localize("UTC")
     texts = fixed.to_numpy(zero_copy_only=False)
     parsed = pd.DatetimeIndex(pd.to_datetime(texts, utc=True, format="ISO8601", errors="coerce"))
