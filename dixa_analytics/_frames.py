@@ -539,7 +539,6 @@ class _Sorter:
 
     def __init__(self, order: np.ndarray, size: int):
         self.order = order
-        self.size = size
         self._arrow_order = pa.array(order)
         # Output row of each input row; -1 for a dropped duplicate.
         self._position = np.full(size, -1, dtype=np.int64)
@@ -547,6 +546,10 @@ class _Sorter:
 
     def dense_text(self, values: list) -> pa.Array:
         return _arrow_text(values).take(self._arrow_order)
+
+    def kept(self, rows: np.ndarray) -> np.ndarray:
+        """Which of the input ``rows`` survive deduplication."""
+        return self._position[rows] >= 0
 
     def _source(self, rows: np.ndarray) -> np.ndarray:
         """For each output row, the index of its value among ``rows``' values; -1 if none."""
@@ -562,10 +565,13 @@ class _Sorter:
         source = self._source(rows)
         return values.take(pa.array(source, mask=source < 0))
 
-    def sparse_typed(self, rows: np.ndarray, values: Any) -> Any:
-        """A column typed from its own values (a pandas array or numpy array) put in place."""
+    def sparse_typed(
+        self, rows: np.ndarray, values: np.ndarray | pd.api.extensions.ExtensionArray
+    ) -> np.ndarray | pd.api.extensions.ExtensionArray:
+        """A column already typed from its values (pandas or numpy array) put in place."""
         source = self._source(rows)
         if isinstance(values, np.ndarray) and values.dtype == object:
+            # ``take`` would fill the gaps of an object column with NaN; they must be None.
             full = np.full(len(self.order), None, dtype=object)
             present = source >= 0
             full[present] = values[source[present]]
@@ -578,27 +584,48 @@ class _Sorter:
     def dense_category(self, values: list) -> pd.Categorical:
         # Encoded before sorting: the sort then moves small integer codes, not text.
         encoded = _arrow_text(values).dictionary_encode()
-        return _categorical(encoded.indices.take(self._arrow_order), encoded.dictionary)
+        codes = _codes(encoded.indices.take(self._arrow_order))
+        return _categorical(*_renumber(codes, encoded.dictionary))
 
     def sparse_category(self, rows: np.ndarray, values: pa.Array) -> pd.Categorical:
-        # Only the values present are encoded; their codes are put in place with numpy.
+        # Only the values present are encoded and renumbered; their codes are then put in
+        # place with numpy, so the column costs its own size plus one pass over the output.
         encoded = values.dictionary_encode()
         positions = self._position[rows]
         kept = positions >= 0
-        codes = np.full(len(self.order), -1, dtype=np.int32)
-        codes[positions[kept]] = _codes(encoded.indices)[kept]
-        return _categorical(codes, encoded.dictionary)
+        positions = positions[kept]
+        in_output_order = np.argsort(positions)
+        codes, dictionary = _renumber(
+            _codes(encoded.indices)[kept][in_output_order], encoded.dictionary
+        )
+        placed = np.full(len(self.order), -1, dtype=np.int32)
+        placed[positions[in_output_order]] = codes
+        return _categorical(placed, dictionary)
 
 
 def _codes(indices: pa.Array) -> np.ndarray:
     return indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32, copy=False)
 
 
-def _categorical(codes: pa.Array | np.ndarray, dictionary: pa.Array) -> pd.Categorical:
-    """A Categorical from dictionary codes (null or -1 for missing) and their distinct text."""
-    if isinstance(codes, pa.Array):
-        codes = _codes(codes)
+def _renumber(codes: np.ndarray, dictionary: pa.Array) -> tuple[np.ndarray, pa.Array]:
+    """Codes and dictionary keeping only the values used, numbered in order of appearance.
+
+    So the categories of a column are those of the rows kept (not of dropped duplicates), in
+    the order the sorted frame first shows them, as if the sorted text had been encoded.
+    """
+    present = codes >= 0
+    appearance = pd.unique(codes[present])  # hash-based; keeps first-appearance order
+    number = np.full(len(dictionary), -1, dtype=np.int32)
+    number[appearance] = np.arange(len(appearance), dtype=np.int32)
+    renumbered = np.full(len(codes), -1, dtype=np.int32)
+    renumbered[present] = number[codes[present]]
+    return renumbered, dictionary.take(appearance)
+
+
+def _categorical(codes: np.ndarray, dictionary: pa.Array) -> pd.Categorical:
+    """A Categorical from dictionary codes (-1 for missing) and the dictionary's text."""
     categories = pd.Index(pd.arrays.ArrowStringArray(dictionary.cast(pa.large_string())))
+    # The codes index the dictionary by construction, so pandas need not check them.
     return pd.Categorical.from_codes(codes, categories=categories, validate=False)
 
 
@@ -608,7 +635,10 @@ def _category_text(values: pd.Categorical) -> pa.Array:
 
 
 def _derive_agents(
-    text: dict[str, pa.Array], kinds: pd.Categorical, categories: dict[str, Any], nulls: pa.Array
+    text: dict[str, pa.Array],
+    kinds: pd.Categorical,
+    categories: dict[str, pd.Categorical],
+    nulls: pa.Array,
 ) -> None:
     """Fill ``agent_id``/``agent_name`` for claims (the author) and transfers to an agent.
 
@@ -654,8 +684,89 @@ def _nulls(dtype: object, n: int) -> Any:
 def _from_arrow(arrow: pa.Array, dtype: object) -> Any:
     if dtype == CATEGORY:
         encoded = arrow.dictionary_encode()
-        return _categorical(encoded.indices, encoded.dictionary)
+        return _categorical(_codes(encoded.indices), encoded.dictionary)
     return pd.arrays.ArrowStringArray(arrow)
+
+
+def _event_data(columns: norm.ActivityColumns) -> tuple[dict[str, Any], np.ndarray]:
+    """The events frame's columns (declared ones first, in schema order) and the input row of
+    each output row."""
+    core = columns.core
+    times = _event_times(core)
+    csids = core["conversation_id"]
+    ids = _event_ids(core["event_id"])
+    order = _event_order(csids, times, ids)
+    sorter = _Sorter(order, columns.size)
+
+    text = {
+        name: sorter.dense_text(core[name]) for name in ("author_id", "author_name", "author_email")
+    }
+    kinds = sorter.dense_category(core["activity_type"])
+    categories: dict[str, pd.Categorical] = {}
+    others: dict[str, Any] = {}
+    for name, (rows, values) in columns.attributes.items():
+        dtype = EVENTS.get(name)
+        if dtype == CATEGORY:
+            categories[name] = sorter.sparse_category(rows, _arrow_text(values))
+        elif dtype == STRING:
+            text[name] = sorter.sparse_arrow(rows, _arrow_text(values))
+        elif dtype == STRING_LIST:
+            lists = sorter.sparse_arrow(rows, _arrow_lists(values))
+            others[name] = pd.arrays.ArrowExtensionArray(lists)
+        else:
+            others[name] = _typed_sparse(sorter, rows, values, dtype)
+    _derive_agents(text, kinds, categories, sorter.nulls())
+
+    data: dict[str, Any] = {
+        "event_id": pd.arrays.ArrowStringArray(ids.take(pa.array(order))),
+        "conversation_id": pd.array(csids[order], dtype=INT),
+        "timestamp": pd.DatetimeIndex(times[order].view("datetime64[ns]")).tz_localize("UTC"),
+        "activity_type": kinds,
+    }
+    for name, dtype in EVENTS.items():
+        if name in data:
+            continue
+        if name in text:
+            data[name] = _from_arrow(text[name], dtype)
+        elif name in categories:
+            data[name] = categories[name]
+        elif name in others:
+            data[name] = others[name]
+        elif dtype in (STRING, CATEGORY):
+            data[name] = _from_arrow(sorter.nulls(), dtype)
+        else:
+            data[name] = _nulls(dtype, len(order))
+    for name in columns.attributes:  # undeclared attribute fields, in order of first appearance
+        if name not in data:
+            data[name] = others[name] if name in others else _from_arrow(text[name], STRING)
+    return data, order
+
+
+def _typed_sparse(sorter: _Sorter, rows: np.ndarray, values: list, dtype: object) -> Any:
+    """A sparse column that is not text, typed from the values of the rows kept.
+
+    Typing only the values present makes a column that few events carry (a rating's score)
+    cost its own size, not the frame's; leaving out dropped duplicates keeps a discarded
+    record from changing the column's dtype.
+    """
+    kept = sorter.kept(rows)
+    rows = rows[kept]
+    present = _objects(values)[kept]
+    typed = _extra_array(present) if dtype is None else _column(present, dtype)
+    if isinstance(typed, pd.Index):  # timestamps: the array behind the index
+        typed = typed.array
+    return sorter.sparse_typed(rows, typed)
+
+
+def _event_ids(values: list) -> pa.Array:
+    """Event ids as text; an id that is NaN (a float, so not caught as missing) is an error."""
+    ids = _arrow_text(values)
+    if ids.null_count:
+        rows = np.flatnonzero(ids.is_null().to_numpy(zero_copy_only=False))
+        shown = ", ".join(f"record {i} (id {values[i]!r})" for i in rows[:5])
+        more = f" and {rows.size - 5} more" if rows.size > 5 else ""
+        raise SchemaError(f"activity-log records without a readable id: {shown}{more}")
+    return ids
 
 
 def events_frame(
@@ -704,7 +815,8 @@ def events_frame(
         If ``records`` is not a list of dicts, or a join argument is not a frame.
     SchemaError
         If a record lacks ``id``, ``conversation_id`` or ``activity_type``, has no readable
-        timestamp, or has an author or attributes that are not objects; the message names it.
+        timestamp, an ``activity_type`` that is neither text nor a number, or an author or
+        attributes that are not objects; the message names it.
 
     Examples
     --------
@@ -725,65 +837,11 @@ def events_frame(
         if keep_raw:
             frame["attributes"] = pd.Series([], dtype=OBJECT)
         return frame
-    core = columns.core
-    times = _event_times(core)
-    csids = np.asarray(core["conversation_id"], dtype=np.int64)
-    ids = _arrow_text(core["event_id"])
-    order = _event_order(csids, times, ids)
-    sorter = _Sorter(order, columns.size)
-    n = len(order)
-
-    text = {
-        name: sorter.dense_text(core[name]) for name in ("author_id", "author_name", "author_email")
-    }
-    kinds = sorter.dense_category(core["activity_type"])
-    categories: dict[str, pd.Categorical] = {}
-    others: dict[str, Any] = {}
-    for name, (rows, values) in columns.attributes.items():
-        dtype = EVENTS.get(name)
-        if dtype == CATEGORY:
-            categories[name] = sorter.sparse_category(rows, _arrow_text(values))
-        elif dtype == STRING:
-            text[name] = sorter.sparse_arrow(rows, _arrow_text(values))
-        elif dtype == STRING_LIST:
-            lists = sorter.sparse_arrow(rows, _arrow_lists(values))
-            others[name] = pd.arrays.ArrowExtensionArray(lists)
-        else:
-            # Typed from the values present only, then put in place: a column that few events
-            # carry (a rating's score) costs its own size, not the frame's.
-            present = _objects(values)
-            typed = _extra_array(present) if dtype is None else _column(present, dtype)
-            if isinstance(typed, pd.Index):  # timestamps: the array behind the index
-                typed = typed.array
-            others[name] = sorter.sparse_typed(rows, typed)
-    _derive_agents(text, kinds, categories, sorter.nulls())
-
-    data: dict[str, Any] = {
-        "event_id": pd.arrays.ArrowStringArray(ids.take(pa.array(order))),
-        "conversation_id": pd.array(csids[order], dtype=INT),
-        "timestamp": pd.DatetimeIndex(times[order].view("datetime64[ns]")).tz_localize("UTC"),
-        "activity_type": kinds,
-    }
-    for name, dtype in EVENTS.items():
-        if name in data:
-            continue
-        if name in text:
-            data[name] = _from_arrow(text[name], dtype)
-        elif name in categories:
-            data[name] = categories[name]
-        elif name in others:
-            data[name] = others[name]
-        elif dtype in (STRING, CATEGORY):
-            data[name] = _from_arrow(sorter.nulls(), dtype)
-        else:
-            data[name] = _nulls(dtype, n)
-    for name in columns.attributes:  # undeclared attribute fields, in order of first appearance
-        if name not in data:
-            data[name] = others[name] if name in others else _from_arrow(text[name], STRING)
+    data, order = _event_data(columns)
     # The flat lists hold a reference per value; freed now, the garbage collector's next pass
     # (pandas allocates enough to start one) need not walk millions of them.
-    del columns, core
-    frame = pd.DataFrame(data, index=pd.RangeIndex(n), copy=False)
+    del columns
+    frame = pd.DataFrame(data, index=pd.RangeIndex(len(order)), copy=False)
     if users is not None:
         frame["author_is_agent"] = _author_is_agent(users, frame["author_id"])
     if conversations is not None or queues is not None:

@@ -227,8 +227,10 @@ def _aligned_pieces(column: str, values: list[Any]) -> list[tuple[str, list[Any]
 
 
 def _merge(earlier: Sparse, later: Sparse) -> Sparse:
-    """One sparse column from two keys that land on it; per record, the earlier key's value
-    wins unless it is None."""
+    """One sparse column from two keys that land on it (the earlier key's value wins).
+
+    Per record, the value of the key met first in the input is kept unless it is None.
+    """
     rows = np.concatenate((earlier[0], later[0]))
     values = earlier[1] + later[1]
     if len(np.unique(rows)) == len(rows):  # the usual case: the keys never share a record
@@ -325,8 +327,9 @@ def activity_columns(records: Sequence[Mapping[str, Any]]) -> ActivityColumns:
         If ``records`` is not a list of dicts.
     SchemaError
         If a record lacks ``id``, ``conversation_id`` or ``activity_type``, has a
-        non-integer ``conversation_id``, or an author or attributes that are neither an
-        object nor null.
+        non-integer ``conversation_id``, an ``activity_type`` that is not text or a number
+        (a number is kept as its text), or an author or attributes that are neither an object
+        nor null.
 
     Examples
     --------
@@ -369,6 +372,8 @@ def activity_columns(records: Sequence[Mapping[str, Any]]) -> ActivityColumns:
                 add_author_email(None)
             attrs = record.get("attributes")
             if attrs:
+                if attrs.__class__ is not dict and not isinstance(attrs, Mapping):
+                    raise AttributeError(index)
                 for key, value in attrs.items():
                     slot = by_key.get(key)
                     if slot is None:

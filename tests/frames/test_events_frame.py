@@ -590,8 +590,51 @@ def test_reference_activity_log_examples(examples, assert_schema):
     assert offered["queue_label"] == "Support"
 
 
-def test_unhashable_activity_type_raises_schema_error(make_event):
-    record = make_event("e1", 1, "2021-01-01T00:00:00Z", "x", attributes={"a": 1})
-    record["activity_type"] = ["tag_added"]
-    with pytest.raises(SchemaError, match=r"record 0.*activity_type"):
+@pytest.mark.parametrize("attributes", [{"a": 1}, None])
+@pytest.mark.parametrize("activity_type", [["tag_added"], {"a": 1}, b"tag_added"])
+def test_activity_type_that_is_not_text_or_a_number_is_a_schema_error(
+    make_event, activity_type, attributes
+):
+    record = make_event("e1", 1, "2021-01-01T00:00:00Z", "x", attributes=attributes)
+    record["activity_type"] = activity_type
+    with pytest.raises(SchemaError, match=r"record 0.*activity_type of type"):
         events_frame([record])
+
+
+def test_numeric_activity_type_is_kept_as_its_text(make_event):
+    record = make_event("e1", 1, "2021-01-01T00:00:00Z", "x")
+    record["activity_type"] = 7
+    assert events_frame([record])["activity_type"].tolist() == ["7"]
+
+
+def test_an_id_that_is_nan_names_the_record(make_event):
+    records = [make_event("e1", 1, "2021-01-01T00:00:00Z", "x")] * 2
+    records = [dict(records[0]), dict(records[1], id=float("nan"))]
+    with pytest.raises(SchemaError, match=r"without a readable id: record 1 \(id nan\)"):
+        events_frame(records)
+
+
+def test_categories_are_those_of_the_kept_rows_in_output_order(make_event):
+    t0, t1 = "2021-01-01T00:00:00Z", "2021-01-01T00:01:00Z"
+    records = [
+        make_event("b", 2, t0, "conversation_closed", attributes={"language": "de"}),
+        make_event("a", 1, t1, "tag_added", attributes={"language": "en"}),
+        make_event("a", 1, t0, "note_added", attributes={"language": "fr"}),  # a dropped repeat
+    ]
+    events = events_frame(records)
+    assert list(events["activity_type"].cat.categories) == ["tag_added", "conversation_closed"]
+    assert list(events["language"].cat.categories) == ["en", "de"]
+    assert events["activity_type"].value_counts().to_dict() == {
+        "tag_added": 1,
+        "conversation_closed": 1,
+    }
+
+
+def test_a_dropped_repeat_does_not_change_a_column_dtype(make_event):
+    t0 = "2021-01-01T00:00:00Z"
+    kept = make_event("e1", 1, t0, "x", attributes={"extra": 1, "score": 4})
+    repeat = make_event("e1", 1, t0, "x", attributes={"extra": 2.5, "score": 2**64})
+    events = events_frame([kept, repeat])
+    assert str(events["extra"].dtype) == "Int64"
+    assert events["extra"].tolist() == [1]
+    assert events["score"].tolist() == [4]
