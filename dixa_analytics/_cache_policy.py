@@ -18,7 +18,8 @@ A conversation's status comes from its export record (or its ``/v1/conversations
 object); closed and open conversations are requested in separate batches so that warm runs
 reuse the closed ones. A conversation reopened after it was cached as closed is only seen again
 once its export record is refreshed, i.e. when its window still touches the present or still
-holds open conversations.
+holds open conversations, or when a client made with ``refresh=True`` asks again for
+everything (requests-cache's ``force_refresh``) and stores the new answers.
 """
 
 from __future__ import annotations

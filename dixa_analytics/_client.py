@@ -100,6 +100,11 @@ class DixaClient:
         tests pass one that moves a fake clock instead of waiting).
     seed : int, optional
         Seed of the retry jitter.
+    refresh : bool
+        Ask the API again even for what the cache holds as final (a closed conversation's
+        log, messages and notes; an export window in the past), and store the new answers.
+        Use it once when conversations may have been reopened since they were cached: later
+        clients read the refreshed entries.
 
     Raises
     ------
@@ -138,6 +143,7 @@ class DixaClient:
         max_retry_after: float = 300.0,
         sleep: Callable[[float], None] | None = None,
         seed: int | None = None,
+        refresh: bool = False,
     ):
         key = api_key if api_key is not None else os.environ.get("DIXA_API_KEY", "")
         if not isinstance(key, str):
@@ -172,6 +178,7 @@ class DixaClient:
         self.base_url = _root(base_url, "DIXA_BASE_URL", DEFAULT_BASE_URL)
         self.exports_url = _root(exports_url, "DIXA_EXPORTS_URL", DEFAULT_EXPORTS_URL)
         self.progress = bool(progress)
+        self.refresh = bool(refresh)
         self.max_workers = max_workers
         self.cache_path: Path | None = (
             None if cache is False else resolve_cache_path(None if cache is True else cache)
@@ -359,6 +366,7 @@ class DixaClient:
             params=params,
             headers=headers if headers is not None else {"Authorization": self._key},
             expire_after=expire_after if self.cache_path is not None else None,
+            refresh=self.refresh and self.cache_path is not None,
         )
 
     def _checked(self, check: Callable[..., Any], payload: Any, response: Any, **kw: Any) -> Any:

@@ -30,6 +30,7 @@ def connect(
     conversations: int = 2000,
     cache: str | Path | bool | None = None,
     progress: bool = True,
+    refresh: bool = False,
 ) -> DixaClient:
     """Return a :class:`DixaClient` for your organisation, or for the embedded sandbox.
 
@@ -46,6 +47,9 @@ def connect(
         file removed when the process exits.
     progress : bool
         Show progress bars on long fetches.
+    refresh : bool
+        Ask the API again even for what the cache holds as final, and store the new answers
+        (see :class:`DixaClient`).
 
     Returns
     -------
@@ -63,7 +67,7 @@ def connect(
     if sandbox is None:
         sandbox = not os.environ.get("DIXA_API_KEY")
     if sandbox is False:
-        return DixaClient(cache=cache, progress=progress)
+        return DixaClient(cache=cache, progress=progress, refresh=refresh)
     if sandbox is True:
         sandbox = Sandbox(seed=seed, conversations=conversations)
         sandbox.start()
@@ -80,5 +84,6 @@ def connect(
         exports_url=sandbox.exports_url,
         cache=cache,
         progress=progress,
+        refresh=refresh,
         **_SANDBOX_LIMITS,
     )

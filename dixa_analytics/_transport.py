@@ -154,14 +154,23 @@ class Transport:
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
         expire_after: Expiry | None = None,
+        refresh: bool = False,
     ) -> tuple[Any, requests.Response]:
         """GET ``url`` and return ``(parsed JSON body, response)``.
+
+        ``expire_after`` is how long the cache keeps the answer; ``refresh`` sends the request
+        even when the cache holds an answer, and replaces it (both need a cached session).
 
         Raises
         ------
         DixaError
             The subclass matching the final failure (see :mod:`dixa_analytics._errors`).
         """
+        cache_options: dict[str, Any] = {}
+        if expire_after is not None:
+            cache_options["expire_after"] = expire_after
+        if refresh:
+            cache_options["force_refresh"] = True
         failure: DixaError | None = None
         wait = 0.0
         refused = 0
@@ -175,7 +184,7 @@ class Transport:
                     params=params,
                     headers=headers,
                     timeout=self.timeout,
-                    **({} if expire_after is None else {"expire_after": expire_after}),
+                    **cache_options,
                 )
             except requests.RequestException as exc:
                 if isinstance(exc, ValueError):  # a malformed URL: bad input, not a fault

@@ -1,8 +1,8 @@
 """Where a command's data comes from: a real organisation or the embedded sandbox.
 
-Shared by ``report``, ``metric`` and ``fetch``: they take ``--sandbox``, ``--cache`` and
-``--no-progress``, and never fall back to fake data silently — with neither an API key nor
-``--sandbox`` they stop with a message saying how to set one.
+Shared by ``report``, ``metric`` and ``fetch``: they take ``--sandbox``, ``--cache``,
+``--refresh`` and ``--no-progress``, and never fall back to fake data silently — with neither an
+API key nor ``--sandbox`` they stop with a message saying how to set one.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ class Target:
 
 
 def add_target_arguments(parser: argparse.ArgumentParser) -> None:
-    """Add ``--sandbox``, ``--cache`` and ``--no-progress`` to ``parser``."""
+    """Add ``--sandbox``, ``--cache``, ``--refresh`` and ``--no-progress`` to ``parser``."""
     parser.add_argument(
         "--sandbox",
         action="store_true",
@@ -51,6 +51,13 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="HTTP cache file (default: $DIXA_CACHE, else data/dixa-cache.sqlite or the "
         "user cache directory; with --sandbox, a temporary file removed afterwards)",
+    )
+    parser.add_argument(
+        "--refresh",
+        action="store_true",
+        help="ask the API again even for what the cache holds as final (closed conversations, "
+        "past windows) and store the new answers: use it when conversations may have been "
+        "reopened since they were cached",
     )
     parser.add_argument(
         "--no-progress", action="store_true", help="do not show progress bars on stderr"
@@ -80,10 +87,11 @@ def open_target(args: argparse.Namespace) -> Iterator[Target]:
     """Yield the :class:`Target` that ``args`` describe; starts and stops a sandbox if asked."""
     cache = args.cache if args.cache else None
     progress = not args.no_progress
+    refresh = args.refresh
     if args.sandbox:
         with (
             Sandbox() as sandbox,
-            connect(sandbox=sandbox, cache=cache, progress=progress) as client,
+            connect(sandbox=sandbox, cache=cache, progress=progress, refresh=refresh) as client,
         ):
             org = sandbox.organisation
             start, end = _window(args, date_window(org.start, org.end))
@@ -96,5 +104,5 @@ def open_target(args: argparse.Namespace) -> Iterator[Target]:
         )
     today = pd.Timestamp.now(tz="UTC").normalize()
     start, end = _window(args, (today - pd.Timedelta(days=DEFAULT_DAYS), today))
-    with DixaClient(cache=cache, progress=progress) as client:
+    with DixaClient(cache=cache, progress=progress, refresh=refresh) as client:
         yield Target(client, start, end, client.base_url)

@@ -117,6 +117,23 @@ def test_fetch_parquet_keeps_dtypes(tmp_path, capsys) -> None:
     assert "wrote" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("flag", [[], ["--refresh"]])
+def test_refresh_reaches_the_client(flag, tmp_path, monkeypatch) -> None:
+    from dixa_analytics.cli import _target
+
+    clients = []
+    real_connect = _target.connect
+
+    def recording_connect(**kwargs):
+        clients.append(real_connect(**kwargs))
+        return clients[-1]
+
+    monkeypatch.setattr(_target, "connect", recording_connect)
+    out = tmp_path / "tags.csv"
+    assert main(["fetch", "tags", "--sandbox", "--out", str(out), "--no-progress", *flag]) == 0
+    assert [client.refresh for client in clients] == [bool(flag)]
+
+
 def test_fetch_rejects_unknown_suffix(tmp_path, capsys) -> None:
     assert main(["fetch", "tags", "--sandbox", "--out", str(tmp_path / "t.xlsx")]) == 2
     assert ".parquet or .csv" in capsys.readouterr().err

@@ -51,6 +51,33 @@ def test_closed_conversations_cost_nothing_on_a_warm_run(sb, make_client) -> Non
     assert again.equals(first)
 
 
+def test_refresh_sees_a_change_the_cache_holds_as_final(sb, make_client) -> None:
+    org = sb.organisation
+    closed = next(c for c in org.conversations if c["status"] == "closed")
+    last = org.events_of(closed["id"])[-1]
+    fetch_activitylog([closed["id"]], client=make_client())
+    # The conversation changes after its closed log was cached (as a reopen would change it).
+    original = last["activity_type"]
+    last["activity_type"] = "conversation_reopened"
+    try:
+        sb.reset_counts()
+        stale = fetch_activitylog([closed["id"]], client=make_client())
+        assert sb.request_count == 0
+        assert stale["activity_type"].iloc[-1] == original
+
+        fresh = fetch_activitylog([closed["id"]], client=make_client(refresh=True))
+        assert sb.request_count > 0
+        assert fresh["activity_type"].iloc[-1] == "conversation_reopened"
+
+        # The refreshed answer replaced the cached one for the clients that follow.
+        sb.reset_counts()
+        after = fetch_activitylog([closed["id"]], client=make_client())
+        assert sb.request_count == 0
+        assert after["activity_type"].iloc[-1] == "conversation_reopened"
+    finally:
+        last["activity_type"] = original
+
+
 def test_open_conversation_messages_are_refreshed(sb, make_client, served) -> None:
     open_id = next(c["id"] for c in sb.organisation.conversations if c["status"] != "closed")
     fetch_messages([open_id], client=make_client())
