@@ -19,8 +19,8 @@ contain the API key.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
 
 __all__ = [
     "AuthenticationError",
@@ -33,7 +33,22 @@ __all__ = [
     "SchemaError",
     "ServerError",
     "error_for_status",
+    "listing",
 ]
+
+T = TypeVar("T")
+
+
+def listing(items: Sequence[T], limit: int, describe: Callable[[T], str] = str) -> str:
+    """The first ``limit`` items described and comma-separated, then how many were left out.
+
+    Examples
+    --------
+    >>> listing([3, 5, 8, 13], 2)
+    '3, 5 and 2 more'
+    """
+    shown = ", ".join(describe(item) for item in items[:limit])
+    return shown + (f" and {len(items) - limit} more" if len(items) > limit else "")
 
 
 class DixaError(Exception):
@@ -97,9 +112,7 @@ class PartialFetchError(DixaError):
     def __init__(self, message: str, *, missing: Iterable[int], errors: Mapping[int, Any]):
         self.missing = sorted(int(c) for c in missing)
         self.errors = dict(errors)
-        shown = ", ".join(str(c) for c in self.missing[:20])
-        more = f" and {len(self.missing) - 20} more" if len(self.missing) > 20 else ""
-        super().__init__(f"{message} Missing csids: {shown}{more}.")
+        super().__init__(f"{message} Missing csids: {listing(self.missing, 20)}.")
 
 
 _STATUS_ERRORS: dict[int, type[DixaError]] = {

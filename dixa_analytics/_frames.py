@@ -22,7 +22,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dixa_analytics import _normalise as norm
-from dixa_analytics._errors import SchemaError
+from dixa_analytics._errors import SchemaError, listing
 from dixa_analytics._schemas import (
     BOOL,
     CATEGORY,
@@ -64,9 +64,10 @@ __all__ = [
 _COLON_MILLIS = r"(T\d{2}:\d{2}:\d{2}):(\d+)"
 _NAT = np.iinfo(np.int64).min
 _MIN_TIME, _MAX_TIME = pd.Timestamp.min.tz_localize("UTC"), pd.Timestamp.max.tz_localize("UTC")
-_MAX_MILLIS = 9_223_372_036_854  # epoch milliseconds a nanosecond timestamp holds (year 2262)
-# Epoch microseconds a nanosecond timestamp holds (NaT's value, the minimum, excluded).
-_MIN_MICROS, _MAX_MICROS = -9_223_372_036_854_775, 9_223_372_036_854_775
+# Epoch milliseconds and microseconds a nanosecond timestamp holds (years 1677 to 2262).
+_MAX_MILLIS = np.iinfo(np.int64).max // 1_000_000
+_MAX_MICROS = np.iinfo(np.int64).max // 1_000
+_MIN_MICROS = -_MAX_MICROS
 
 # --- column coercion ---------------------------------------------------------------------
 
@@ -494,14 +495,14 @@ def _event_times(core: Mapping[str, list]) -> np.ndarray:
         parsed, bad = _utc_array(stamps)
         bad |= pd.isna(_objects(stamps))
     if bad.any():
-        rows = np.flatnonzero(bad)
-        shown = ", ".join(
-            f"record {i} (id {core['event_id'][i]!r}): {stamps[i]!r}" for i in rows[:5]
+        shown = listing(
+            np.flatnonzero(bad),
+            5,
+            lambda i: f"record {i} (id {core['event_id'][i]!r}): {stamps[i]!r}",
         )
-        more = f" and {rows.size - 5} more" if rows.size > 5 else ""
         raise SchemaError(
             "activity-log records without a readable activity_timestamp / "
-            f"activity_timestmap: {shown}{more}"
+            f"activity_timestmap: {shown}"
         )
     return parsed.asi8
 
@@ -763,9 +764,8 @@ def _event_ids(values: list) -> pa.Array:
     ids = _arrow_text(values)
     if ids.null_count:
         rows = np.flatnonzero(ids.is_null().to_numpy(zero_copy_only=False))
-        shown = ", ".join(f"record {i} (id {values[i]!r})" for i in rows[:5])
-        more = f" and {rows.size - 5} more" if rows.size > 5 else ""
-        raise SchemaError(f"activity-log records without a readable id: {shown}{more}")
+        shown = listing(rows, 5, lambda i: f"record {i} (id {values[i]!r})")
+        raise SchemaError(f"activity-log records without a readable id: {shown}")
     return ids
 
 
