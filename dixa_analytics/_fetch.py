@@ -28,7 +28,7 @@ from dixa_analytics._cache_policy import (
 )
 from dixa_analytics._client import DixaClient
 from dixa_analytics._dates import DateLike, date_window, split_window, to_epoch_ms
-from dixa_analytics._errors import NotFoundError
+from dixa_analytics._errors import NotFoundError, listing
 from dixa_analytics._frames import (
     conversations_frame,
     endpoints_frame,
@@ -464,10 +464,7 @@ def _export_by_csids(client: DixaClient, csids: Sequence[int]) -> list[Record]:
             found[int(record["id"])] = record
     missing = [c for c in csids if c not in found]
     if missing:
-        shown = ", ".join(str(c) for c in missing[:20])
-        raise NotFoundError(
-            f"no such conversation(s): {shown}" + (" …" if len(missing) > 20 else "")
-        )
+        raise NotFoundError(f"no such conversation(s): {listing(missing, 20)}")
     return [found[c] for c in csids]
 
 

@@ -353,9 +353,10 @@ def _check_times(
     columns: Mapping[str, Sequence[Any]], names: Sequence[str], what: str, ids: Sequence[Any]
 ) -> None:
     for name in names:
-        bad = np.flatnonzero(_utc_array(columns[name])[1])
+        values = columns[name]
+        bad = np.flatnonzero(_utc_array(values)[1])
         if bad.size:
-            shown = ", ".join(f"{ids[i]!r}: {columns[name][i]!r}" for i in bad[:5])
+            shown = listing(bad, 5, lambda i, values=values: f"{ids[i]!r}: {values[i]!r}")
             raise SchemaError(f"{what} records with an unreadable {name}: {shown}")
 
 

@@ -100,6 +100,12 @@ def test_unknown_csid_is_not_found(sb, make_client) -> None:
         fetch_conversations([999_999], client=make_client())
 
 
+def test_many_unknown_csids_are_listed_with_how_many_more(sb, make_client) -> None:
+    unknown = list(range(900_000, 900_025))
+    with pytest.raises(NotFoundError, match=r": 900000, .*, 900019 and 5 more$"):
+        fetch_conversations(unknown, client=make_client())
+
+
 def test_messages_and_notes_match_the_organisation(sb, make_client) -> None:
     client = make_client()
     org = sb.organisation

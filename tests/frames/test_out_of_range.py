@@ -47,6 +47,12 @@ def test_conversation_time_out_of_range_names_the_record(stamp):
         conversations_frame([{"id": 7, "created_at": 0, "closed_at": stamp}])
 
 
+def test_many_unreadable_times_are_listed_with_how_many_more():
+    records = [{"id": csid, "created_at": "not a time"} for csid in range(1, 8)]
+    with pytest.raises(SchemaError, match=r"created_at: 1: 'not a time', .* and 2 more$"):
+        conversations_frame(records)
+
+
 def test_message_and_note_time_out_of_range_names_the_record():
     message = {"id": "m1", "created_at": 10**30, "author_id": "u1", "channel": "email"}
     with pytest.raises(SchemaError, match="'m1'"):
