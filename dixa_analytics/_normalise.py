@@ -87,6 +87,8 @@ EXPORT_CHANNELS = {
     "voicemail": "voice_mail",
 }
 
+# What an activity_type may be: text, or a number (hostile payloads; kept as its text).
+_ACTIVITY_TYPE_KINDS = (str, int, float)
 # The range of the Int64 columns; larger integers come only from corrupt payloads.
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 # An integer written as text: ASCII digits only (str.isdigit also accepts '²' and '١').
@@ -294,7 +296,7 @@ def _shape_error(records: Sequence[Any]) -> Exception:
     require_records(records, "activity-log records")
     for index, record in enumerate(records):
         activity_type = record.get("activity_type")
-        if not isinstance(activity_type, str | int | float | None):
+        if activity_type is not None and not isinstance(activity_type, _ACTIVITY_TYPE_KINDS):
             return SchemaError(
                 f"activity-log {_label(record, index)} has activity_type of type "
                 f"{type(activity_type).__name__}; expected a string"
@@ -385,7 +387,7 @@ def activity_columns(records: Sequence[Mapping[str, Any]]) -> ActivityColumns:
     if None in ids or None in types or None in csids:
         _require_keys(records, ("id", "conversation_id", "activity_type"), "activity-log")
     if not set(map(type, types)) <= {str}:  # hostile payloads: keep a scalar as its text
-        if not all(isinstance(t, str | int | float) for t in types):
+        if not all(isinstance(t, _ACTIVITY_TYPE_KINDS) for t in types):
             raise _shape_error(records)
         types = [t if isinstance(t, str) else str(t) for t in types]
     core = {
