@@ -27,6 +27,7 @@ def to_utc(value: DateLike, *, name: str = "date") -> pd.Timestamp:
     value : str, datetime.date, datetime.datetime or pandas.Timestamp
         An ISO-8601 string (``"2026-03-01"``, ``"2026-03-01T08:00:00+01:00"``), a date
         (midnight UTC), or a datetime. Naive values are taken as UTC; aware ones are converted.
+        Other layouts (``"01/03/2026"``) are refused: day and month could be read either way.
     name : str
         The argument's name, used in error messages.
 
@@ -40,7 +41,7 @@ def to_utc(value: DateLike, *, name: str = "date") -> pd.Timestamp:
     TypeError
         If ``value`` is not one of the accepted types.
     ValueError
-        If a string cannot be parsed as a date.
+        If a string is not an ISO-8601 date.
 
     Examples
     --------
@@ -48,6 +49,10 @@ def to_utc(value: DateLike, *, name: str = "date") -> pd.Timestamp:
     Timestamp('2026-03-01 00:00:00+0000', tz='UTC')
     >>> to_utc("2026-03-01T01:30:00+01:00")
     Timestamp('2026-03-01 00:30:00+0000', tz='UTC')
+    >>> to_utc("01/03/2026", name="start")
+    Traceback (most recent call last):
+    ...
+    ValueError: start='01/03/2026' is not an ISO date; pass e.g. '2026-03-01' or ...
     """
     if isinstance(value, bool) or not isinstance(value, str | dt.date | dt.datetime | pd.Timestamp):
         raise TypeError(
@@ -56,11 +61,12 @@ def to_utc(value: DateLike, *, name: str = "date") -> pd.Timestamp:
         )
     if isinstance(value, str):
         try:
-            ts = pd.Timestamp(value.strip())
+            # ISO only: a general parser reads 01/03/2026 month first but 13/03/2026 day first.
+            ts = pd.Timestamp(pd.to_datetime(value.strip(), format="ISO8601"))
         except (ValueError, TypeError) as exc:
             raise ValueError(
-                f"{name}={value!r} is not a date; pass an ISO date such as '2026-03-01' "
-                f"or '2026-03-01T08:00:00Z'"
+                f"{name}={value!r} is not an ISO date; pass e.g. '2026-03-01' or "
+                f"'2026-03-01T08:00:00Z'"
             ) from exc
     else:
         ts = pd.Timestamp(value)

@@ -147,7 +147,9 @@ def test_activitylog_by_csids_batches_at_most_ten(sb, make_client, served, query
     [
         ({"start": "2026-04-01", "end": "2026-03-01"}, ValueError, "must be after start"),
         ({"start": "2026-04-01"}, ValueError, "both start= and end="),
-        ({"start": "first of april", "end": "2026-05-01"}, ValueError, "not a date"),
+        ({"start": "first of april", "end": "2026-05-01"}, ValueError, "not an ISO date"),
+        ({"start": "01/03/2026", "end": "02/03/2026"}, ValueError, "not an ISO date"),
+        ({"start": "13/03/2026", "end": "14/03/2026"}, ValueError, "not an ISO date"),
         ({"start": 20260401, "end": "2026-05-01"}, TypeError, "date string"),
         ({"csids": [1, 2], "start": "2026-03-01", "end": "2026-04-01"}, ValueError, "not both"),
         ({"csids": [True]}, TypeError, "ints"),

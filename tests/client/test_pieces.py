@@ -192,6 +192,7 @@ def test_csids_coercion() -> None:
         ("123", TypeError),
         ([True], TypeError),
         ([1.5], TypeError),
+        ([101163.0], TypeError),
         (["12a"], ValueError),
         (["²"], ValueError),
         (["١٢"], ValueError),
@@ -205,6 +206,11 @@ def test_csids_rejected(csids: object, error: type[Exception]) -> None:
         _coerce_csids(csids)  # type: ignore[arg-type]
 
 
+def test_float_csids_say_how_to_convert_them() -> None:
+    with pytest.raises(TypeError, match=r"astype\('int64'\)"):
+        _coerce_csids([101163.0])
+
+
 def test_selection_needs_csids_xor_a_full_window() -> None:
     with pytest.raises(ValueError, match="not both"):
         _selection([1], "2026-01-01", "2026-02-01")
@@ -214,7 +220,7 @@ def test_selection_needs_csids_xor_a_full_window() -> None:
         _selection(None, "2026-01-01", None)
     with pytest.raises(ValueError, match="must be after start"):
         _selection(None, "2026-02-01", "2026-01-01")
-    with pytest.raises(ValueError, match="not a date"):
+    with pytest.raises(ValueError, match="not an ISO date"):
         _selection(None, "yesterday-ish", "2026-01-01")
     assert _selection([2, 1], None, None) == ([1, 2], None)
 
