@@ -881,7 +881,7 @@ TYPE_COLUMNS: dict[str, tuple[str, ...]] = {
     "note_added": ("message_id", "avatar_url", "note"),
     "conversation_offered": ("agent_names", "queue_label"),
     "conversation_assigned": ("agent_id", "agent_name"),
-    "conversation_unassigned": ("agent_id", "agent_name", "agent_email"),
+    "conversation_unassigned": ("agent_id", "agent_name", "agent_email", "agent_phone_number"),
     "transfer_initiated": _TRANSFER,
     "transfer_failed": _TRANSFER,
     "transfer_successful": _TRANSFER,
@@ -893,10 +893,20 @@ TYPE_COLUMNS: dict[str, tuple[str, ...]] = {
         "agent_id",
         "agent_name",
         "agent_email",
+        "agent_phone_number",
         "user_id",
         "user_name",
+        "user_email",
+        "user_phone_number",
     ),
-    "conversation_rated": ("agent_id", "agent_name", "agent_email", "score", "message"),
+    "conversation_rated": (
+        "agent_id",
+        "agent_name",
+        "agent_email",
+        "agent_phone_number",
+        "score",
+        "message",
+    ),
 }
 
 

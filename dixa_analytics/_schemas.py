@@ -155,8 +155,13 @@ EVENT_ATTRIBUTES: Schema = {
     "score": INT,
     "message": CATEGORY,
     "agent_email": STRING,
+    # The rest of the documented agent/user objects ({id, name, email, phone_number}), declared
+    # so the columns do not depend on the data; categories, as only a few event types carry them.
+    "agent_phone_number": CATEGORY,
     "user_id": STRING,
     "user_name": STRING,
+    "user_email": CATEGORY,
+    "user_phone_number": CATEGORY,
 }
 
 EVENTS: Schema = {
