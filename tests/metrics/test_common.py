@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import doctest
-import importlib
 import inspect
 
 import pandas as pd
@@ -164,22 +162,3 @@ def test_public_names():
         "summarize_durations",
         "tag_trends",
     ]
-
-
-@pytest.mark.parametrize(
-    "module",
-    [
-        "_first_response",
-        "_handling",
-        "_queue_wait",
-        "_reopen",
-        "_resolution",
-        "_summary",
-        "_tag_trends",
-    ],
-)
-def test_docstring_examples_run(module):
-    mod = importlib.import_module(f"dixa_analytics.metrics.{module}")
-    outcome = doctest.testmod(mod, optionflags=doctest.NORMALIZE_WHITESPACE)
-    assert outcome.attempted > 0
-    assert outcome.failed == 0
