@@ -41,7 +41,8 @@ def default_cache_path() -> Path:
 def resolve_cache_path(cache: str | os.PathLike[str] | None) -> Path:
     """Return the cache file for a ``cache=`` argument that is a path or ``None``.
 
-    A path without a suffix gets ``.sqlite``, as requests-cache would add it.
+    An existing directory holds the cache as ``dixa-cache.sqlite``; any other path without a
+    suffix gets ``.sqlite``, as requests-cache would add it.
 
     Examples
     --------
@@ -59,4 +60,6 @@ def resolve_cache_path(cache: str | os.PathLike[str] | None) -> Path:
 
 
 def _with_suffix(path: Path) -> Path:
+    if path.is_dir():  # a folder to keep the cache in
+        return path / CACHE_FILENAME
     return path if path.suffix else path.with_name(path.name + ".sqlite")

@@ -391,7 +391,13 @@ def _coerce_csids(csids: Iterable[int]) -> list[int]:
     out: set[int] = set()
     for value in csids:
         if isinstance(value, bool) or not isinstance(value, numbers.Integral | str):
-            raise TypeError(f"csids must hold ints (conversation ids), not {value!r}")
+            hint = (
+                "; a float column (csids read with missing values) converts with "
+                ".dropna().astype('int64')"
+                if isinstance(value, float)
+                else ""
+            )
+            raise TypeError(f"csids must hold ints (conversation ids), not {value!r}{hint}")
         if isinstance(value, str):
             # isdigit() alone also accepts "²" and Arabic-Indic digits, which int() reads
             # differently or not at all.

@@ -29,7 +29,23 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for command in _COMMANDS:
         command.register(sub)
+    for command_parser in _all_subparsers(sub):
+        # Also accepted after the command; SUPPRESS keeps an absent flag from resetting it.
+        command_parser.add_argument(
+            "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+        )
     return parser
+
+
+def _all_subparsers(sub: argparse._SubParsersAction) -> list[argparse.ArgumentParser]:
+    """Every command's parser, and those of its own subcommands (``cache info``...)."""
+    found = []
+    for command_parser in dict.fromkeys(sub.choices.values()):
+        found.append(command_parser)
+        for action in command_parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                found.extend(_all_subparsers(action))
+    return found
 
 
 def main(argv: Sequence[str] | None = None) -> int:

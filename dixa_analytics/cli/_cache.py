@@ -38,6 +38,9 @@ def _info(args: argparse.Namespace) -> int:
 
 def _clear(args: argparse.Namespace) -> int:
     info = cache_info(args.cache)
+    if not info.exists:
+        print(f"no cache at {info.path}: nothing to clear")
+        return 0
     removed = clear_cache(info.path)
     print(f"cleared {info.path}: {removed} responses removed")
     return 0

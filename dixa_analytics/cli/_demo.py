@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any
 
 from dixa_analytics import connect, fetch_activitylog, summarize_report, write_report
+from dixa_analytics.cli._output import REPORT_SUFFIXES, output_path
 from dixa_analytics.plots._style import format_duration, format_percent
 from dixa_analytics.sandbox import Sandbox
 
@@ -63,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
     """Serve the sandbox, fetch, report, and print a short summary."""
     if args.conversations < 1:
         raise ValueError("--conversations must be at least 1")
+    out = output_path(args.out, suffixes=REPORT_SUFFIXES)
     with Sandbox(seed=args.seed, conversations=args.conversations) as sandbox:
         org = sandbox.organisation
         print(f"sandbox: synthetic organisation {org.name!r} served at {sandbox.base_url}")
@@ -73,6 +74,6 @@ def run(args: argparse.Namespace) -> int:
     print(f"fetched {len(events):,} events with {requests_made:,} HTTP requests")
     for line in summary_lines(summarize_report(events, window=window)):
         print(line)
-    path = write_report(Path(args.out), events, window=window)
+    path = write_report(out, events, window=window)
     print(f"report written to {path.resolve()}")
     return 0

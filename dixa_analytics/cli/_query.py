@@ -9,18 +9,16 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
-from pathlib import Path
 
-import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 import dixa_analytics as dxa
+from dixa_analytics.cli._output import FRAME_SUFFIXES, output_path, write_frame
 from dixa_analytics.cli._target import (
     Target,
     add_target_arguments,
     add_window_arguments,
+    note_if_empty,
     open_target,
 )
 
@@ -41,6 +39,11 @@ DURATION_METRICS: dict[str, Callable[..., pd.DataFrame]] = {
     "resolution": dxa.resolution_time,
     "queue-wait": dxa.queue_wait_time,
 }
+# Resolution has two duration columns; the command (like the report) summarises the full one,
+# whose censoring the ``observed`` flag describes.
+SUMMARISED_SECONDS = {"resolution": "full_resolution_seconds"}
+# Kinds of ``fetch`` that take the --start/--end window; the others are reference data.
+WINDOWED_KINDS = ("activitylog", "conversations")
 FORMATS = ("table", "csv", "json")
 
 
@@ -51,9 +54,18 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="print one metric as a table, CSV or JSON",
         description="Compute one metric over the conversations created in [--start, --end).",
     )
-    metric.add_argument("name", choices=METRICS, help="the metric to compute")
+    metric.add_argument(
+        "name",
+        choices=METRICS,
+        help="the metric to compute; durations are summarised (resolution: creation to the "
+        "last close), rates and trends printed per group or period",
+    )
     add_window_arguments(metric)
-    metric.add_argument("--by", choices=sorted(BY_COLUMNS), help="group by queue, agent or channel")
+    metric.add_argument(
+        "--by",
+        choices=sorted(BY_COLUMNS),
+        help="group by queue, agent or channel (durations and reopen-rate)",
+    )
     metric.add_argument(
         "--freq", default=None, metavar="ALIAS", help="period for rates and trends, e.g. W or M"
     )
@@ -87,7 +99,8 @@ def compute_metric(
     """Return the frame that ``dixa-analytics metric NAME`` prints.
 
     Duration metrics are summarised (count, censored, mean, median, p90 seconds), per group
-    when ``by`` is given; rates and trends are returned as the metric functions give them.
+    when ``by`` is given; resolution is summarised by its full resolution time. Rates and
+    trends are returned as the metric functions give them.
     """
     column = BY_COLUMNS[by] if by else None
     if name == "reopen-rate":
@@ -100,7 +113,7 @@ def compute_metric(
         result = DURATION_METRICS[name](events)
     if column and column not in result.columns:
         result = _attach(result, events, column)
-    return dxa.summarize_durations(result, by=column)
+    return dxa.summarize_durations(result, by=column, seconds=SUMMARISED_SECONDS.get(name))
 
 
 def _attach(result: pd.DataFrame, events: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -123,11 +136,33 @@ def render(frame: pd.DataFrame, fmt: str) -> str:
         return json.dumps(json.loads(out.to_json(orient="records", date_format="iso")), indent=2)
     if out.empty:
         return "(no rows)\n"
-    return out.to_string(index=False, float_format=lambda v: f"{v:,.1f}") + "\n"
+    formatters = {
+        col: _percent if _is_fraction(col) else _seconds
+        for col in out.columns
+        if pd.api.types.is_float_dtype(out[col].dtype)
+    }
+    return out.to_string(index=False, formatters=formatters) + "\n"
 
 
-def check_metric_options(name: str, *, freq: str | None, top: int | None) -> None:
+def _is_fraction(column: str) -> bool:
+    """Whether a metric column holds a fraction (a rate or a share), shown as a percentage."""
+    return column.endswith("_rate") or column == "share"
+
+
+def _percent(value: float) -> str:
+    return f"{value:.1%}"
+
+
+def _seconds(value: float) -> str:
+    return f"{value:,.1f}"
+
+
+def check_metric_options(
+    name: str, *, freq: str | None, top: int | None, by: str | None = None
+) -> None:
     """Refuse options the metric would ignore, and a bad ``--freq``, before any request."""
+    if by is not None and name == "tag-trends":
+        raise ValueError("--by applies to the duration metrics and reopen-rate, not tag-trends")
     if freq is not None:
         if name not in ("reopen-rate", "tag-trends"):
             raise ValueError("--freq applies to reopen-rate and tag-trends only")
@@ -143,9 +178,10 @@ def check_metric_options(name: str, *, freq: str | None, top: int | None) -> Non
 
 def run_metric(args: argparse.Namespace) -> int:
     """Fetch the window's events and print one metric."""
-    check_metric_options(args.name, freq=args.freq, top=args.top)
+    check_metric_options(args.name, freq=args.freq, top=args.top, by=args.by)
     with open_target(args) as target:
         events = dxa.fetch_activitylog(start=target.start, end=target.end, client=target.client)
+    note_if_empty(target, len(events))
     frame = compute_metric(args.name, events, by=args.by, freq=args.freq, top=args.top)
     sys.stdout.write(render(frame, args.format))
     return 0
@@ -168,51 +204,17 @@ FETCHERS: dict[str, Callable[[Target], pd.DataFrame]] = {
 }
 
 
-def _is_list(value: object) -> bool:
-    return isinstance(value, list | tuple | np.ndarray)
-
-
-def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    """Write Parquet that ``pandas.read_parquet`` reads back with the frame's dtypes.
-
-    pandas records each column's dtype by name in the file, but cannot parse the name of a
-    nested arrow dtype (``list<item: large_string>[pyarrow]``) when reading it back, so such
-    columns are recorded as ``object``: they come back as arrays of strings.
-    """
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    meta = json.loads(table.schema.metadata[b"pandas"])
-    for column in meta["columns"]:
-        if pa.types.is_nested(table.schema.field(column["field_name"]).type):
-            column["numpy_type"] = "object"
-    table = table.replace_schema_metadata(
-        {**table.schema.metadata, b"pandas": json.dumps(meta).encode()}
-    )
-    pq.write_table(table, path)
-
-
-def write_frame(frame: pd.DataFrame, path: Path) -> Path:
-    """Write ``frame`` as Parquet (dtypes kept) or CSV (lists as JSON text)."""
-    suffix = path.suffix.lower()
-    if suffix == ".parquet":
-        _write_parquet(frame, path)
-    elif suffix == ".csv":
-        out = frame.copy()
-        for col in out.columns:
-            if out[col].map(_is_list).any():
-                out[col] = out[col].map(lambda v: json.dumps(list(v)) if _is_list(v) else v)
-        out.to_csv(path, index=False)
-    else:
-        raise ValueError(f"--out must end in .parquet or .csv, not {path.name!r}")
-    return path
-
-
 def run_fetch(args: argparse.Namespace) -> int:
     """Fetch one kind of frame and write it to ``--out``."""
-    path = Path(args.out)
-    if path.suffix.lower() not in (".parquet", ".csv"):
-        raise ValueError(f"--out must end in .parquet or .csv, not {path.name!r}")
+    path = output_path(args.out, suffixes=FRAME_SUFFIXES)
+    if args.kind not in WINDOWED_KINDS and (args.start or args.end):
+        raise ValueError(
+            f"--start/--end apply to {' and '.join(WINDOWED_KINDS)}; {args.kind} are fetched whole"
+        )
     with open_target(args) as target:
         frame = FETCHERS[args.kind](target)
+    if args.kind in WINDOWED_KINDS:
+        note_if_empty(target, len(frame))
     write_frame(frame, path)
     print(f"wrote {len(frame):,} rows × {frame.shape[1]} columns to {path.resolve()}")
     return 0

@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from dixa_analytics import fetch_activitylog, write_report
-from dixa_analytics.cli._target import add_target_arguments, add_window_arguments, open_target
+from dixa_analytics.cli._output import REPORT_SUFFIXES, output_path
+from dixa_analytics.cli._target import (
+    add_target_arguments,
+    add_window_arguments,
+    note_if_empty,
+    open_target,
+)
 
 __all__ = ["register"]
 
@@ -34,8 +39,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Fetch the window, filter queues, write the report and print its path."""
+    out = output_path(args.out, suffixes=REPORT_SUFFIXES)
     with open_target(args) as target:
         events = fetch_activitylog(start=target.start, end=target.end, client=target.client)
+    note_if_empty(target, len(events))
     if args.queue:
         known = set(events["queue_name"].dropna().unique())
         unknown = sorted(set(args.queue) - known)
@@ -45,6 +52,6 @@ def run(args: argparse.Namespace) -> int:
                 f"window: {', '.join(sorted(known)) or 'none'}"
             )
         events = events[events["queue_name"].isin(args.queue)]
-    path = write_report(Path(args.out), events, window=(target.start, target.end))
+    path = write_report(out, events, window=(target.start, target.end))
     print(f"report written to {path.resolve()}", file=sys.stdout)
     return 0

@@ -20,8 +20,8 @@ def register(sub: Any) -> None:
         help="serve a local fake Dixa with a synthetic organisation",
         description=(
             "Serve a seeded synthetic organisation over the Dixa Integrations and Exports APIs "
-            "on 127.0.0.1 until Ctrl-C. Prints DIXA_BASE_URL, DIXA_EXPORTS_URL and DIXA_API_KEY "
-            "lines ready for a shell."
+            "on 127.0.0.1 until Ctrl-C. Prints export lines for DIXA_BASE_URL, DIXA_EXPORTS_URL "
+            "and DIXA_API_KEY, ready to paste into a shell."
         ),
     )
     parser.add_argument("--port", type=int, default=0, help="port to listen on (0: any free)")
@@ -45,11 +45,12 @@ def run(args: argparse.Namespace) -> int:
     )
     with sandbox:
         lines = (
-            f"DIXA_BASE_URL={sandbox.base_url}",
-            f"DIXA_EXPORTS_URL={sandbox.exports_url}",
-            f"DIXA_API_KEY={sandbox.api_key}",
-            f"# sandbox organisation: seed {args.seed}, {args.conversations} conversations; "
-            "export the lines above in another shell, Ctrl-C here to stop",
+            f"export DIXA_BASE_URL={sandbox.base_url}",
+            f"export DIXA_EXPORTS_URL={sandbox.exports_url}",
+            f"export DIXA_API_KEY={sandbox.api_key}",
+            f"# sandbox organisation: seed {args.seed}, {args.conversations} conversations, "
+            f"created in [{args.start}, {args.end}); paste the lines above into another shell "
+            "and pass that window as --start/--end; Ctrl-C here to stop",
         )
         print("\n".join(lines), flush=True)
         try:

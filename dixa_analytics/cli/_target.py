@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -19,7 +20,13 @@ from dixa_analytics import DixaClient, connect
 from dixa_analytics._dates import date_window
 from dixa_analytics.sandbox import Sandbox
 
-__all__ = ["Target", "add_target_arguments", "add_window_arguments", "open_target"]
+__all__ = [
+    "Target",
+    "add_target_arguments",
+    "add_window_arguments",
+    "note_if_empty",
+    "open_target",
+]
 
 # A real organisation's default window: the last 28 full days, so two runs on one day agree.
 DEFAULT_DAYS = 28
@@ -31,12 +38,17 @@ class MissingKeyError(ValueError):
 
 @dataclass(frozen=True)
 class Target:
-    """A ready client plus the window to fetch when the user named none."""
+    """A ready client plus the window to fetch.
+
+    ``default`` says which default window was taken when the user named none (empty if they
+    did), so that an empty result can say why.
+    """
 
     client: DixaClient
     start: pd.Timestamp
     end: pd.Timestamp
     source: str
+    default: str = ""
 
 
 def add_target_arguments(parser: argparse.ArgumentParser) -> None:
@@ -66,20 +78,42 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
 
 def add_window_arguments(parser: argparse.ArgumentParser) -> None:
     """Add ``--start`` / ``--end`` (half-open, UTC) to ``parser``."""
-    parser.add_argument("--start", metavar="DATE", help="first day, e.g. 2026-03-01 (UTC)")
-    parser.add_argument("--end", metavar="DATE", help="day after the last, e.g. 2026-04-01")
+    parser.add_argument(
+        "--start",
+        metavar="DATE",
+        help=f"first day, ISO, e.g. 2026-03-01 (UTC); default: {DEFAULT_DAYS} days before "
+        "today, or the sandbox organisation's first day with --sandbox",
+    )
+    parser.add_argument(
+        "--end",
+        metavar="DATE",
+        help="day after the last, ISO, e.g. 2026-04-01; default: today (UTC), or the end of "
+        "the sandbox organisation with --sandbox",
+    )
 
 
-def _window(
-    args: argparse.Namespace, default: tuple[pd.Timestamp, pd.Timestamp]
-) -> tuple[pd.Timestamp, pd.Timestamp]:
+def _window(args: argparse.Namespace) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The window the user named, or None for the default."""
     start = getattr(args, "start", None)
     end = getattr(args, "end", None)
     if start is None and end is None:
-        return default
+        return None
     if start is None or end is None:
         raise ValueError("give both --start and --end (or neither, for the default window)")
     return date_window(start, end)
+
+
+def note_if_empty(target: Target, conversations: int) -> None:
+    """Say on stderr that the window held no conversations, so that an empty table or report
+    is not taken for a fault, and how to choose another window."""
+    if conversations:
+        return
+    default = f" ({target.default}; pass --start and --end)" if target.default else ""
+    print(
+        f"dixa-analytics: note: no conversations created in [{target.start.date()}, "
+        f"{target.end.date()}) at {target.source}{default}",
+        file=sys.stderr,
+    )
 
 
 @contextlib.contextmanager
@@ -88,14 +122,17 @@ def open_target(args: argparse.Namespace) -> Iterator[Target]:
     cache = args.cache if args.cache else None
     progress = not args.no_progress
     refresh = args.refresh
+    window = _window(args)
     if args.sandbox:
         with (
             Sandbox() as sandbox,
             connect(sandbox=sandbox, cache=cache, progress=progress, refresh=refresh) as client,
         ):
             org = sandbox.organisation
-            start, end = _window(args, date_window(org.start, org.end))
-            yield Target(client, start, end, f"embedded sandbox at {sandbox.base_url}")
+            start, end = window or date_window(org.start, org.end)
+            source = f"the embedded sandbox at {sandbox.base_url}"
+            default = "" if window else "the default window: the sandbox organisation's"
+            yield Target(client, start, end, source, default)
         return
     if not os.environ.get("DIXA_API_KEY"):
         raise MissingKeyError(
@@ -103,6 +140,7 @@ def open_target(args: argparse.Namespace) -> Iterator[Target]:
             "the public Dixa hosts), or pass --sandbox to use the embedded sandbox"
         )
     today = pd.Timestamp.now(tz="UTC").normalize()
-    start, end = _window(args, (today - pd.Timedelta(days=DEFAULT_DAYS), today))
+    start, end = window or (today - pd.Timedelta(days=DEFAULT_DAYS), today)
+    default = "" if window else f"the default window: the last {DEFAULT_DAYS} days"
     with DixaClient(cache=cache, progress=progress, refresh=refresh) as client:
-        yield Target(client, start, end, client.base_url)
+        yield Target(client, start, end, client.base_url, default)

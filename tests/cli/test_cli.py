@@ -10,9 +10,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from dixa_analytics import connect, fetch_activitylog
 from dixa_analytics._schemas import EVENTS, QUEUES, conform
 from dixa_analytics.cli import main
-from dixa_analytics.cli._query import write_frame
+from dixa_analytics.cli._output import write_frame
+from dixa_analytics.cli._query import BY_COLUMNS, METRICS, compute_metric, render
+from dixa_analytics.sandbox import Sandbox
 
 
 @pytest.fixture(autouse=True)
@@ -43,7 +46,7 @@ def test_bad_dates_exit_2_with_one_line(capsys) -> None:
 
 def test_unparseable_date_exit_2(capsys) -> None:
     assert main(["report", "--sandbox", "--start", "yesterday-ish", "--end", "2026-03-01"]) == 2
-    assert "is not a date" in capsys.readouterr().err
+    assert "is not an ISO date" in capsys.readouterr().err
 
 
 def test_unreachable_host_exit_1_without_traceback(monkeypatch, capsys, tmp_path) -> None:
@@ -209,6 +212,7 @@ def test_parquet_with_list_columns_reads_back(tmp_path) -> None:
         (["reopen-rate", "--freq", "fortnightly"], "not a pandas period alias"),
         (["first-response", "--top", "3"], "--top"),
         (["tag-trends", "--top", "0"], "--top"),
+        (["tag-trends", "--by", "queue"], "--by applies to"),
     ],
 )
 def test_metric_options_are_checked_before_any_request(args, message, capsys) -> None:
@@ -216,3 +220,86 @@ def test_metric_options_are_checked_before_any_request(args, message, capsys) ->
     # check must come first.
     assert main(["metric", *args]) == 2
     assert message in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def sandbox_events() -> pd.DataFrame:
+    with (
+        Sandbox(seed=5, conversations=150) as sandbox,
+        connect(sandbox=sandbox, cache=False, progress=False) as client,
+    ):
+        org = sandbox.organisation
+        return fetch_activitylog(start=org.start, end=org.end, client=client)
+
+
+# Every metric alone and by each grouping it takes (tag-trends takes none).
+METRIC_GROUPINGS = [
+    (name, by)
+    for name in METRICS
+    for by in [None, *sorted(BY_COLUMNS)]
+    if by is None or name != "tag-trends"
+]
+
+
+@pytest.mark.parametrize(("name", "by"), METRIC_GROUPINGS)
+def test_every_metric_and_grouping_renders(sandbox_events, name, by) -> None:
+    frame = compute_metric(name, sandbox_events, by=by)
+    assert len(frame) > 0
+    if by is not None:
+        assert BY_COLUMNS[by] in frame.columns
+    table = render(frame, "table")
+    assert table.splitlines()[0].split()[0] == frame.columns[0]
+    assert len(json.loads(render(frame, "json"))) == len(frame)
+
+
+def test_resolution_from_the_shell_summarises_full_resolution(capsys) -> None:
+    assert main(["metric", "resolution", "--sandbox", "--no-progress"]) == 0
+    header = capsys.readouterr().out.splitlines()[0].split()
+    assert header == ["count", "censored", "mean_seconds", "median_seconds", "p90_seconds"]
+
+
+def test_rates_print_as_percentages() -> None:
+    frame = pd.DataFrame({"closed": [734], "reopened": [44], "reopen_rate": [44 / 734]})
+    assert render(frame, "table").splitlines()[1].split() == ["734", "44", "6.0%"]
+    assert json.loads(render(frame, "json"))[0]["reopen_rate"] == pytest.approx(44 / 734)
+
+
+def test_an_empty_window_says_so_on_stderr(capsys) -> None:
+    args = ["metric", "reopen-rate", "--sandbox", "--start", "2020-01-01", "--end", "2020-02-01"]
+    assert main([*args, "--no-progress"]) == 0
+    captured = capsys.readouterr()
+    assert "no conversations created in [2020-01-01, 2020-02-01)" in captured.err
+    assert "default window" not in captured.err
+    assert main(["metric", "reopen-rate", "--sandbox", "--no-progress"]) == 0
+    assert "note" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["report", "--out", "{missing}/r.html"],
+        ["fetch", "users", "--out", "{missing}/u.csv"],
+        ["demo", "--out", "{missing}/d.html"],
+        ["report", "--out", "{tmp}"],
+    ],
+)
+def test_output_path_is_checked_before_anything_is_fetched(args, tmp_path, capsys) -> None:
+    # No key and no --sandbox: the output check must come first to be the error shown.
+    filled = [a.format(missing=tmp_path / "no" / "such", tmp=tmp_path) for a in args]
+    assert main(filled) == 2
+    err = capsys.readouterr().err
+    assert "--out" in err
+    assert "DIXA_API_KEY" not in err
+
+
+def test_window_on_reference_data_is_refused(tmp_path, capsys) -> None:
+    args = ["fetch", "users", "--start", "2026-01-01", "--end", "2026-02-01"]
+    assert main([*args, "--out", str(tmp_path / "u.csv")]) == 2
+    assert "--start/--end apply to activitylog and conversations" in capsys.readouterr().err
+
+
+def test_debug_is_accepted_after_the_command() -> None:
+    with pytest.raises(ValueError, match="DIXA_API_KEY"):
+        main(["metric", "handling-time", "--debug"])
+    with pytest.raises(ValueError, match="DIXA_API_KEY"):
+        main(["--debug", "metric", "handling-time"])

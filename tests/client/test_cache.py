@@ -11,6 +11,7 @@ import pandas as pd
 import requests_cache
 
 from dixa_analytics._cache_admin import cache_info, clear_cache
+from dixa_analytics._cache_location import resolve_cache_path
 from dixa_analytics._cache_policy import RECENT_EXPORT_EXPIRY
 from dixa_analytics._fetch import (
     fetch_activitylog,
@@ -166,6 +167,15 @@ def test_cache_info_and_clear(sb, make_client, tmp_path, capsys) -> None:
     assert clear_cache(path) == 0
     assert not cache_info(path).exists
     assert not path.exists()
+    args = parser.parse_args(["cache", "clear", "--cache", str(path)])
+    assert args.run(args) == 0
+    assert "nothing to clear" in capsys.readouterr().out
+
+
+def test_a_cache_directory_holds_the_default_file_name(tmp_path) -> None:
+    assert resolve_cache_path(tmp_path) == tmp_path / "dixa-cache.sqlite"
+    assert resolve_cache_path(tmp_path / "mine") == tmp_path / "mine.sqlite"
+    assert resolve_cache_path(tmp_path / "mine.db") == tmp_path / "mine.db"
 
 
 def test_cached_bodies_are_all_valid_json(sb, make_client, tmp_path) -> None:

@@ -20,7 +20,8 @@ def test_sandbox_command_prints_shell_lines_and_serves() -> None:
     try:
         assert process.stdout is not None
         lines = [process.stdout.readline().strip() for _ in range(4)]
-        settings = dict(line.split("=", 1) for line in lines[:3])
+        assert all(line.startswith("export ") for line in lines[:3])
+        settings = dict(line.removeprefix("export ").split("=", 1) for line in lines[:3])
         assert list(settings) == ["DIXA_BASE_URL", "DIXA_EXPORTS_URL", "DIXA_API_KEY"]
         assert settings["DIXA_BASE_URL"].startswith("http://127.0.0.1:")
         assert settings["DIXA_EXPORTS_URL"] == settings["DIXA_BASE_URL"] + "/exports"

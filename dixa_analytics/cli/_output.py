@@ -1,0 +1,80 @@
+"""Where a command writes its result: output paths checked before any request, and frames
+written as Parquet (dtypes kept) or CSV."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+__all__ = ["FRAME_SUFFIXES", "REPORT_SUFFIXES", "output_path", "write_frame"]
+
+FRAME_SUFFIXES = (".parquet", ".csv")
+REPORT_SUFFIXES = (".html", ".htm")
+
+
+def output_path(value: str, *, suffixes: tuple[str, ...], option: str = "--out") -> Path:
+    """Check an output path before any work is done, so a typo does not cost a whole fetch.
+
+    Examples
+    --------
+    >>> output_path("report.html", suffixes=REPORT_SUFFIXES).name
+    'report.html'
+    >>> output_path("no/such/dir/report.html", suffixes=REPORT_SUFFIXES)
+    Traceback (most recent call last):
+    ...
+    ValueError: --out: the directory 'no/such/dir' does not exist; create it or choose another path
+    """
+    path = Path(value).expanduser()
+    if path.suffix.lower() not in suffixes:
+        raise ValueError(f"{option} must end in {' or '.join(suffixes)}, not {path.name!r}")
+    if path.is_dir():
+        raise ValueError(f"{option} {value!r} is a directory; give a file name")
+    if not path.parent.is_dir():
+        raise ValueError(
+            f"{option}: the directory {str(path.parent)!r} does not exist; create it or choose "
+            "another path"
+        )
+    return path
+
+
+def _is_list(value: object) -> bool:
+    return isinstance(value, list | tuple | np.ndarray)
+
+
+def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    """Write Parquet that ``pandas.read_parquet`` reads back with the frame's dtypes.
+
+    pandas records each column's dtype by name in the file, but cannot parse the name of a
+    nested arrow dtype (``list<item: large_string>[pyarrow]``) when reading it back, so such
+    columns are recorded as ``object``: they come back as arrays of strings.
+    """
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    meta = json.loads(table.schema.metadata[b"pandas"])
+    for column in meta["columns"]:
+        if pa.types.is_nested(table.schema.field(column["field_name"]).type):
+            column["numpy_type"] = "object"
+    table = table.replace_schema_metadata(
+        {**table.schema.metadata, b"pandas": json.dumps(meta).encode()}
+    )
+    pq.write_table(table, path)
+
+
+def write_frame(frame: pd.DataFrame, path: Path) -> Path:
+    """Write ``frame`` as Parquet (dtypes kept) or CSV (lists as JSON text)."""
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        _write_parquet(frame, path)
+    elif suffix == ".csv":
+        out = frame.copy()
+        for col in out.columns:
+            if out[col].map(_is_list).any():
+                out[col] = out[col].map(lambda v: json.dumps(list(v)) if _is_list(v) else v)
+        out.to_csv(path, index=False)
+    else:
+        raise ValueError(f"--out must end in .parquet or .csv, not {path.name!r}")
+    return path
