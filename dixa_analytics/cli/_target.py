@@ -103,10 +103,10 @@ def _window(args: argparse.Namespace) -> tuple[pd.Timestamp, pd.Timestamp] | Non
     return date_window(start, end)
 
 
-def note_if_empty(target: Target, conversations: int) -> None:
-    """Say on stderr that the window held no conversations, so that an empty table or report
-    is not taken for a fault, and how to choose another window."""
-    if conversations:
+def note_if_empty(target: Target, rows: int) -> None:
+    """Say on stderr when a window's fetch gave no rows (it held no conversations), so that an
+    empty table or report is not taken for a fault, and how to choose another window."""
+    if rows:
         return
     default = f" ({target.default}; pass --start and --end)" if target.default else ""
     print(
