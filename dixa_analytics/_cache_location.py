@@ -46,7 +46,7 @@ def resolve_cache_path(cache: str | os.PathLike[str] | None) -> Path:
 
     Examples
     --------
-    >>> resolve_cache_path("/tmp/dixa").name
+    >>> resolve_cache_path("/nonexistent/dixa").name
     'dixa.sqlite'
     """
     if cache is None:

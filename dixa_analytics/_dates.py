@@ -8,15 +8,22 @@ UTC Timestamps, naive values are taken as UTC, and a window is half-open ``[star
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 
 import pandas as pd
+from pandas.errors import OutOfBoundsDatetime
 
 __all__ = ["DateLike", "date_window", "split_window", "to_epoch_ms", "to_utc"]
 
 DateLike = str | dt.date | dt.datetime | pd.Timestamp
 
 MAX_EXPORT_WINDOW = pd.Timedelta(days=31)
+# A full ISO date, then the end of the text or a time.
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:$|[T ])")
+# The instants a nanosecond timestamp holds, which is what every frame stores.
+_EARLIEST = pd.Timestamp.min.ceil("D").tz_localize("UTC")
+_LATEST = pd.Timestamp.max.floor("D").tz_localize("UTC")
 
 
 def to_utc(value: DateLike, *, name: str = "date") -> pd.Timestamp:
@@ -25,9 +32,11 @@ def to_utc(value: DateLike, *, name: str = "date") -> pd.Timestamp:
     Parameters
     ----------
     value : str, datetime.date, datetime.datetime or pandas.Timestamp
-        An ISO-8601 string (``"2026-03-01"``, ``"2026-03-01T08:00:00+01:00"``), a date
-        (midnight UTC), or a datetime. Naive values are taken as UTC; aware ones are converted.
-        Other layouts (``"01/03/2026"``) are refused: day and month could be read either way.
+        An ISO-8601 string starting with a full date (``"2026-03-01"``,
+        ``"2026-03-01T08:00:00+01:00"``), a date (midnight UTC), or a datetime. Naive values are
+        taken as UTC; aware ones are converted. Other layouts (``"01/03/2026"``) are refused:
+        day and month could be read either way. Dates must lie between 1677-09-22 and
+        2262-04-11, the range of the frames' nanosecond timestamps.
     name : str
         The argument's name, used in error messages.
 
@@ -41,7 +50,7 @@ def to_utc(value: DateLike, *, name: str = "date") -> pd.Timestamp:
     TypeError
         If ``value`` is not one of the accepted types.
     ValueError
-        If a string is not an ISO-8601 date.
+        If a string is not an ISO-8601 date, or the date is out of range.
 
     Examples
     --------
@@ -59,20 +68,38 @@ def to_utc(value: DateLike, *, name: str = "date") -> pd.Timestamp:
             f"{name} must be a date string like '2026-03-01', a datetime.date/datetime "
             f"or a pandas.Timestamp, not {type(value).__name__}"
         )
-    if isinstance(value, str):
-        try:
-            # ISO only: a general parser reads 01/03/2026 month first but 13/03/2026 day first.
-            ts = pd.Timestamp(pd.to_datetime(value.strip(), format="ISO8601"))
-        except (ValueError, TypeError) as exc:
-            raise ValueError(
-                f"{name}={value!r} is not an ISO date; pass e.g. '2026-03-01' or "
-                f"'2026-03-01T08:00:00Z'"
-            ) from exc
-    else:
-        ts = pd.Timestamp(value)
+    try:
+        ts = _parse_iso(value, name) if isinstance(value, str) else pd.Timestamp(value)
+    except OutOfBoundsDatetime:
+        ts = None  # a year the nanosecond timestamps cannot hold: refused below
     if ts is pd.NaT:
         raise ValueError(f"{name} must be a real date, not NaT")
-    return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+    ts = ts.tz_localize("UTC") if ts is not None and ts.tzinfo is None else ts
+    if ts is None or not _EARLIEST <= ts <= _LATEST:
+        raise ValueError(
+            f"{name}={value!r} is outside the dates pandas timestamps hold "
+            f"({_EARLIEST.date()} to {_LATEST.date()})"
+        )
+    return ts.tz_convert("UTC")
+
+
+def _parse_iso(text: str, name: str) -> pd.Timestamp:
+    """Parse ``YYYY-MM-DD``, optionally with a time; refuse any other layout.
+
+    A general parser reads 01/03/2026 month first but 13/03/2026 day first, and pandas' ISO
+    parser also takes words such as "now"; so the text must start with a full ISO date.
+    """
+    stripped = text.strip()
+    if _ISO_DATE.match(stripped):
+        try:
+            return pd.Timestamp(pd.to_datetime(stripped, format="ISO8601"))
+        except OutOfBoundsDatetime:
+            raise
+        except (ValueError, TypeError):
+            pass  # reported below, like any other text that is not an ISO date
+    raise ValueError(
+        f"{name}={text!r} is not an ISO date; pass e.g. '2026-03-01' or '2026-03-01T08:00:00Z'"
+    )
 
 
 def date_window(start: DateLike, end: DateLike) -> tuple[pd.Timestamp, pd.Timestamp]:

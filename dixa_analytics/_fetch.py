@@ -391,10 +391,12 @@ def _coerce_csids(csids: Iterable[int]) -> list[int]:
     out: set[int] = set()
     for value in csids:
         if isinstance(value, bool) or not isinstance(value, numbers.Integral | str):
+            # Floats and missing values come from pandas columns that had gaps.
+            from_pandas = value is None or value is pd.NA or isinstance(value, numbers.Real)
             hint = (
-                "; a float column (csids read with missing values) converts with "
-                ".dropna().astype('int64')"
-                if isinstance(value, float)
+                "; drop missing values and convert floats first, e.g. "
+                "series.dropna().astype('int64')"
+                if from_pandas and not isinstance(value, bool)
                 else ""
             )
             raise TypeError(f"csids must hold ints (conversation ids), not {value!r}{hint}")

@@ -128,7 +128,7 @@ NOTES: Schema = {
 }
 
 # Exploded attribute fields of the activity log, by their snake_case column name. Nested
-# objects (``agent``, ``user``) become ``<key>_id``/``<key>_name``/``<key>_email``; every
+# objects (``agent``, ``user``: id, name, email, phone_number) become ``<key>_<field>``; every
 # documented tag key spelling becomes ``tag``; ``avatal_url`` (sic, seen in real data)
 # becomes ``avatar_url``. Keys not listed here are appended after these columns.
 # Free-text and label fields are categorical: most rows of the events frame are null in most
@@ -154,12 +154,12 @@ EVENT_ATTRIBUTES: Schema = {
     "rating_scheduled_time": UTC,
     "score": INT,
     "message": CATEGORY,
-    "agent_email": STRING,
-    # The rest of the documented agent/user objects ({id, name, email, phone_number}), declared
-    # so the columns do not depend on the data; categories, as only a few event types carry them.
+    # Every field of the documented agent/user objects is declared, so that the columns do not
+    # depend on which event types a window holds (agent_id/agent_name are core columns).
+    "agent_email": CATEGORY,
     "agent_phone_number": CATEGORY,
     "user_id": STRING,
-    "user_name": STRING,
+    "user_name": CATEGORY,
     "user_email": CATEGORY,
     "user_phone_number": CATEGORY,
 }

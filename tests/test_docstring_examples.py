@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import doctest
 import importlib
+import inspect
 import pkgutil
 
 import pytest
@@ -15,6 +16,14 @@ MODULES = sorted(
     for info in pkgutil.walk_packages(dixa_analytics.__path__, "dixa_analytics.")
     if not info.name.endswith("__main__")
 )
+
+
+@pytest.mark.parametrize(
+    "name",
+    [n for n in dixa_analytics.__all__ if inspect.isfunction(getattr(dixa_analytics, n))],
+)
+def test_public_functions_have_examples(name: str) -> None:
+    assert ">>>" in (getattr(dixa_analytics, name).__doc__ or "")
 
 
 def test_modules_were_found() -> None:

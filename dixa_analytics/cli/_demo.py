@@ -21,7 +21,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Start the embedded sandbox (a local fake Dixa), fetch its activity log "
         "through the real client and HTTP cache, compute every metric and write the report.",
     )
-    parser.add_argument("--out", default="report.html", metavar="FILE", help="output HTML file")
+    parser.add_argument(
+        "--out", default="report.html", metavar="FILE", help="output HTML file (.html or .htm)"
+    )
     parser.add_argument("--seed", type=int, default=42, help="sandbox organisation seed")
     parser.add_argument(
         "--conversations", type=int, default=2000, help="conversations in the sandbox"

@@ -4,6 +4,7 @@ written as Parquet (dtypes kept) or CSV."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +40,8 @@ def output_path(value: str, *, suffixes: tuple[str, ...], option: str = "--out")
             f"{option}: the directory {str(path.parent)!r} does not exist; create it or choose "
             "another path"
         )
+    if not os.access(path.parent, os.W_OK):
+        raise ValueError(f"{option}: the directory {str(path.parent)!r} is not writable")
     return path
 
 
@@ -76,5 +79,5 @@ def write_frame(frame: pd.DataFrame, path: Path) -> Path:
                 out[col] = out[col].map(lambda v: json.dumps(list(v)) if _is_list(v) else v)
         out.to_csv(path, index=False)
     else:
-        raise ValueError(f"--out must end in .parquet or .csv, not {path.name!r}")
+        raise ValueError(f"--out must end in {' or '.join(FRAME_SUFFIXES)}, not {path.name!r}")
     return path

@@ -137,7 +137,7 @@ def render(frame: pd.DataFrame, fmt: str) -> str:
     if out.empty:
         return "(no rows)\n"
     formatters = {
-        col: _percent if _is_fraction(col) else _seconds
+        col: _percent if _is_fraction(col) else _number
         for col in out.columns
         if pd.api.types.is_float_dtype(out[col].dtype)
     }
@@ -150,10 +150,12 @@ def _is_fraction(column: str) -> bool:
 
 
 def _percent(value: float) -> str:
+    """A fraction as a percentage with one decimal (0.0599 → 6.0%)."""
     return f"{value:.1%}"
 
 
-def _seconds(value: float) -> str:
+def _number(value: float) -> str:
+    """Seconds and other amounts with thousands separators and one decimal."""
     return f"{value:,.1f}"
 
 

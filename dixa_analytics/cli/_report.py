@@ -26,7 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "self-contained HTML report with every metric.",
     )
     add_window_arguments(parser)
-    parser.add_argument("--out", default="report.html", metavar="FILE", help="output HTML file")
+    parser.add_argument(
+        "--out", default="report.html", metavar="FILE", help="output HTML file (.html or .htm)"
+    )
     parser.add_argument(
         "--queue",
         action="append",

@@ -40,15 +40,15 @@ class MissingKeyError(ValueError):
 class Target:
     """A ready client plus the window to fetch.
 
-    ``default`` says which default window was taken when the user named none (empty if they
-    did), so that an empty result can say why.
+    ``default_note`` describes the default window taken when the user named none (empty if
+    they did), so that an empty result can say why.
     """
 
     client: DixaClient
     start: pd.Timestamp
     end: pd.Timestamp
     source: str
-    default: str = ""
+    default_note: str = ""
 
 
 def add_target_arguments(parser: argparse.ArgumentParser) -> None:
@@ -108,12 +108,17 @@ def note_if_empty(target: Target, rows: int) -> None:
     empty table or report is not taken for a fault, and how to choose another window."""
     if rows:
         return
-    default = f" ({target.default}; pass --start and --end)" if target.default else ""
+    default = f" ({target.default_note}; pass --start and --end)" if target.default_note else ""
     print(
-        f"dixa-analytics: note: no conversations created in [{target.start.date()}, "
-        f"{target.end.date()}) at {target.source}{default}",
+        f"dixa-analytics: note: no conversations created in [{_moment(target.start)}, "
+        f"{_moment(target.end)}) at {target.source}{default}",
         file=sys.stderr,
     )
+
+
+def _moment(ts: pd.Timestamp) -> str:
+    """A window bound as a date when it is midnight, else in full."""
+    return str(ts.date()) if ts == ts.normalize() else ts.isoformat()
 
 
 @contextlib.contextmanager
@@ -130,9 +135,8 @@ def open_target(args: argparse.Namespace) -> Iterator[Target]:
         ):
             org = sandbox.organisation
             start, end = window or date_window(org.start, org.end)
-            source = f"the embedded sandbox at {sandbox.base_url}"
-            default = "" if window else "the default window: the sandbox organisation's"
-            yield Target(client, start, end, source, default)
+            default = "" if window else "the default window: the sandbox organisation's whole span"
+            yield Target(client, start, end, "the embedded sandbox", default)
         return
     if not os.environ.get("DIXA_API_KEY"):
         raise MissingKeyError(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dixa_analytics import connect, fetch_activitylog
+from dixa_analytics import connect, fetch_activitylog, resolution_time, summarize_durations
 from dixa_analytics._schemas import EVENTS, QUEUES, conform
 from dixa_analytics.cli import main
 from dixa_analytics.cli._output import write_frame
@@ -252,7 +252,15 @@ def test_every_metric_and_grouping_renders(sandbox_events, name, by) -> None:
     assert len(json.loads(render(frame, "json"))) == len(frame)
 
 
-def test_resolution_from_the_shell_summarises_full_resolution(capsys) -> None:
+def test_resolution_summarises_full_resolution(sandbox_events) -> None:
+    result = resolution_time(sandbox_events)
+    full = summarize_durations(result, seconds="full_resolution_seconds")
+    first = summarize_durations(result, seconds="first_resolution_seconds")
+    assert full["mean_seconds"].iloc[0] != first["mean_seconds"].iloc[0]  # reopens differ
+    pd.testing.assert_frame_equal(compute_metric("resolution", sandbox_events), full)
+
+
+def test_resolution_from_the_shell(capsys) -> None:
     assert main(["metric", "resolution", "--sandbox", "--no-progress"]) == 0
     header = capsys.readouterr().out.splitlines()[0].split()
     assert header == ["count", "censored", "mean_seconds", "median_seconds", "p90_seconds"]
@@ -270,25 +278,30 @@ def test_an_empty_window_says_so_on_stderr(capsys) -> None:
     captured = capsys.readouterr()
     assert "no conversations created in [2020-01-01, 2020-02-01)" in captured.err
     assert "default window" not in captured.err
+    args = ["metric", "reopen-rate", "--sandbox", "--start", "2020-01-01T06:00", "--end"]
+    assert main([*args, "2020-01-01T18:00", "--no-progress"]) == 0
+    assert "[2020-01-01T06:00:00+00:00, 2020-01-01T18:00:00+00:00)" in capsys.readouterr().err
     assert main(["metric", "reopen-rate", "--sandbox", "--no-progress"]) == 0
     assert "note" not in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
-    "args",
+    ("args", "message"),
     [
-        ["report", "--out", "{missing}/r.html"],
-        ["fetch", "users", "--out", "{missing}/u.csv"],
-        ["demo", "--out", "{missing}/d.html"],
-        ["report", "--out", "{tmp}"],
+        (["report", "--out", "{missing}/r.html"], "does not exist"),
+        (["fetch", "users", "--out", "{missing}/u.csv"], "does not exist"),
+        (["demo", "--out", "{missing}/d.html"], "does not exist"),
+        (["report", "--out", "{tmp}/folder.html"], "is a directory"),
+        (["report", "--out", "{tmp}/r.txt"], "must end in .html or .htm"),
     ],
 )
-def test_output_path_is_checked_before_anything_is_fetched(args, tmp_path, capsys) -> None:
+def test_output_path_is_checked_before_anything_is_fetched(args, message, tmp_path, capsys):
     # No key and no --sandbox: the output check must come first to be the error shown.
+    (tmp_path / "folder.html").mkdir()
     filled = [a.format(missing=tmp_path / "no" / "such", tmp=tmp_path) for a in args]
     assert main(filled) == 2
     err = capsys.readouterr().err
-    assert "--out" in err
+    assert message in err
     assert "DIXA_API_KEY" not in err
 
 
@@ -298,8 +311,17 @@ def test_window_on_reference_data_is_refused(tmp_path, capsys) -> None:
     assert "--start/--end apply to activitylog and conversations" in capsys.readouterr().err
 
 
-def test_debug_is_accepted_after_the_command() -> None:
+def test_debug_is_accepted_after_the_command(monkeypatch) -> None:
     with pytest.raises(ValueError, match="DIXA_API_KEY"):
         main(["metric", "handling-time", "--debug"])
     with pytest.raises(ValueError, match="DIXA_API_KEY"):
         main(["--debug", "metric", "handling-time"])
+
+    # A nested command too: its failure shows the traceback instead of the one-line message.
+    def broken(path):
+        raise RuntimeError("unreadable cache")
+
+    monkeypatch.setattr("dixa_analytics.cli._cache.cache_info", broken)
+    assert main(["cache", "info"]) == 1
+    with pytest.raises(RuntimeError, match="unreadable cache"):
+        main(["cache", "info", "--debug"])

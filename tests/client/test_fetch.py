@@ -150,6 +150,8 @@ def test_activitylog_by_csids_batches_at_most_ten(sb, make_client, served, query
         ({"start": "first of april", "end": "2026-05-01"}, ValueError, "not an ISO date"),
         ({"start": "01/03/2026", "end": "02/03/2026"}, ValueError, "not an ISO date"),
         ({"start": "13/03/2026", "end": "14/03/2026"}, ValueError, "not an ISO date"),
+        ({"start": "now", "end": "2030-01-01"}, ValueError, "not an ISO date"),
+        ({"start": "1600-01-01", "end": "2026-01-01"}, ValueError, "outside the dates"),
         ({"start": 20260401, "end": "2026-05-01"}, TypeError, "date string"),
         ({"csids": [1, 2], "start": "2026-03-01", "end": "2026-04-01"}, ValueError, "not both"),
         ({"csids": [True]}, TypeError, "ints"),

@@ -6,6 +6,8 @@ import datetime as dt
 import random
 import threading
 
+import numpy as np
+import pandas as pd
 import pytest
 
 from dixa_analytics._cache_location import default_cache_path, resolve_cache_path
@@ -206,9 +208,10 @@ def test_csids_rejected(csids: object, error: type[Exception]) -> None:
         _coerce_csids(csids)  # type: ignore[arg-type]
 
 
-def test_float_csids_say_how_to_convert_them() -> None:
-    with pytest.raises(TypeError, match=r"astype\('int64'\)"):
-        _coerce_csids([101163.0])
+@pytest.mark.parametrize("value", [101163.0, np.float32(5), pd.NA, None])
+def test_csids_from_a_column_with_gaps_say_how_to_convert_them(value) -> None:
+    with pytest.raises(TypeError, match=r"dropna\(\)\.astype\('int64'\)"):
+        _coerce_csids([value])
 
 
 def test_selection_needs_csids_xor_a_full_window() -> None:
