@@ -1,8 +1,9 @@
 """Coercion of user-supplied dates and windows, in one place.
 
 Every public function that takes ``start``/``end`` goes through :func:`to_utc` and
-:func:`date_window`: str, date, datetime, Timestamp (or epoch milliseconds) become tz-aware
-UTC Timestamps, naive values are taken as UTC, and a window is half-open ``[start, end)``.
+:func:`date_window`: ISO strings, dates, datetimes and Timestamps become tz-aware UTC
+Timestamps, naive values are taken as UTC, and a window is half-open ``[start, end)``. Epoch
+milliseconds are only an output (:func:`to_epoch_ms`, for the Exports API).
 """
 
 from __future__ import annotations
