@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from dixa_analytics import __version__
 from dixa_analytics.cli import _cache, _demo, _query, _report, _sandbox
@@ -16,6 +17,19 @@ from dixa_analytics.cli import _cache, _demo, _query, _report, _sandbox
 __all__ = ["main"]
 
 _COMMANDS = (_demo, _report, _query, _sandbox, _cache)
+
+
+class _CommandParser(argparse.ArgumentParser):
+    """A command's parser (and its subcommands'): also takes ``--debug`` after the command.
+
+    The default is SUPPRESS, so a command without the flag keeps the top-level value.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.add_argument(
+            "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+        )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -26,26 +40,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_CommandParser
+    )
     for command in _COMMANDS:
         command.register(sub)
-    for command_parser in _all_subparsers(sub):
-        # Also accepted after the command; SUPPRESS keeps an absent flag from resetting it.
-        command_parser.add_argument(
-            "--debug", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
-        )
     return parser
-
-
-def _all_subparsers(sub: argparse._SubParsersAction) -> list[argparse.ArgumentParser]:
-    """Every command's parser, and those of its own subcommands (``cache info``...)."""
-    found = []
-    for command_parser in dict.fromkeys(sub.choices.values()):
-        found.append(command_parser)
-        for action in command_parser._actions:
-            if isinstance(action, argparse._SubParsersAction):
-                found.extend(_all_subparsers(action))
-    return found
 
 
 def main(argv: Sequence[str] | None = None) -> int:
