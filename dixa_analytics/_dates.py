@@ -72,16 +72,21 @@ def to_utc(value: DateLike, *, name: str = "date") -> pd.Timestamp:
     try:
         ts = _parse_iso(value, name) if isinstance(value, str) else pd.Timestamp(value)
     except OutOfBoundsDatetime:
-        ts = None  # a year the nanosecond timestamps cannot hold: refused below
+        raise _out_of_range(name, value) from None
     if ts is pd.NaT:
         raise ValueError(f"{name} must be a real date, not NaT")
-    ts = ts.tz_localize("UTC") if ts is not None and ts.tzinfo is None else ts
-    if ts is None or not _EARLIEST <= ts <= _LATEST:
-        raise ValueError(
-            f"{name}={value!r} is outside the dates pandas timestamps hold "
-            f"({_EARLIEST.date()} to {_LATEST.date()})"
-        )
-    return ts.tz_convert("UTC")
+    ts = ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
+    if not _EARLIEST <= ts <= _LATEST:
+        raise _out_of_range(name, value)
+    return ts
+
+
+def _out_of_range(name: str, value: DateLike) -> ValueError:
+    """The error for a date the frames' nanosecond timestamps cannot hold."""
+    return ValueError(
+        f"{name}={value!r} is outside the dates pandas timestamps hold "
+        f"({_EARLIEST.date()} to {_LATEST.date()})"
+    )
 
 
 def _parse_iso(text: str, name: str) -> pd.Timestamp:
