@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import socket
 import threading
 
 import numpy as np
@@ -19,7 +20,7 @@ from dixa_analytics._cache_policy import (
     export_expiry,
 )
 from dixa_analytics._client import DixaClient
-from dixa_analytics._errors import AuthenticationError, SchemaError
+from dixa_analytics._errors import AuthenticationError, DixaConnectionError, SchemaError
 from dixa_analytics._fetch import _coerce_csids, _selection, _status_batches
 from dixa_analytics._paging import collect_pages
 from dixa_analytics._throttle import TokenBucket
@@ -367,46 +368,34 @@ def test_redaction_replaces_the_key_not_its_letters_inside_words() -> None:
     client.close()
 
 
-def test_a_refused_connection_is_retried_briefly() -> None:
-    import socket
-
-    from dixa_analytics import DixaClient, DixaConnectionError
-
-    # A port nothing listens on: bind, read the number, close.
+def _client_of_a_refused_port(**options: object) -> tuple[DixaClient, list[float]]:
+    """A client whose both APIs point at a port nothing listens on, and the waits it sleeps."""
+    # Bind, read the number, close: nothing listens there afterwards.
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+        root = f"http://127.0.0.1:{probe.getsockname()[1]}"
     waits: list[float] = []
     client = DixaClient(
         "key-123",
-        base_url=f"http://127.0.0.1:{port}",
+        base_url=root,
+        exports_url=root,
         cache=False,
         progress=False,
         sleep=waits.append,
-        max_retries=5,
+        **options,
     )
+    return client, waits
+
+
+def test_a_refused_connection_is_retried_briefly() -> None:
+    client, _ = _client_of_a_refused_port(max_retries=5)
     with pytest.raises(DixaConnectionError, match=r"gave up after 2 retries"):
         client.get_list("/v1/queues", expire_after=None)
     client.close()
 
 
 def test_a_refused_connection_gives_its_throttle_token_back() -> None:
-    import socket
-
-    from dixa_analytics import DixaClient, DixaConnectionError
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    waits: list[float] = []
-    client = DixaClient(
-        "key-123",
-        base_url=f"http://127.0.0.1:{port}",
-        exports_url=f"http://127.0.0.1:{port}",
-        cache=False,
-        progress=False,
-        sleep=waits.append,
-    )
+    client, waits = _client_of_a_refused_port()
     params = {"created_after": "2026-01-01", "created_before": "2026-01-02"}
     with pytest.raises(
         DixaConnectionError, match=r"cannot connect \(.*refused\); check the URL.*gave up after 2"
