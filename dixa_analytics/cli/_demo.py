@@ -7,7 +7,7 @@ from typing import Any
 
 from dixa_analytics import connect, fetch_activitylog, summarize_report, write_report
 from dixa_analytics.cli._output import REPORT_SUFFIXES, output_path
-from dixa_analytics.plots._style import format_duration, format_percent
+from dixa_analytics.plots._style import format_count, format_duration, format_percent
 from dixa_analytics.sandbox import Sandbox
 
 __all__ = ["register", "summary_lines"]
@@ -45,7 +45,7 @@ def summary_lines(summary: dict[str, Any]) -> list[str]:
         return (
             f"median {format_duration(part['median_seconds'])}, "
             f"p90 {format_duration(part['p90_seconds'])} "
-            f"({part['count']:,} conversations, {part['censored']:,} censored)"
+            f"({format_count(part['count'], 'conversation')}, {part['censored']:,} censored)"
         )
 
     rising = ", ".join(summary["rising_tags"][:3]) or "none"

@@ -23,6 +23,7 @@ from dixa_analytics.plots._style import (
     choose_unit,
     definition_annotation,
     fill_doc,
+    format_count,
     group_labels,
     nice_bin_size,
     no_data_figure,
@@ -44,7 +45,7 @@ def _duration_figure(
     by: str | None,
     unit: str,
     title: str | None,
-    noun: str = "conversations",
+    noun: str = "conversation",
 ) -> go.Figure:
     """Draw the distribution of ``result[seconds_col]``, overall or one box per ``by`` group."""
     require_columns(
@@ -64,7 +65,8 @@ def _duration_figure(
     values = frame[seconds_col].astype("float64") / per
     observed = frame["observed"].fillna(False).astype(bool)
     n_censored = int((~observed).sum())
-    subtitle = f"{len(frame):,} {noun}, {n_censored:,} censored (still open at as_of: lower bounds)"
+    counted = format_count(len(frame), noun)
+    subtitle = f"{counted}, {n_censored:,} censored (still open at as_of: lower bounds)"
     axis_title = f"{name} ({short})"
     if by is None:
         extra = {}
@@ -91,7 +93,7 @@ def _duration_figure(
             base_layout(title, subtitle, barmode="stack", bargap=0.04),
             legend_traceorder="normal",
             xaxis_title=axis_title,
-            yaxis_title=noun.capitalize(),
+            yaxis_title=f"{noun}s".capitalize(),
             **extra,
         )
     else:
@@ -331,7 +333,7 @@ def plot_handling_time(
         by=by,
         unit=unit,
         title=title,
-        noun="agent–conversation pairs" if pairs else "conversations",
+        noun="agent–conversation pair" if pairs else "conversation",
     )
 
 

@@ -12,6 +12,7 @@ from dixa_analytics.plots._style import (
     base_layout,
     definition_annotation,
     fill_doc,
+    format_count,
     group_labels,
     no_data_figure,
     period_starts,
@@ -74,7 +75,8 @@ def plot_reopen_rate(result: pd.DataFrame, *, title: str | None = None) -> go.Fi
     closed = result["closed"].astype("float64")
     reopened = result["reopened"].astype("float64")
     total_rate = reopened.sum() / closed.sum() if closed.sum() else float("nan")
-    subtitle = f"{int(reopened.sum()):,} of {int(closed.sum()):,} closed conversations reopened" + (
+    closed_text = format_count(closed.sum(), "closed conversation")
+    subtitle = f"{int(reopened.sum()):,} of {closed_text} reopened" + (
         f" ({total_rate * 100:.1f} %)" if not np.isnan(total_rate) else ""
     )
     percent = result["reopen_rate"].astype("float64") * 100

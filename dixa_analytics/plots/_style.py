@@ -171,17 +171,23 @@ def format_percent(rate: float | None) -> str:
     return f"{rate * 100:.1f} %"
 
 
-def format_count(value: float | None) -> str:
+def format_count(value: float | None, noun: str | None = None) -> str:
     """Format a count with thousands separators; missing values as "—".
+
+    With ``noun``, the count is followed by the noun, given in the singular and made plural
+    with an "s" unless the count is 1.
 
     Examples
     --------
-    >>> format_count(12345)
-    '12,345'
+    >>> format_count(12345), format_count(1, "conversation"), format_count(2_000, "event")
+    ('12,345', '1 conversation', '2,000 events')
     """
     if value is None or pd.isna(value):
-        return "—"
-    return f"{int(value):,}"
+        return "—" if noun is None else f"— {noun}s"
+    text = f"{int(value):,}"
+    if noun is None:
+        return text
+    return f"{text} {noun}" if int(value) == 1 else f"{text} {noun}s"
 
 
 def definition(metric: str) -> str:

@@ -11,6 +11,7 @@ from dixa_analytics.plots._style import (
     base_layout,
     definition_annotation,
     fill_doc,
+    format_count,
     label,
     no_data_figure,
     period_starts,
@@ -77,7 +78,7 @@ def plot_tag_trends(
         # Only claim a "top N" when tags were left out, and never more tags than drawn.
         title = "Tag trends" if len(tags) == len(ranked) else f"Tag trends (top {len(tags)} tags)"
     cohorts = frame.drop_duplicates("period")["cohort_size"].astype("float64").sum()
-    subtitle = f"share of the {int(cohorts):,} conversations created in each period"
+    subtitle = f"share of the {format_count(cohorts, 'conversation')} created in each period"
     x = period_starts(frame["period"])
     fig = go.Figure()
     for i, tag in enumerate(tags):

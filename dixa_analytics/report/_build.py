@@ -147,7 +147,7 @@ def _cards(data: ReportData) -> str:
         _card(
             "Conversations",
             format_count(data.n_conversations),
-            f"{_e(format_count(len(data.events)))} events",
+            _e(format_count(len(data.events), "event")),
             anchor="",
             metric=None,
         ),
@@ -489,8 +489,9 @@ def build_report(
     )
     meta = (
         f"Data window <strong>{_e(window_text)}</strong> · as of "
-        f"<strong>{_e(_when(data.as_of))}</strong> · {_e(format_count(data.n_conversations))} "
-        f"conversations, {_e(format_count(len(data.events)))} events · periods "
+        f"<strong>{_e(_when(data.as_of))}</strong> · "
+        f"{_e(format_count(data.n_conversations, 'conversation'))}, "
+        f"{_e(format_count(len(data.events), 'event'))} · periods "
         f"<strong>{_e(freq)}</strong>"
     )
     footer = (

@@ -70,6 +70,11 @@ def test_histogram_separates_observed_and_censored():
     assert "observed" in observed.hovertemplate
 
 
+def test_subtitle_of_one_conversation_is_singular():
+    fig = plot_handling_time(handling([600.0], [False]))
+    assert "1 conversation, 1 censored" in title_text(fig)
+
+
 def test_median_line_marks_observed_median():
     fig = plot_handling_time(handling([600.0, 1200.0, 1800.0], [True, True, True]))
     (line,) = fig.layout.shapes

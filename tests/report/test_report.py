@@ -144,6 +144,24 @@ def test_content_kpis_definitions_window_and_as_of(events_of, as_of):
     assert "Bo Lund" in text
 
 
+def test_counts_of_one_are_singular():
+    events = conform(
+        pd.DataFrame(
+            {
+                "event_id": ["e1"],
+                "conversation_id": [1],
+                "timestamp": pd.to_datetime(["2026-03-02 09:00"], utc=True),
+                "activity_type": ["conversation_created_by_customer"],
+            }
+        ),
+        EVENTS,
+    )
+    text = Page(build_report(events)).visible
+    assert "1 conversation, 1 event" in text
+    assert "1 conversations" not in text
+    assert "1 events" not in text
+
+
 def test_output_is_deterministic(events_of, as_of):
     events = events_of()
     assert build_report(events, as_of=as_of) == build_report(events, as_of=as_of)
