@@ -70,8 +70,9 @@ def assignees(tl: Timeline) -> Assignees:
 
     ``conversation_assigned`` names ``agent_id``; ``conversation_claimed`` the claiming agent
     (``author_id``, else ``agent_id``); ``transfer_successful`` with a destination of type
-    agent/user (or no type) the agent in ``agent_id`` (else ``destination_id``), any other
-    destination nobody; ``conversation_unassigned`` nobody. An assignment or claim naming
+    agent/user the agent in ``agent_id`` (else ``destination_id``), with no destination type the
+    agent in ``agent_id`` if the event names one, any other destination nobody;
+    ``conversation_unassigned`` nobody. An assignment or claim naming
     no agent changes nothing; closing keeps the assignee.
     """
     agent, agent_name = tl.column("agent_id"), tl.column("agent_name")
@@ -82,7 +83,10 @@ def assignees(tl: Timeline) -> Assignees:
     unassigned = tl.kind == Kind.UNASSIGNED
 
     dest_type = tl.column("destination_type").astype("string").str.strip().str.lower()
-    to_agent = transferred & (dest_type.isin(_AGENT_DESTINATIONS) | dest_type.isna())
+    # An untyped destination id may be a queue's: only an agent the event names is trusted,
+    # as events_frame does when it fills agent_id.
+    typed_agent = transferred & dest_type.isin(_AGENT_DESTINATIONS)
+    to_agent = typed_agent | (transferred & dest_type.isna() & agent.notna())
     agent_ids = agent.astype("string")
     to_agent_id = agent_ids.fillna(tl.column("destination_id").astype("string"))
     claimer = author.astype("string").fillna(agent_ids)
@@ -93,7 +97,7 @@ def assignees(tl: Timeline) -> Assignees:
     claimer_name = author_name.astype("string").where(author.notna(), agent_name.astype("string"))
     names = names.mask(claimed, claimer_name)
     if "destination_label" in tl.frame.columns:
-        names = names.mask(to_agent & names.isna(), tl.column("destination_label"))
+        names = names.mask(typed_agent & names.isna(), tl.column("destination_label"))
 
     codes, ids = pd.factorize(who, use_na_sentinel=True)
     names = names.where(pd.Series(codes >= 0), pd.NA)

@@ -140,6 +140,24 @@ def test_transfer_to_user_without_agent_column_uses_destination(make_events):
     assert handling_time(events, per="agent")["agent_id"].tolist() == ["u9"]
 
 
+def test_transfer_without_destination_type_trusts_only_a_named_agent(make_events):
+    # The destination id of an untyped transfer may be a queue's: it must not become an agent.
+    events = make_events(
+        [
+            (1, 0, CREATED),
+            (1, 0, ASSIGNED, a("a1")),
+            (1, 10, TRANSFER, {"destination_id": "q9", "destination_label": "Queue 9"}),
+            (1, 20, TRANSFER, {"destination_id": "a2", "agent_id": "a2"}),
+            (1, 30, CLOSED),
+        ]
+    )
+    split = handling_time(events, per="agent")
+    assert dict(zip(split["agent_id"], split["handling_seconds"], strict=True)) == {
+        "a1": 600.0,
+        "a2": 600.0,
+    }
+
+
 def test_first_event_not_a_creation_is_open_from_it(make_events):
     events = make_events([(1, 0, ASSIGNED, a("a1")), (1, 12, CLOSED)])
     assert one(handling_time(events))["handling_seconds"] == 12 * 60

@@ -113,12 +113,13 @@ def reference_handling(events: pd.DataFrame) -> dict[tuple[int, str], float]:
             elif kind == "conversation_unassigned":
                 agent = None
             elif kind == "transfer_successful":
-                to_agent = pd.isna(row.destination_type) or row.destination_type in (
-                    "agent",
-                    "user",
-                )
-                named = row.agent_id if not pd.isna(row.agent_id) else row.destination_id
-                agent = named if to_agent and not pd.isna(named) else None
+                if pd.isna(row.destination_type):  # only an agent the event names
+                    named = row.agent_id
+                elif row.destination_type in ("agent", "user"):
+                    named = row.agent_id if not pd.isna(row.agent_id) else row.destination_id
+                else:
+                    named = None
+                agent = None if pd.isna(named) else named
             since = row.timestamp
         if agent is not None:
             key = (conv, agent)
