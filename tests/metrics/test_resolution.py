@@ -66,3 +66,11 @@ def test_close_after_as_of_is_ignored(make_events, t0):
     row = resolution_time(events, as_of=t0 + pd.Timedelta(minutes=10)).iloc[0]
     assert row["full_resolution_seconds"] == 600
     assert not row["observed"]
+
+
+def test_close_before_creation_is_not_a_resolution(make_events):
+    # Out-of-order data (a close stamped before the creation) must not give a negative time.
+    events = make_events([(1, 0, CLOSED), (1, 10, CREATED), (1, 40, CLOSED)])
+    row = resolution_time(events).iloc[0]
+    assert (row["first_resolution_seconds"], row["full_resolution_seconds"]) == (1800, 1800)
+    assert row["observed"]
