@@ -2,14 +2,15 @@
 
 ``next_page`` is treated as opaque: an absolute URL, or one relative to the API root. Paging
 stops when it is missing, null or empty, or when a page holds no data. A server that hands out
-the same ``next_page`` twice would loop forever, so that raises :class:`SchemaError`.
+the same ``next_page`` twice would loop forever, so that raises :class:`SchemaError`; so does a
+``next_page`` outside the API root, which would be sent the API key.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from dixa_analytics._errors import SchemaError
 
@@ -75,6 +76,12 @@ def collect_pages(
         if not next_page or not data:
             return records
         nxt = urljoin(base, next_page.lstrip("/")) if "://" not in next_page else next_page
+        if not _under(nxt, base):
+            raise SchemaError(
+                f"GET {current} gave a next_page outside the API root {root!r}: {next_page!r}; "
+                "it was not followed, as the request would carry the API key",
+                url=current,
+            )
         if nxt in seen:
             raise SchemaError(
                 f"paging loop: GET {current} pointed again at next_page {next_page!r}, "
@@ -83,6 +90,16 @@ def collect_pages(
             )
         seen.add(nxt)
         current, current_params = nxt, None
+
+
+def _under(url: str, base: str) -> bool:
+    """Whether ``url`` is on the host of ``base`` (scheme, host and port) and below its path."""
+    target, root = urlsplit(url), urlsplit(base)
+    same_origin = (target.scheme.lower(), target.netloc.lower()) == (
+        root.scheme.lower(),
+        root.netloc.lower(),
+    )
+    return same_origin and target.path.startswith(root.path)
 
 
 def _next_page(payload: dict[str, Any]) -> str | None:
