@@ -55,6 +55,9 @@ _USER_AGENT = "dixa-analytics-python"
 # Mixed into the hash that namespaces cache entries by API key, so the namespace is not a plain
 # SHA-256 of the key that could be looked up in a table of hashed keys.
 _NAMESPACE_SALT = b"dixa-analytics/cache-namespace/v1:"
+# Keys at least this long are redacted wherever they occur (real Dixa tokens are far longer);
+# shorter ones, test keys, only as whole words.
+_LONG_KEY_LENGTH = 16
 
 
 class DixaClient:
@@ -402,10 +405,13 @@ class DixaClient:
         return 2.0**retry / self._bucket_for(url).rate
 
     def _redact(self, text: str) -> str:
-        # Whole occurrences only: a key is never glued to letters or digits in the texts we
-        # redact (headers, URLs, messages), and a short key must not garble every word.
         if not self._key:
             return text
+        if len(self._key) >= _LONG_KEY_LENGTH:
+            # Every occurrence: a server may echo the key glued to other text ("key…is unknown").
+            return text.replace(self._key, "***")
+        # Too short to be a real token (a test key): only whole occurrences, so that it does not
+        # garble every word that holds its letters.
         return re.sub(rf"(?<![A-Za-z0-9]){re.escape(self._key)}(?![A-Za-z0-9])", "***", text)
 
     def _now(self) -> dt.datetime:

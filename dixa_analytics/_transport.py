@@ -273,7 +273,8 @@ class Transport:
         except (ValueError, UnicodeDecodeError):
             body = None
         if isinstance(body, dict) and isinstance(body.get("message"), str):
-            detail = ": " + body["message"][:_BODY_EXCERPT]
+            # Redacted before it is cut, so that a cut cannot leave part of the key behind.
+            detail = ": " + self._redact(body["message"])[:_BODY_EXCERPT]
         reason = _STATUS_HINTS.get(response.status_code, "")
         return self._redact(
             f"GET {_safe_url(response.url)} returned HTTP {response.status_code}{detail}{reason}"

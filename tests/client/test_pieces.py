@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import random
 import socket
 import threading
@@ -147,6 +148,28 @@ def test_paging_loop_raises_schema_error() -> None:
     }
     with pytest.raises(SchemaError, match="paging loop"):
         collect_pages(_pages(pages), "http://h/v1/q", None, root="http://h")
+
+
+@pytest.mark.parametrize(
+    "next_page",
+    [
+        "http://elsewhere/v1/q?after=1",
+        "https://h/v1/q?after=1",
+        "http://h:8080/v1/q?after=1",
+        "http://h/other/v1/q?after=1",
+    ],
+)
+def test_paging_refuses_a_next_page_outside_the_api_root(next_page: str) -> None:
+    # Following it would send the API key to whatever host or path a response names.
+    asked: list[str] = []
+
+    def get(url: str, params: object) -> object:
+        asked.append(url)
+        return {"data": [{"id": 1}], "paging": {"next_page": next_page}}
+
+    with pytest.raises(SchemaError, match="outside the API root"):
+        collect_pages(get, "http://h/api/v1/q", None, root="http://h/api")
+    assert asked == ["http://h/api/v1/q"]
 
 
 @pytest.mark.parametrize(
@@ -365,6 +388,45 @@ def test_redaction_replaces_the_key_not_its_letters_inside_words() -> None:
     assert (
         client._redact(text) == "GET /v1/conversation_export failed; Authorization: ***; bearer:***"
     )
+    client.close()
+
+
+def test_redaction_of_a_real_length_key_also_inside_words() -> None:
+    from dixa_analytics import DixaClient
+
+    key = "sandbox-46d24076fa30f18a9c0e7b21"
+    client = DixaClient(key, base_url="http://127.0.0.1:9", cache=False, progress=False)
+    assert client._redact(f"token {key}is unknown; x{key}") == "token ***is unknown; x***"
+    client.close()
+
+
+def test_echoed_key_is_redacted_before_the_message_is_cut() -> None:
+    import requests
+    from requests.adapters import BaseAdapter
+
+    from dixa_analytics import BadRequestError, DixaClient
+
+    key = "sandbox-46d24076fa30f18a9c0e7b21"
+
+    class Echoing(BaseAdapter):
+        """A 400 whose message quotes the key where a 200-character excerpt would cut it."""
+
+        def send(self, request, **kwargs):
+            response = requests.Response()
+            response.url, response.request, response.status_code = request.url, request, 400
+            message = "x" * 180 + " token " + request.headers["Authorization"]
+            response._content = json.dumps({"message": message}).encode()
+            return response
+
+        def close(self):
+            pass
+
+    client = DixaClient(key, base_url="http://127.0.0.1:9", cache=False, progress=False)
+    client.session.mount(client.base_url + "/", Echoing())
+    with pytest.raises(BadRequestError) as caught:
+        client.get_list("/v1/queues", expire_after=None)
+    assert key[:13] not in str(caught.value)  # what a cut before redaction left behind
+    assert "***" in str(caught.value)
     client.close()
 
 
