@@ -19,7 +19,7 @@ from requests_cache.cache_keys import create_key
 from tqdm.auto import tqdm
 
 from dixa_analytics._cache_location import resolve_cache_path
-from dixa_analytics._cache_policy import DEFAULT_EXPIRY, URL_EXPIRY, Expiry
+from dixa_analytics._cache_policy import DEFAULT_EXPIRY, LIVE, URL_EXPIRY, Expiry
 from dixa_analytics._errors import (
     AuthenticationError,
     DixaError,
@@ -259,16 +259,33 @@ class DixaClient:
         return self._checked(envelope_data, payload, response, url=url, many=False)
 
     def get_list(
-        self, path: str, params: Mapping[str, Any] | None = None, *, expire_after: Expiry | None
+        self,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        expire_after: Expiry | None,
+        settle: Callable[[list[dict[str, Any]]], Expiry] | None = None,
     ) -> list[dict[str, Any]]:
-        """GET an Integrations API list, following ``paging.next_page``; return every item."""
+        """GET an Integrations API list, following ``paging.next_page``; return every item.
+
+        ``settle(items)`` may decide a different expiry once every page is in (e.g. an answer
+        that looks incomplete is not kept); the stored pages are updated accordingly.
+        """
+        fresh: list[requests.Response] = []
 
         def get(url: str, query: Mapping[str, Any] | None) -> Any:
             payload, response = self._get(url, query, expire_after=expire_after)
             self._checked(envelope_data, payload, response, url=url, many=True)
+            if not getattr(response, "from_cache", False):
+                fresh.append(response)
             return payload
 
-        return collect_pages(get, self.base_url + path, params, root=self.base_url)
+        records = collect_pages(get, self.base_url + path, params, root=self.base_url)
+        if settle is not None and fresh:
+            expiry = settle(records)
+            for response in fresh:
+                self._set_expiry(response, expiry)
+        return records
 
     def get_export(
         self,
@@ -380,6 +397,9 @@ class DixaClient:
             raise
 
     def _set_expiry(self, response: requests.Response, expiry: Expiry) -> None:
+        if expiry == LIVE:
+            self.transport.evict(response)
+            return
         cache = getattr(self.session, "cache", None)
         key = getattr(response, "cache_key", None)
         if cache is None or not key:

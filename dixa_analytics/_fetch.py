@@ -9,18 +9,23 @@ by creation window, or by ``csids`` in batches), never one request per conversat
 logs come from the bulk endpoint in batches of at most 10 csids. A conversation's status in its
 export record decides whether its activity log, messages and notes are cached for good (closed)
 or asked again on every fetch (open); closed and open conversations go in separate batches.
+Every conversation has events, so a batch whose answer leaves one out is not kept, and a
+warning names the conversations that came back without events.
 """
 
 from __future__ import annotations
 
 import contextlib
 import numbers
+import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import pandas as pd
 
+from dixa_analytics import _normalise as norm
 from dixa_analytics._cache_policy import (
+    LIVE,
     RECENT_EXPORT_EXPIRY,
     conversation_expiry,
     export_expiry,
@@ -323,6 +328,12 @@ def fetch_activitylog(
     PartialFetchError
         If some batches failed after their retries; ``.missing`` names their csids.
 
+    Warns
+    -----
+    UserWarning
+        If the answer holds no event of some conversations (every conversation has at least
+        its creation): it names them. Their batch is not cached, so the next fetch asks again.
+
     Examples
     --------
     >>> from dixa_analytics.sandbox import Sandbox
@@ -342,13 +353,30 @@ def fetch_activitylog(
             conversations = _export_window(c, *window)
         status = {int(r["id"]): r.get("status") for r in conversations}
         batches = _status_batches(sorted(status), status, ACTIVITYLOG_BATCH)
+        without_events: list[int] = []
 
         def fetch(batch: tuple[list[int], Any]) -> list[Record]:
             ids, expiry = batch
+
+            def settle(records: list[Record]) -> Any:
+                absent = set(ids) - norm.record_csids(records)
+                without_events.extend(absent)  # list.extend is atomic: safe across workers
+                return LIVE if absent else expiry
+
             params = {"csids": ",".join(str(i) for i in ids)}
-            return c.get_list("/v1/conversations/activitylog", params, expire_after=expiry)
+            return c.get_list(
+                "/v1/conversations/activitylog", params, expire_after=expiry, settle=settle
+            )
 
         pages = c.map(fetch, batches, ids=lambda batch: batch[0], desc="activity log")
+        if without_events:
+            warnings.warn(
+                f"the activity log holds no events of {len(without_events)} of {len(status)} "
+                f"conversations: csids {listing(sorted(without_events), 10)}. Every conversation "
+                "has events, so the answer may be incomplete; it was not cached, and the next "
+                "fetch asks again.",
+                stacklevel=2,
+            )
         records = [record for page in pages for record in page]
         return events_frame(
             records,

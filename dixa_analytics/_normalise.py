@@ -47,6 +47,7 @@ __all__ = [
     "message_columns",
     "note_columns",
     "queue_columns",
+    "record_csids",
     "require_records",
     "snake_case",
     "tag_columns",
@@ -205,6 +206,22 @@ def _conversation_ids(records: Sequence[Mapping[str, Any]], raw: list) -> np.nda
             )
         out.append(csid)
     return np.array(out, dtype=np.int64)
+
+
+def record_csids(records: Iterable[Mapping[str, Any]]) -> set[int]:
+    """The csids that records name in ``conversation_id`` (values that are no csid skipped).
+
+    Examples
+    --------
+    >>> sorted(record_csids([{"conversation_id": 7}, {"conversation_id": "8"}, {}]))
+    [7, 8]
+    """
+    return {
+        csid
+        for record in records
+        if isinstance(record, Mapping)
+        and (csid := _integer(record.get("conversation_id"))) is not None
+    }
 
 
 Sparse = tuple[np.ndarray, list[Any]]

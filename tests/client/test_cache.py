@@ -8,6 +8,7 @@ import datetime as dt
 import json
 
 import pandas as pd
+import pytest
 import requests_cache
 
 from dixa_analytics._cache_admin import cache_info, clear_cache
@@ -77,6 +78,27 @@ def test_refresh_sees_a_change_the_cache_holds_as_final(sb, make_client) -> None
         assert after["activity_type"].iloc[-1] == "conversation_reopened"
     finally:
         last["activity_type"] = original
+
+
+def test_an_answer_missing_a_conversation_warns_and_is_not_kept(
+    sb, make_client, monkeypatch, query_csids
+) -> None:
+    org = sb.organisation
+    closed = [c["id"] for c in org.conversations if c["status"] == "closed"][:10]
+    left_out = closed[4]
+    events_of = org.events_of
+    # A server glitch: a 200 answer without any event of one requested conversation.
+    monkeypatch.setattr(org, "events_of", lambda c: [] if c == left_out else events_of(c))
+    with pytest.warns(UserWarning, match=rf"no events of 1 of 10 conversations: csids {left_out}"):
+        gap = fetch_activitylog(closed, client=make_client())
+    assert left_out not in set(gap["conversation_id"])
+
+    # Once the server answers in full, the next fetch asks again and gets every event.
+    monkeypatch.setattr(org, "events_of", events_of)
+    sb.reset_counts()
+    full = fetch_activitylog(closed, client=make_client())
+    assert {c for r in sb.requests for c in query_csids(r)} >= {left_out}
+    assert (full["conversation_id"] == left_out).sum() == len(events_of(left_out))
 
 
 def test_open_conversation_messages_are_refreshed(sb, make_client, served) -> None:
