@@ -275,10 +275,11 @@ class Transport:
         if isinstance(body, dict) and isinstance(body.get("message"), str):
             # Redacted before it is cut, so that a cut cannot leave part of the key behind.
             detail = ": " + self._redact(body["message"])[:_BODY_EXCERPT]
+        # The hint is added after redaction: it is our own text, and a short (wrong) key such
+        # as "key" must not garble it.
         reason = _STATUS_HINTS.get(response.status_code, "")
-        return self._redact(
-            f"GET {_safe_url(response.url)} returned HTTP {response.status_code}{detail}{reason}"
-        )
+        described = f"GET {_safe_url(response.url)} returned HTTP {response.status_code}{detail}"
+        return self._redact(described) + reason
 
 
 _STATUS_HINTS = {
