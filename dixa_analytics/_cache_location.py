@@ -3,8 +3,9 @@
 Resolution order for ``cache=None``: the ``DIXA_CACHE`` environment variable; else
 ``./data/dixa-cache.sqlite`` when the current directory has a ``data/`` folder (a checkout of
 this project, or an analysis folder laid out the same way); else ``dixa-cache.sqlite`` in the
-user cache directory (``platformdirs.user_cache_dir("dixa-analytics")``). Everything is read
-when called, never at import.
+user cache directory (``platformdirs.user_cache_dir("dixa-analytics")``). ``DIXA_CACHE`` set to
+``off`` (or ``0``, ``false``, ``no``, ``none``) disables caching, as ``cache=False`` does.
+Everything is read when called, never at import.
 """
 
 from __future__ import annotations
@@ -14,11 +15,33 @@ from pathlib import Path
 
 import platformdirs
 
-__all__ = ["CACHE_ENV", "CACHE_FILENAME", "default_cache_path", "resolve_cache_path"]
+__all__ = [
+    "CACHE_ENV",
+    "CACHE_FILENAME",
+    "caching_disabled",
+    "default_cache_path",
+    "resolve_cache_path",
+]
 
 CACHE_ENV = "DIXA_CACHE"
 CACHE_FILENAME = "dixa-cache.sqlite"
 _APP_NAME = "dixa-analytics"
+# DIXA_CACHE values (compared lower-case) that turn caching off instead of naming a file.
+_OFF = frozenset({"0", "false", "no", "none", "off"})
+
+
+def caching_disabled() -> bool:
+    """Whether ``DIXA_CACHE`` turns caching off (``off``, ``0``, ``false``, ``no``, ``none``).
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ["DIXA_CACHE"] = "OFF"
+    >>> caching_disabled()
+    True
+    >>> del os.environ["DIXA_CACHE"]
+    """
+    return os.environ.get(CACHE_ENV, "").strip().lower() in _OFF
 
 
 def default_cache_path() -> Path:
@@ -30,7 +53,7 @@ def default_cache_path() -> Path:
     True
     """
     env = os.environ.get(CACHE_ENV, "").strip()
-    if env:
+    if env and not caching_disabled():
         return _with_suffix(Path(env).expanduser())
     data = Path.cwd() / "data"
     if data.is_dir():

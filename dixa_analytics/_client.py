@@ -18,7 +18,7 @@ import requests_cache
 from requests_cache.cache_keys import create_key
 from tqdm.auto import tqdm
 
-from dixa_analytics._cache_location import resolve_cache_path
+from dixa_analytics._cache_location import caching_disabled, resolve_cache_path
 from dixa_analytics._cache_policy import DEFAULT_EXPIRY, LIVE, URL_EXPIRY, Expiry
 from dixa_analytics._errors import (
     AuthenticationError,
@@ -77,8 +77,9 @@ class DixaClient:
     exports_url : str, optional
         Exports API root. Defaults to ``DIXA_EXPORTS_URL``, else ``https://exports.dixa.io``.
     cache : str, Path, None or False
-        SQLite file of the HTTP cache. ``None``: ``DIXA_CACHE``, else ``./data/dixa-cache.sqlite``
-        when ``./data`` exists, else the user cache directory. ``False``: no caching.
+        SQLite file of the HTTP cache. ``None``: ``DIXA_CACHE`` (``off`` disables caching),
+        else ``./data/dixa-cache.sqlite`` when ``./data`` exists, else the user cache
+        directory. ``False``: no caching.
         Entries of different API keys never mix (they are namespaced by a salted hash of the key).
     progress : bool
         Show tqdm progress bars on fetches that take many requests.
@@ -121,7 +122,7 @@ class DixaClient:
     --------
     >>> client = DixaClient("my-token", base_url="http://127.0.0.1:9", cache=False)
     >>> client
-    DixaClient(base_url='http://127.0.0.1:9', exports_url='https://exports.dixa.io', cache=None)
+    DixaClient(base_url='http://127.0.0.1:9', exports_url='https://exports.dixa.io', cache=False)
     >>> "my-token" in repr(client)
     False
     >>> client.close()
@@ -184,7 +185,9 @@ class DixaClient:
         self.refresh = bool(refresh)
         self.max_workers = max_workers
         self.cache_path: Path | None = (
-            None if cache is False else resolve_cache_path(None if cache is True else cache)
+            None
+            if cache is False or (cache is None and caching_disabled())
+            else resolve_cache_path(None if cache is True else cache)
         )
         # One token of each burst stays unused: requests reach the server a few milliseconds
         # apart from when they were sent, and that slack keeps a server-side bucket of the same
@@ -232,7 +235,7 @@ class DixaClient:
         return session
 
     def __repr__(self) -> str:
-        cache = str(self.cache_path) if self.cache_path is not None else None
+        cache = str(self.cache_path) if self.cache_path is not None else False
         return (
             f"DixaClient(base_url={self.base_url!r}, exports_url={self.exports_url!r}, "
             f"cache={cache!r})"

@@ -278,6 +278,18 @@ def test_client_reads_environment_at_construction(tmp_path, monkeypatch) -> None
         assert "env-secret-key" not in repr(client)
 
 
+@pytest.mark.parametrize("word", ["off", "0", "False", "no", "none"])
+def test_dixa_cache_off_disables_caching(tmp_path, monkeypatch, word: str) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("DIXA_CACHE", word)
+    with DixaClient("k", base_url="http://127.0.0.1:9", progress=False) as client:
+        assert client.cache_path is None
+        assert "cache=False" in repr(client)
+    assert list(tmp_path.iterdir()) == []  # no file named after the word
+    # The cache commands still find the usual default file.
+    assert default_cache_path().name == "dixa-cache.sqlite"
+
+
 def test_client_without_key_says_how_to_set_one(monkeypatch) -> None:
     monkeypatch.delenv("DIXA_API_KEY", raising=False)
     with pytest.raises(AuthenticationError, match=r"DIXA_API_KEY.*api_key="):
@@ -400,33 +412,48 @@ def test_redaction_of_a_real_length_key_also_inside_words() -> None:
     client.close()
 
 
-def test_echoed_key_is_redacted_before_the_message_is_cut() -> None:
+def _client_answering(key: str, status: int, message: str) -> DixaClient:
+    """A client whose every request gets ``status`` with ``message`` (the key's text replaces
+    ``{key}`` in it, as a server echoing the Authorization header would)."""
     import requests
     from requests.adapters import BaseAdapter
 
-    from dixa_analytics import BadRequestError, DixaClient
-
-    key = "sandbox-46d24076fa30f18a9c0e7b21"
-
-    class Echoing(BaseAdapter):
-        """A 400 whose message quotes the key where a 200-character excerpt would cut it."""
-
+    class Answering(BaseAdapter):
         def send(self, request, **kwargs):
             response = requests.Response()
-            response.url, response.request, response.status_code = request.url, request, 400
-            message = "x" * 180 + " token " + request.headers["Authorization"]
-            response._content = json.dumps({"message": message}).encode()
+            response.url, response.request, response.status_code = request.url, request, status
+            text = message.format(key=request.headers["Authorization"])
+            response._content = json.dumps({"message": text}).encode()
             return response
 
         def close(self):
             pass
 
     client = DixaClient(key, base_url="http://127.0.0.1:9", cache=False, progress=False)
-    client.session.mount(client.base_url + "/", Echoing())
+    client.session.mount(client.base_url + "/", Answering())
+    return client
+
+
+def test_echoed_key_is_redacted_before_the_message_is_cut() -> None:
+    from dixa_analytics import BadRequestError
+
+    key = "sandbox-46d24076fa30f18a9c0e7b21"
+    # The key sits where a 200-character excerpt would cut it.
+    client = _client_answering(key, 400, "x" * 180 + " token {key}")
     with pytest.raises(BadRequestError) as caught:
         client.get_list("/v1/queues", expire_after=None)
     assert key[:13] not in str(caught.value)  # what a cut before redaction left behind
     assert "***" in str(caught.value)
+    client.close()
+
+
+def test_a_short_wrong_key_does_not_garble_the_hint() -> None:
+    client = _client_answering("key", 401, "unknown token {key}")
+    with pytest.raises(AuthenticationError) as caught:
+        client.get_list("/v1/queues", expire_after=None)
+    message = str(caught.value)
+    assert "unknown token ***" in message
+    assert "the API key is missing, wrong or revoked; set DIXA_API_KEY or pass api_key=" in message
     client.close()
 
 
