@@ -7,7 +7,6 @@ import hashlib
 import os
 import re
 import threading
-import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -100,8 +99,8 @@ class DixaClient:
         Longest ``Retry-After`` (seconds) to wait out; a server asking for longer (e.g. a
         daily quota) makes the request fail at once (:class:`RateLimitError` for a 429).
     sleep : callable, optional
-        Sleep function used between retries and by the throttle (default ``time.sleep``;
-        tests pass one that moves a fake clock instead of waiting).
+        Sleep function used between retries and by the throttle (by default a sleep that an
+        interrupted fetch cuts short; tests pass one that moves a fake clock instead of waiting).
     seed : int, optional
         Seed of the retry jitter.
     refresh : bool
@@ -192,7 +191,9 @@ class DixaClient:
         # One token of each burst stays unused: requests reach the server a few milliseconds
         # apart from when they were sent, and that slack keeps a server-side bucket of the same
         # size from ever running dry.
-        wait = sleep if sleep is not None else time.sleep
+        # Set when a fetch is interrupted: its workers still waiting (throttle, backoff) stop.
+        self._stopping = threading.Event()
+        wait = sleep if sleep is not None else self._pause
         self.throttle = TokenBucket(rate_limit, max(1, burst - 1), sleep=wait)
         self.export_throttle = TokenBucket(export_rate_limit, max(1, export_burst - 1), sleep=wait)
         self.session = self._build_session()
@@ -321,18 +322,22 @@ class DixaClient:
         *,
         ids: Callable[[T], Iterable[int]] | None,
         desc: str,
+        unit: str,
     ) -> list[R]:
         """Run ``func`` over independent ``items`` with ``max_workers`` threads, in order.
 
         Every item is attempted. Authentication failures stop everything; if some items still
         fail after their retries, :class:`PartialFetchError` names the csids (``ids(item)``)
         that are missing. When all of them fail, or items carry no csids (``ids=None``), the
-        first error is raised as it is.
+        first error is raised as it is. An interrupt (Ctrl-C, a notebook's stop button) or an
+        authentication failure returns at once: workers waiting for the throttle or a retry
+        stop, and only requests already on the wire are waited for. The progress bar counts
+        items, named ``unit``.
         """
         results: list[Any] = [None] * len(items)
         errors: dict[int, DixaError] = {}
         bar = tqdm(
-            total=len(items), desc=desc, unit="req", disable=not self.progress or len(items) < 2
+            total=len(items), desc=desc, unit=unit, disable=not self.progress or len(items) < 2
         )
         lock = threading.Lock()
 
@@ -358,7 +363,9 @@ class DixaClient:
                         for future in futures:
                             future.result()
                     except BaseException:
+                        self._stopping.set()
                         pool.shutdown(wait=True, cancel_futures=True)
+                        self._stopping.clear()  # every worker has ended
                         raise
         finally:
             bar.close()
@@ -419,6 +426,11 @@ class DixaClient:
     def _hold_back(self, url: str, seconds: float) -> None:
         self._bucket_for(url).pause(seconds)
 
+    def _pause(self, seconds: float) -> None:
+        """Sleep, unless a fetch was interrupted: then the waiting worker stops instead."""
+        if self._stopping.wait(seconds):
+            raise _Stopped
+
     def _rate_limited_wait(self, url: str, retry: int) -> float:
         """After a 429 without ``Retry-After``: the API's token interval, doubled per retry.
 
@@ -439,6 +451,10 @@ class DixaClient:
 
     def _now(self) -> dt.datetime:
         return dt.datetime.now(dt.UTC)
+
+
+class _Stopped(Exception):
+    """Raised in a worker thread of an interrupted fetch; nothing reads it."""
 
 
 def _root(value: str | None, env: str, default: str) -> str:

@@ -368,7 +368,7 @@ def fetch_activitylog(
                 "/v1/conversations/activitylog", params, expire_after=expiry, settle=settle
             )
 
-        pages = c.map(fetch, batches, ids=lambda batch: batch[0], desc="activity log")
+        pages = c.map(fetch, batches, ids=lambda batch: batch[0], desc="activity log", unit="batch")
         if without_events:
             warnings.warn(
                 f"the activity log holds no events of {len(without_events)} of {len(status)} "
@@ -472,7 +472,7 @@ def _export_window(client: DixaClient, start: pd.Timestamp, end: pd.Timestamp) -
         )
 
     records: dict[int, Record] = {}
-    for piece_records in client.map(fetch, pieces, ids=None, desc="conversations"):
+    for piece_records in client.map(fetch, pieces, ids=None, desc="conversations", unit="window"):
         for record in piece_records:
             csid = int(record["id"])
             # The Exports API does not document whether bounds are inclusive: keep [start, end).
@@ -495,7 +495,8 @@ def _export_by_csids(client: DixaClient, csids: Sequence[int]) -> list[Record]:
 
     batches = _chunks(csids, EXPORT_CSIDS_BATCH)
     found: dict[int, Record] = {}
-    for batch_records in client.map(fetch, batches, ids=lambda batch: batch, desc="conversations"):
+    pieces = client.map(fetch, batches, ids=lambda batch: batch, desc="conversations", unit="batch")
+    for batch_records in pieces:
         for record in batch_records:
             found[int(record["id"])] = record
     missing = [c for c in csids if c not in found]
@@ -516,7 +517,7 @@ def _per_conversation(
             (csid,), expiry = batch
             return c.get_list(f"/v1/conversations/{csid}/{what}", expire_after=expiry)
 
-        results = c.map(fetch, batches, ids=lambda batch: batch[0], desc=what)
+        results = c.map(fetch, batches, ids=lambda batch: batch[0], desc=what, unit="conv")
         return build(
             {batch[0][0]: records for batch, records in zip(batches, results, strict=True)}
         )

@@ -72,10 +72,15 @@ class TokenBucket:
         """Block until the caller may send one request."""
         wait = self.reserve()
         if wait > 0:
-            self._sleep(wait)
+            try:
+                self._sleep(wait)
+            except BaseException:
+                # Interrupted while waiting: the request is not sent, so its token is not spent.
+                self.refund()
+                raise
 
     def refund(self) -> None:
-        """Give back a token whose request never reached the server (the connection was refused).
+        """Give back a token whose request never reached the server (refused, or interrupted).
 
         Examples
         --------

@@ -7,6 +7,7 @@ import json
 import random
 import socket
 import threading
+import time
 
 import numpy as np
 import pandas as pd
@@ -454,6 +455,45 @@ def test_a_short_wrong_key_does_not_garble_the_hint() -> None:
     message = str(caught.value)
     assert "unknown token ***" in message
     assert "the API key is missing, wrong or revoked; set DIXA_API_KEY or pass api_key=" in message
+    client.close()
+
+
+def test_an_interrupt_stops_the_workers_waiting_for_the_throttle() -> None:
+    import requests
+
+    from dixa_analytics._transport import ThrottledAdapter
+
+    class Counting(ThrottledAdapter):
+        sent = 0
+
+        def send(self, request, *args, **kwargs):
+            self.bucket.acquire()
+            self.sent += 1
+            response = requests.Response()
+            response.url, response.request, response.status_code = request.url, request, 200
+            response._content = b'{"data": []}'
+            return response
+
+    # One request every 2 s: the first worker's request goes out, the others wait 2 s and 4 s.
+    client = DixaClient(
+        "k" * 20, base_url="http://127.0.0.1:9", cache=False, progress=False,
+        rate_limit=0.5, burst=2, max_workers=4,
+    )  # fmt: skip
+    adapter = Counting(client.throttle)
+    client.session.mount(client.base_url + "/", adapter)
+
+    def fetch(item: int) -> object:
+        if item == 0:
+            while adapter.sent == 0:  # interrupted once the others are on their way
+                time.sleep(0.01)
+            raise KeyboardInterrupt
+        return client.get_list("/v1/queues", expire_after=None)
+
+    with pytest.raises(KeyboardInterrupt):
+        client.map(fetch, range(4), ids=None, desc="queues", unit="req")
+    assert adapter.sent == 1  # the waiting workers stopped instead of sending after the interrupt
+    # The client is usable again afterwards (after one token interval, not the stopped waits).
+    assert client.get_list("/v1/queues", expire_after=None) == []
     client.close()
 
 
