@@ -4,7 +4,8 @@ This layer knows HTTP and JSON only. It retries what is worth retrying — 429 (
 as ``Retry-After`` says), 5xx, 408, timeouts, dropped connections and bodies that are not valid
 JSON (a truncated body is evicted from the cache first, so it is never served again) — with
 exponential backoff and jitter, and maps whatever is left to the :mod:`dixa_analytics._errors`
-tree through :func:`~dixa_analytics._errors.error_for_status`.
+tree through :func:`~dixa_analytics._errors.error_for_status`. A failure of the cache file
+itself (SQLite, e.g. while another process writes to it) is retried the same way.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import email.utils
 import json
 import logging
 import random
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -186,6 +188,18 @@ class Transport:
                     timeout=self.timeout,
                     **cache_options,
                 )
+            except sqlite3.Error as exc:
+                # requests-cache shares one SQLite connection between threads; while another
+                # process writes the same file it can fail with odd errors ("no more rows
+                # available"). Nothing was stored, so asking again is safe.
+                failure = DixaError(
+                    f"GET {_safe_url(url)}: the HTTP cache file failed ({type(exc).__name__}: "
+                    f"{exc}); several processes writing one cache file at once can cause this: "
+                    "give each its own cache=, or try again",
+                    url=_safe_url(url),
+                )
+                logger.debug("retrying after %s", failure)
+                continue
             except requests.RequestException as exc:
                 if isinstance(exc, ValueError):  # a malformed URL: bad input, not a fault
                     raise

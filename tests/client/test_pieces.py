@@ -413,9 +413,9 @@ def test_redaction_of_a_real_length_key_also_inside_words() -> None:
     client.close()
 
 
-def _client_answering(key: str, status: int, message: str) -> DixaClient:
-    """A client whose every request gets ``status`` with ``message`` (the key's text replaces
-    ``{key}`` in it, as a server echoing the Authorization header would)."""
+def _client_answering(key: str, status: int, body: dict, **options: object) -> DixaClient:
+    """A client whose every request gets ``status`` with the JSON ``body``, in which "<key>"
+    becomes the request's Authorization header (as a server echoing it would write it)."""
     import requests
     from requests.adapters import BaseAdapter
 
@@ -423,14 +423,15 @@ def _client_answering(key: str, status: int, message: str) -> DixaClient:
         def send(self, request, **kwargs):
             response = requests.Response()
             response.url, response.request, response.status_code = request.url, request, status
-            text = message.format(key=request.headers["Authorization"])
-            response._content = json.dumps({"message": text}).encode()
+            text = json.dumps(body).replace("<key>", request.headers["Authorization"])
+            response._content = text.encode()
             return response
 
         def close(self):
             pass
 
-    client = DixaClient(key, base_url="http://127.0.0.1:9", cache=False, progress=False)
+    settings: dict = {"base_url": "http://127.0.0.1:9", "cache": False, "progress": False}
+    client = DixaClient(key, **{**settings, **options})
     client.session.mount(client.base_url + "/", Answering())
     return client
 
@@ -440,7 +441,7 @@ def test_echoed_key_is_redacted_before_the_message_is_cut() -> None:
 
     key = "sandbox-46d24076fa30f18a9c0e7b21"
     # The key sits where a 200-character excerpt would cut it.
-    client = _client_answering(key, 400, "x" * 180 + " token {key}")
+    client = _client_answering(key, 400, {"message": "x" * 180 + " token <key>"})
     with pytest.raises(BadRequestError) as caught:
         client.get_list("/v1/queues", expire_after=None)
     assert key[:13] not in str(caught.value)  # what a cut before redaction left behind
@@ -449,7 +450,7 @@ def test_echoed_key_is_redacted_before_the_message_is_cut() -> None:
 
 
 def test_a_short_wrong_key_does_not_garble_the_hint() -> None:
-    client = _client_answering("key", 401, "unknown token {key}")
+    client = _client_answering("key", 401, {"message": "unknown token <key>"})
     with pytest.raises(AuthenticationError) as caught:
         client.get_list("/v1/queues", expire_after=None)
     message = str(caught.value)
@@ -494,6 +495,31 @@ def test_an_interrupt_stops_the_workers_waiting_for_the_throttle() -> None:
     assert adapter.sent == 1  # the waiting workers stopped instead of sending after the interrupt
     # The client is usable again afterwards (after one token interval, not the stopped waits).
     assert client.get_list("/v1/queues", expire_after=None) == []
+    client.close()
+
+
+@pytest.mark.parametrize("failures", [1, 9])
+def test_a_failing_cache_file_is_retried_then_reported(monkeypatch, failures: int) -> None:
+    import sqlite3
+
+    from dixa_analytics import DixaError
+
+    client = _client_answering("k" * 20, 200, {"data": [{"id": "q1"}]}, sleep=lambda s: None)
+    get = client.session.get
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) <= failures:
+            raise sqlite3.DatabaseError("no more rows available")
+        return get(*args, **kwargs)
+
+    monkeypatch.setattr(client.session, "get", flaky)
+    if failures <= client.transport.retry.max_retries:
+        assert client.get_list("/v1/queues", expire_after=None) == [{"id": "q1"}]
+    else:
+        with pytest.raises(DixaError, match=r"cache file failed .*no more rows available"):
+            client.get_list("/v1/queues", expire_after=None)
     client.close()
 
 
