@@ -169,11 +169,13 @@ def check_metric_options(
         if name not in ("reopen-rate", "tag-trends"):
             raise ValueError("--freq applies to reopen-rate and tag-trends only")
         try:
-            pd.Period("2026-01-01", freq=freq)
+            period = pd.Period("2026-01-01", freq=freq)
         except (ValueError, TypeError) as exc:
             raise ValueError(
                 f"--freq {freq!r} is not a pandas period alias; use e.g. D, W or M"
             ) from exc
+        if period.freq.n != 1:
+            raise ValueError(f"--freq {freq!r}: multiples are not supported; use e.g. D, W or M")
     if top is not None and (name != "tag-trends" or top < 1):
         raise ValueError("--top takes a positive number and applies to tag-trends only")
 

@@ -9,7 +9,7 @@ import pandas as pd
 
 from dixa_analytics._schemas import REOPEN_RATE, conform
 from dixa_analytics.metrics._definitions import with_definition
-from dixa_analytics.metrics._timeline import Kind, build_timeline
+from dixa_analytics.metrics._timeline import Kind, build_timeline, check_freq
 
 __all__ = ["reopen_rate"]
 
@@ -32,8 +32,8 @@ def reopen_rate(
         The events frame. Needs ``conversation_id``, ``timestamp``, ``activity_type`` and the
         ``by`` columns; ``event_id`` (duplicates dropped) is used when present.
     freq : str, optional
-        A pandas period alias ("D", "W", "M"…): one row per period of first close. ``None``
-        pools every period.
+        A pandas period alias ("D", "W", "M"…; not a multiple such as "2W"): one row per
+        period of first close. ``None`` pools every period.
     by : str or list of str, optional
         Column(s) of the events frame to group by, such as ``"queue_name"``, ``"agent_id"``
         or ``"channel"``. Conversations whose value is null everywhere form a null group.
@@ -68,6 +68,8 @@ def reopen_rate(
     """
     keys = [by] if isinstance(by, str) else list(by or [])
     limit = None if window is None else _timedelta(window)
+    if freq is not None:
+        check_freq(freq)
     tl = build_timeline(
         events, required=keys, optional=["event_id"], as_of=None, metric="reopen_rate"
     )

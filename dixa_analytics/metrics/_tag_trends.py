@@ -7,7 +7,7 @@ import pandas as pd
 
 from dixa_analytics._schemas import TAG_TRENDS, conform
 from dixa_analytics.metrics._definitions import with_definition
-from dixa_analytics.metrics._timeline import Kind, build_timeline
+from dixa_analytics.metrics._timeline import Kind, build_timeline, check_freq
 
 __all__ = ["tag_trends"]
 
@@ -26,7 +26,8 @@ def tag_trends(
         The events frame. Needs ``conversation_id``, ``timestamp``, ``activity_type`` and
         ``tag``; ``event_id`` (duplicates dropped) is used when present.
     freq : str or None
-        A pandas period alias; the default "W" is Monday–Sunday weeks in UTC. ``None``
+        A pandas period alias, not a multiple ("2W" is refused); the default "W" is
+        Monday–Sunday weeks in UTC. ``None``
         pools every conversation into one cohort (no ``period`` column).
     top : int, optional
         Keep only the ``top`` tags added to most conversations overall (ties: by tag name).
@@ -56,6 +57,8 @@ def tag_trends(
     """
     if top is not None and (isinstance(top, bool) or not isinstance(top, int) or top < 1):
         raise ValueError(f"top must be a positive int or None, not {top!r}")
+    if freq is not None:
+        check_freq(freq)
     tl = build_timeline(
         events, required=["tag"], optional=["event_id"], as_of=None, metric="tag_trends"
     )

@@ -179,6 +179,33 @@ class Timeline:
         return to_datetime(np.where(pos >= 0, self.ns[np.maximum(pos, 0)], NAT))
 
 
+def check_freq(freq: object) -> None:
+    """Refuse a ``freq`` that is not a single pandas period ("D", "W", "M"…).
+
+    A multiple such as "2W" is refused: ``Series.dt.to_period("2W")`` labels one-week periods
+    "2W" instead of making two-week buckets.
+
+    Examples
+    --------
+    >>> check_freq("W")
+    >>> check_freq("2W")
+    Traceback (most recent call last):
+    ...
+    ValueError: freq '2W' is a multiple of a period, which pandas does not bucket; use 'W'
+    """
+    try:
+        offset = pd.PeriodDtype(freq).freq  # type: ignore[arg-type]
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            f"freq {freq!r} is not a pandas period alias; use e.g. 'D', 'W' or 'M'"
+        ) from exc
+    if offset.n != 1:
+        raise ValueError(
+            f"freq {freq!r} is a multiple of a period, which pandas does not bucket; "
+            f"use {re.sub(r'^[0-9]+', '', str(freq).strip())!r}"
+        )
+
+
 def take(col: pd.Series, pos: np.ndarray) -> pd.Series:
     """Values of ``col`` at positions ``pos`` (null where ``pos`` is -1), on a RangeIndex."""
     if len(col) == 0:

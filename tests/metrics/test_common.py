@@ -162,3 +162,14 @@ def test_public_names():
         "summarize_durations",
         "tag_trends",
     ]
+
+
+@pytest.mark.parametrize("metric", [reopen_rate, tag_trends])
+@pytest.mark.parametrize(
+    ("freq", "message"),
+    [("2W", "multiple of a period.*use 'W'"), ("14D", "use 'D'"), ("fortnight", "not a pandas")],
+)
+def test_freq_must_be_one_pandas_period(make_events, metric, freq: str, message: str) -> None:
+    # "2W" would label one-week periods as two-week ones instead of making two-week buckets.
+    with pytest.raises(ValueError, match=message):
+        metric(sample(make_events), freq=freq)
