@@ -450,9 +450,25 @@ def _status_batches(
     """Batches of closed csids (cached for good) and of open ones (asked again), each sorted."""
     closed = [c for c in csids if is_closed(status.get(c))]
     live = [c for c in csids if not is_closed(status.get(c))]
-    return [(ids, conversation_expiry("closed")) for ids in _chunks(closed, size)] + [
+    return [(ids, conversation_expiry("closed")) for ids in _aligned(closed, size)] + [
         (ids, conversation_expiry("open")) for ids in _chunks(live, size)
     ]
+
+
+def _aligned(csids: Sequence[int], size: int) -> list[list[int]]:
+    """Sorted csids in blocks of ``size`` consecutive ids (``csid // size``).
+
+    A closed conversation is then asked in the same batch whichever window or list it came
+    in, so its cached answer is found again (csids are numbered in order of creation, so a
+    window's conversations fill their blocks). Csids too sparse for that, where blocks would
+    take more than twice the requests, are packed ``size`` to a batch instead.
+    """
+    blocks: dict[int, list[int]] = {}
+    for csid in csids:
+        blocks.setdefault(csid // size, []).append(csid)
+    if len(blocks) > 2 * -(-len(csids) // size):
+        return _chunks(csids, size)
+    return list(blocks.values())
 
 
 def _export_window(client: DixaClient, start: pd.Timestamp, end: pd.Timestamp) -> list[Record]:

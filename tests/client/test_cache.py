@@ -53,6 +53,23 @@ def test_closed_conversations_cost_nothing_on_a_warm_run(sb, make_client) -> Non
     assert again.equals(first)
 
 
+def test_a_narrower_window_reuses_the_closed_conversations_of_a_wider_one(
+    sb, make_client, query_csids
+) -> None:
+    org = sb.organisation
+    fetch_activitylog(start=org.start, end=org.end, client=make_client())
+    sb.reset_counts()
+    narrower = fetch_activitylog(start="2026-03-29", end="2026-04-03", client=make_client())
+    closed = {c["id"] for c in org.conversations if c["status"] == "closed"}
+    inside = set(narrower["conversation_id"])
+    asked_closed = [
+        r for r in sb.requests if r.path.endswith("/activitylog") and set(query_csids(r)) & closed
+    ]
+    # Only the blocks of ten csids cut by the window's two edges are asked again.
+    assert len(inside & closed) > 10
+    assert len(asked_closed) <= 2
+
+
 def test_refresh_sees_a_change_the_cache_holds_as_final(sb, make_client) -> None:
     org = sb.organisation
     closed = next(c for c in org.conversations if c["status"] == "closed")

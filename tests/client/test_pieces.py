@@ -207,6 +207,19 @@ def test_status_batches_keep_closed_and_open_apart() -> None:
     assert sorted(i for ids, _ in batches for i in ids) == list(range(1, 31))
 
 
+def test_closed_batches_are_blocks_of_consecutive_csids_unless_sparse() -> None:
+    closed = dict.fromkeys(range(95, 125), "closed")
+    batches = [ids for ids, _ in _status_batches(sorted(closed), closed, 10)]
+    # The same conversation lands in the same batch whichever list it came in.
+    assert batches == [list(range(95, 100)), list(range(100, 110)), list(range(110, 120)),
+                       list(range(120, 125))]  # fmt: skip
+    part = dict.fromkeys(range(100, 116), "closed")
+    assert next(ids for ids, _ in _status_batches(sorted(part), part, 10)) == batches[1]
+    # Sparse csids (one per block) are packed, not asked one request each.
+    sparse = {i * 100: "closed" for i in range(1, 21)}
+    assert [len(ids) for ids, _ in _status_batches(sorted(sparse), sparse, 10)] == [10, 10]
+
+
 def test_csids_coercion() -> None:
     assert _coerce_csids([3, "2", 3, 1]) == [1, 2, 3]
     assert _coerce_csids(7) == [7]
