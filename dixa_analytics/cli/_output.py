@@ -68,14 +68,19 @@ def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
 
 
 def write_frame(frame: pd.DataFrame, path: Path) -> Path:
-    """Write ``frame`` as Parquet (dtypes kept) or CSV (lists as JSON text)."""
+    """Write ``frame`` as Parquet (dtypes kept) or CSV (lists as JSON text).
+
+    An empty frame is written too: as its header row (CSV) or its schema (Parquet).
+    """
     suffix = path.suffix.lower()
     if suffix == ".parquet":
         _write_parquet(frame, path)
     elif suffix == ".csv":
         out = frame.copy()
         for col in out.columns:
-            if out[col].map(_is_list).any():
+            # ``Series.map`` of an empty column keeps its dtype (string, datetime), which
+            # cannot be reduced with ``any``; iterating the values has no dtype to trip on.
+            if any(_is_list(value) for value in out[col]):
                 out[col] = out[col].map(lambda v: json.dumps(list(v)) if _is_list(v) else v)
         out.to_csv(path, index=False)
     else:

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from dixa_analytics import connect, fetch_activitylog, resolution_time, summarize_durations
-from dixa_analytics._schemas import EVENTS, QUEUES, conform
+from dixa_analytics._schemas import CONVERSATIONS, EVENTS, QUEUES, conform
 from dixa_analytics.cli import main
 from dixa_analytics.cli._output import write_frame
 from dixa_analytics.cli._query import BY_COLUMNS, METRICS, compute_metric, render
@@ -284,6 +284,17 @@ def test_an_empty_window_says_so_on_stderr(capsys) -> None:
     assert "[2020-01-01T06:00:00+00:00, 2020-01-01T18:00:00+00:00)" in capsys.readouterr().err
     assert main(["metric", "reopen-rate", "--sandbox", "--no-progress"]) == 0
     assert "note" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("kind", "schema"), [("activitylog", EVENTS), ("conversations", CONVERSATIONS)]
+)
+def test_fetch_of_an_empty_window_writes_the_csv_header(kind, schema, tmp_path, capsys) -> None:
+    out = tmp_path / f"{kind}.csv"
+    args = ["fetch", kind, "--sandbox", "--start", "2020-01-01", "--end", "2020-01-02"]
+    assert main([*args, "--out", str(out), "--no-progress"]) == 0
+    assert "no conversations created in [2020-01-01, 2020-01-02)" in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8").splitlines() == [",".join(schema)]
 
 
 @pytest.mark.parametrize(
