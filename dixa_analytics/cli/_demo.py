@@ -6,7 +6,7 @@ import argparse
 from typing import Any
 
 from dixa_analytics import connect, fetch_activitylog, summarize_report, write_report
-from dixa_analytics.cli._output import REPORT_SUFFIXES, output_path
+from dixa_analytics.cli._output import REPORT_SUFFIXES, output_path, writing
 from dixa_analytics.plots._style import format_count, format_duration, format_percent
 from dixa_analytics.sandbox import Sandbox
 
@@ -76,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"fetched {len(events):,} events with {requests_made:,} HTTP requests")
     for line in summary_lines(summarize_report(events, window=window)):
         print(line)
-    path = write_report(out, events, window=window)
+    with writing(out):
+        path = write_report(out, events, window=window)
     print(f"report written to {path.resolve()}")
     return 0

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-__all__ = ["FRAME_SUFFIXES", "REPORT_SUFFIXES", "output_path", "write_frame"]
+__all__ = ["FRAME_SUFFIXES", "REPORT_SUFFIXES", "output_path", "write_frame", "writing"]
 
 FRAME_SUFFIXES = (".parquet", ".csv")
 REPORT_SUFFIXES = (".html", ".htm")
@@ -20,6 +22,26 @@ REPORT_SUFFIXES = (".html", ".htm")
 
 def output_path(value: str, *, suffixes: tuple[str, ...], option: str = "--out") -> Path:
     """Check an output path before any work is done, so a typo does not cost a whole fetch.
+
+    Parameters
+    ----------
+    value : str
+        The path as given on the command line (``~`` is expanded).
+    suffixes : tuple of str
+        The accepted suffixes, lower case.
+    option : str, default "--out"
+        The option named in error messages.
+
+    Returns
+    -------
+    pathlib.Path
+        The path to write.
+
+    Raises
+    ------
+    ValueError
+        If the suffix is not accepted, the path is a directory, its directory does not exist
+        or is not writable, or the file exists and is not writable.
 
     Examples
     --------
@@ -42,7 +64,51 @@ def output_path(value: str, *, suffixes: tuple[str, ...], option: str = "--out")
         )
     if not os.access(path.parent, os.W_OK):
         raise ValueError(f"{option}: the directory {str(path.parent)!r} is not writable")
+    if path.exists() and not os.access(path, os.W_OK):
+        raise ValueError(
+            f"{option}: the file {value!r} exists and is not writable; make it writable, "
+            "remove it or choose another path"
+        )
     return path
+
+
+@contextmanager
+def writing(path: Path) -> Iterator[Path]:
+    """Turn a failure to write ``path`` into a one-line error naming it.
+
+    :func:`output_path` checks the path before the fetch, but the file can still become
+    unwritable (or the disk fill up) by the time the result is written.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file about to be written.
+
+    Yields
+    ------
+    pathlib.Path
+        ``path``.
+
+    Raises
+    ------
+    OSError
+        If writing fails, with a message naming ``path`` and the reason.
+
+    Examples
+    --------
+    >>> with writing(Path("no/such/r.html")) as path:
+    ...     path.write_text("<html></html>")
+    Traceback (most recent call last):
+    ...
+    OSError: could not write 'no/such/r.html': No such file or directory; fix this or ...
+    """
+    try:
+        yield path
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise OSError(
+            f"could not write {str(path)!r}: {reason}; fix this or choose another path"
+        ) from exc
 
 
 def _is_list(value: object) -> bool:

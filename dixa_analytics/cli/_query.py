@@ -13,7 +13,7 @@ from collections.abc import Callable
 import pandas as pd
 
 import dixa_analytics as dxa
-from dixa_analytics.cli._output import FRAME_SUFFIXES, output_path, write_frame
+from dixa_analytics.cli._output import FRAME_SUFFIXES, output_path, write_frame, writing
 from dixa_analytics.cli._target import (
     Target,
     add_target_arguments,
@@ -219,6 +219,7 @@ def run_fetch(args: argparse.Namespace) -> int:
         frame = FETCHERS[args.kind](target)
     if args.kind in WINDOWED_KINDS:
         note_if_empty(target, len(frame))
-    write_frame(frame, path)
+    with writing(path):
+        write_frame(frame, path)
     print(f"wrote {len(frame):,} rows × {frame.shape[1]} columns to {path.resolve()}")
     return 0

@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from dixa_analytics import fetch_activitylog, write_report
-from dixa_analytics.cli._output import REPORT_SUFFIXES, output_path
+from dixa_analytics.cli._output import REPORT_SUFFIXES, output_path, writing
 from dixa_analytics.cli._target import (
     add_target_arguments,
     add_window_arguments,
@@ -54,6 +54,7 @@ def run(args: argparse.Namespace) -> int:
                 f"window: {', '.join(sorted(known)) or 'none'}"
             )
         events = events[events["queue_name"].isin(args.queue)]
-    path = write_report(out, events, window=(target.start, target.end))
+    with writing(out):
+        path = write_report(out, events, window=(target.start, target.end))
     print(f"report written to {path.resolve()}", file=sys.stdout)
     return 0

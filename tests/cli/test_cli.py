@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -315,6 +316,62 @@ def test_output_path_is_checked_before_anything_is_fetched(args, message, tmp_pa
     err = capsys.readouterr().err
     assert message in err
     assert "DIXA_API_KEY" not in err
+
+
+def test_an_existing_read_only_output_file_is_refused_before_anything_is_fetched(
+    tmp_path, monkeypatch, capsys
+) -> None:
+    locked = tmp_path / "locked.html"
+    locked.write_text("old report", encoding="utf-8")
+    locked.chmod(0o444)
+    if os.access(locked, os.W_OK):
+        # Root may write to any file whatever its mode, so say the file is read-only.
+        real_access = os.access
+
+        def access(path, mode, **kwargs) -> bool:
+            if Path(path) == locked and mode & os.W_OK:
+                return False
+            return real_access(path, mode, **kwargs)
+
+        monkeypatch.setattr(os, "access", access)
+    # No key and no --sandbox: the output check must come first to be the error shown.
+    assert main(["report", "--out", str(locked)]) == 2
+    err = capsys.readouterr().err
+    assert "exists and is not writable" in err
+    assert str(locked) in err
+    assert "DIXA_API_KEY" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("command", ["report", "fetch"])
+def test_a_failed_write_after_the_fetch_is_one_line_naming_the_file(
+    command, tmp_path, monkeypatch, capsys
+) -> None:
+    # The output is checked before the fetch, but can still become unwritable during it:
+    # here a directory appears in its place, which not even root can write as a file.
+    from dixa_analytics.cli import _query, _report
+
+    out = tmp_path / ("r.html" if command == "report" else "tags.csv")
+
+    def occupying(fetch):
+        def fetch_then_occupy(*args, **kwargs):
+            result = fetch(*args, **kwargs)
+            out.mkdir()
+            return result
+
+        return fetch_then_occupy
+
+    if command == "report":
+        monkeypatch.setattr(_report, "fetch_activitylog", occupying(_report.fetch_activitylog))
+        args = ["report", "--sandbox", "--out", str(out)]
+    else:
+        monkeypatch.setitem(_query.FETCHERS, "tags", occupying(_query.FETCHERS["tags"]))
+        args = ["fetch", "tags", "--sandbox", "--out", str(out)]
+    assert main([*args, "--no-progress"]) == 1
+    err = capsys.readouterr().err
+    assert f"could not write {str(out)!r}: Is a directory" in err
+    assert "Errno" not in err
+    assert len(err.strip().splitlines()) == 1
 
 
 def test_window_on_reference_data_is_refused(tmp_path, capsys) -> None:
