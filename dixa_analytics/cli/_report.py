@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 
 from dixa_analytics import fetch_activitylog, write_report
 from dixa_analytics.cli._output import REPORT_SUFFIXES, output_path, writing
@@ -39,6 +40,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
+def queue_note(queues: Sequence[str] | None) -> str | None:
+    """Say in the report's header which queues it is limited to (None: all of them).
+
+    Examples
+    --------
+    >>> queue_note(["Billing", "VIP"])
+    'only queues Billing, VIP'
+    >>> queue_note(["Billing", "Billing"]), queue_note(None)
+    ('only queue Billing', None)
+    """
+    if not queues:
+        return None
+    names = list(dict.fromkeys(queues))
+    return f"only queue{'s' if len(names) > 1 else ''} {', '.join(names)}"
+
+
 def run(args: argparse.Namespace) -> int:
     """Fetch the window, filter queues, write the report and print its path."""
     out = output_path(args.out, suffixes=REPORT_SUFFIXES)
@@ -55,6 +72,8 @@ def run(args: argparse.Namespace) -> int:
             )
         events = events[events["queue_name"].isin(args.queue)]
     with writing(out):
-        path = write_report(out, events, window=(target.start, target.end))
+        path = write_report(
+            out, events, window=(target.start, target.end), note=queue_note(args.queue)
+        )
     print(f"report written to {path.resolve()}", file=sys.stdout)
     return 0

@@ -429,6 +429,7 @@ def build_report(
     as_of: DateLike | None = None,
     freq: str = "W",
     top_tags: int = 8,
+    note: str | None = None,
 ) -> str:
     """Compute every metric and return one self-contained, offline HTML report.
 
@@ -458,6 +459,10 @@ def build_report(
         pandas offset alias of the periods of the reopen rate and tag trends (``"W"``: weeks).
     top_tags : int
         Number of tags drawn in the tag trends figure.
+    note : str, optional
+        What the events were narrowed to before they were passed here (for example
+        ``"only queues Billing, VIP"``), shown first in the header so that a reader knows the
+        report covers only part of the data. The events are not filtered by it.
 
     Returns
     -------
@@ -476,6 +481,8 @@ def build_report(
     >>> page = build_report(events, title="March")
     >>> page.startswith("<!DOCTYPE html>"), "<h1>March</h1>" in page
     (True, True)
+    >>> "<strong>only queue Billing</strong>" in build_report(events, note="only queue Billing")
+    True
     """
     data = compute_report(
         events, conversations=conversations, window=window, as_of=as_of, freq=freq
@@ -488,7 +495,8 @@ def build_report(
         "—" if data.window is None else f"{_when(data.window[0])} – {_when(data.window[1])}"
     )
     meta = (
-        f"Data window <strong>{_e(window_text)}</strong> · as of "
+        ("" if note is None else f"<strong>{_e(note)}</strong> · ")
+        + f"Data window <strong>{_e(window_text)}</strong> · as of "
         f"<strong>{_e(_when(data.as_of))}</strong> · "
         f"{_e(format_count(data.n_conversations, 'conversation'))}, "
         f"{_e(format_count(len(data.events), 'event'))} · periods "
@@ -523,7 +531,7 @@ def write_report(path: str | Path, events: pd.DataFrame, **kwargs: Any) -> Path:
         The events frame.
     **kwargs
         Passed to :func:`build_report` (``conversations``, ``title``, ``window``, ``as_of``,
-        ``freq``, ``top_tags``).
+        ``freq``, ``top_tags``, ``note``).
 
     Returns
     -------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -147,6 +148,14 @@ def test_report_with_unknown_queue_is_bad_input(tmp_path, capsys) -> None:
     args = ["report", "--sandbox", "--queue", "Nope", "--out", str(tmp_path / "r.html")]
     assert main([*args, "--no-progress"]) == 2
     assert "Nope" in capsys.readouterr().err
+
+
+def test_report_of_some_queues_says_so_in_its_header(tmp_path) -> None:
+    out = tmp_path / "r.html"
+    args = ["report", "--sandbox", "--queue", "Returns & Exchanges", "--queue", "VIP"]
+    assert main([*args, "--out", str(out), "--no-progress"]) == 0
+    meta = re.search(r'<p class="meta">(.*?)</p>', out.read_text(encoding="utf-8")).group(1)
+    assert meta.startswith("<strong>only queues Returns &amp; Exchanges, VIP</strong> · ")
 
 
 def test_demo_runs_as_a_user_would(tmp_path) -> None:

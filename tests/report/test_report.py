@@ -144,6 +144,16 @@ def test_content_kpis_definitions_window_and_as_of(events_of, as_of):
     assert "Bo Lund" in text
 
 
+def test_note_heads_the_meta_line_escaped(events_of, as_of):
+    note = "only queues <b>Billing</b> & VIP"
+    page = build_report(events_of(), as_of=as_of, note=note)
+    meta = re.search(r'<p class="meta">(.*?)</p>', page).group(1)
+    assert meta.startswith("<strong>only queues &lt;b&gt;Billing&lt;/b&gt; &amp; VIP</strong> · ")
+    assert note not in page
+    plain = re.search(r'<p class="meta">(.*?)</p>', build_report(events_of(), as_of=as_of))
+    assert plain.group(1).startswith("Data window ")
+
+
 def test_counts_of_one_are_singular():
     events = conform(
         pd.DataFrame(
