@@ -44,6 +44,7 @@ __all__ = ["build_report", "write_report"]
 
 FIGURE_CONFIG = {"responsive": True, "displaylogo": False}
 LONGEST_OPEN = 10
+_NO_CONVERSATIONS = "No conversations in this window."
 
 # Characters that could end a <script> element or start an HTML construct inside it; in JSON
 # they only occur inside strings, where the \u form means the same thing.
@@ -301,8 +302,20 @@ def _rising_table(data: ReportData) -> str:
         ["Tag", "Earlier share", "Later share", "Change", "Conversations (later half)"],
         rows,
         numeric=range(1, 5),
-        empty="No tag's share rose between the earlier and the later half of the window.",
+        empty=_rising_empty(data),
     )
+
+
+def _rising_empty(data: ReportData) -> str:
+    """Why no tag is listed as rising: no conversations, too few periods, or no rise."""
+    if data.n_conversations == 0:
+        return _NO_CONVERSATIONS
+    if data.periods < 2:
+        return (
+            f"Too few periods to compare: every conversation was created in one period "
+            f"({data.freq}), so there is no earlier and later half."
+        )
+    return "No tag's share rose between the earlier and the later half of the window."
 
 
 def _open_table(data: ReportData) -> str:
@@ -326,7 +339,11 @@ def _open_table(data: ReportData) -> str:
         rows,
         numeric=[0, 3],
         text=[1],
-        empty="Every conversation was closed at as_of.",
+        empty=(
+            _NO_CONVERSATIONS
+            if data.n_conversations == 0
+            else "Every conversation was closed at as_of."
+        ),
     )
 
 

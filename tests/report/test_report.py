@@ -186,6 +186,25 @@ def test_empty_events_give_a_valid_report_saying_no_data():
     assert page.rstrip().endswith("</html>")
 
 
+@pytest.mark.parametrize("window", [None, ("2020-01-01", "2020-02-01")])
+def test_a_report_without_conversations_says_so_where_tables_are_empty(events_of, window):
+    events = empty(EVENTS) if window is None else events_of()
+    text = Page(build_report(events, window=window)).visible
+    assert text.count("No conversations in this window.") == 2  # longest-open and rising tags
+    assert "Every conversation was closed" not in text
+    assert "No tag's share rose" not in text
+
+
+def test_rising_tags_of_a_single_period_say_there_are_too_few(events_of, as_of):
+    events = events_of(conversations=4)  # all created in the first week
+    text = Page(build_report(events, as_of=as_of)).visible
+    assert "Too few periods to compare" in text
+    assert "No tag's share rose" not in text
+    # Days instead of weeks give the same conversations four periods to compare.
+    text = Page(build_report(events, as_of=as_of, freq="D")).visible
+    assert "Too few periods to compare" not in text
+
+
 def test_window_keeps_conversations_created_inside(events_of, as_of, start):
     events = events_of()
     window = (start, start + pd.Timedelta(days=7))
