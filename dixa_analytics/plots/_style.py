@@ -22,6 +22,7 @@ from dixa_analytics.metrics import DEFINITIONS
 
 __all__ = [
     "CENSORED_COLOUR",
+    "MISSING_LABEL",
     "OBSERVED_COLOUR",
     "PALETTE",
     "UNITS",
@@ -55,6 +56,7 @@ PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#9
 
 FONT = "-apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
+# Shown for a missing group value (no queue, no agent) in figures and in the report's tables.
 MISSING_LABEL = "(none)"
 
 _F = TypeVar("_F", bound=Callable[..., Any])

@@ -31,7 +31,12 @@ from dixa_analytics.plots import (
     plot_resolution,
     plot_tag_trends,
 )
-from dixa_analytics.plots._style import format_count, format_duration, format_percent
+from dixa_analytics.plots._style import (
+    MISSING_LABEL,
+    format_count,
+    format_duration,
+    format_percent,
+)
 from dixa_analytics.report._compute import (
     RISING_TAGS_DEFINITION,
     ReportData,
@@ -218,8 +223,8 @@ def _stat_cells(row: Any) -> list[str]:
     ]
 
 
-def _group_name(key: object, missing: str) -> str:
-    return missing if key is None else str(key)
+def _group_name(key: object) -> str:
+    return MISSING_LABEL if key is None else str(key)
 
 
 def _queue_table(data: ReportData) -> str:
@@ -238,7 +243,7 @@ def _queue_table(data: ReportData) -> str:
         r = reopen.get(key)
         rows.append(
             [
-                _group_name(key, "(no queue)"),
+                _group_name(key),
                 format_count(counts[key].count),
                 *_stat_cells(stats["first"].get(key)),
                 *_stat_cells(stats["handling"].get(key)),
@@ -330,7 +335,7 @@ def _open_table(data: ReportData) -> str:
             [
                 str(r.conversation_id),
                 "—" if subject is None or pd.isna(subject) else str(subject),
-                "(no queue)" if pd.isna(r.queue_name) else str(r.queue_name),
+                _group_name(None if pd.isna(r.queue_name) else r.queue_name),
                 format_duration(r.full_resolution_seconds),
             ]
         )

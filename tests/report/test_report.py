@@ -154,6 +154,16 @@ def test_note_heads_the_meta_line_escaped(events_of, as_of):
     assert plain.group(1).startswith("Data window ")
 
 
+def test_a_missing_queue_has_the_figures_label_in_the_tables(events_of, as_of):
+    events = events_of()
+    no_queue = events["conversation_id"] == 115  # still open: in both tables
+    events.loc[no_queue, ["queue_id", "queue_name"]] = pd.NA
+    page = Page(build_report(events, as_of=as_of))
+    # One row in the queue table, one in the longest-open table.
+    assert [chunk for chunk in page.text if chunk in ("(none)", "(no queue)")] == ["(none)"] * 2
+    assert sum('"(none)"' in script for script in page.scripts[1:]) >= 2  # by-queue figures
+
+
 def test_counts_of_one_are_singular():
     events = conform(
         pd.DataFrame(
