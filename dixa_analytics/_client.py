@@ -287,8 +287,9 @@ class DixaClient:
         records = collect_pages(get, self.base_url + path, params, root=self.base_url)
         if settle is not None and fresh:
             expiry = settle(records)
-            for response in fresh:
-                self._set_expiry(response, expiry)
+            if expiry != expire_after:
+                for response in fresh:
+                    self._set_expiry(response, expiry)
         return records
 
     def get_export(
@@ -312,7 +313,9 @@ class DixaClient:
             self.transport.evict(response)
             raise SchemaError(f"GET {url} did not return a JSON array of records", url=url)
         if settle is not None and not getattr(response, "from_cache", False):
-            self._set_expiry(response, settle(payload))
+            expiry = settle(payload)
+            if expiry != expire_after:
+                self._set_expiry(response, expiry)
         return payload
 
     def map(
@@ -410,15 +413,14 @@ class DixaClient:
         if expiry == LIVE:
             self.transport.evict(response)
             return
-        cache = getattr(self.session, "cache", None)
-        key = getattr(response, "cache_key", None)
-        if cache is None or not key:
-            return
-        stored = cache.responses.get(key)
-        if stored is None:
-            return
-        stored.expires = requests_cache.get_expiration_datetime(expiry)
-        cache.responses[key] = stored
+
+        def expire(cache: Any, key: str) -> None:
+            stored = cache.responses.get(key)
+            if stored is not None:
+                stored.expires = requests_cache.get_expiration_datetime(expiry)
+                cache.responses[key] = stored
+
+        self.transport.edit_cache(response, expire)
 
     def _bucket_for(self, url: str) -> TokenBucket:
         return self.export_throttle if url.startswith(self.exports_url + "/") else self.throttle

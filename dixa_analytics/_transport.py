@@ -189,15 +189,8 @@ class Transport:
                     **cache_options,
                 )
             except sqlite3.Error as exc:
-                # requests-cache shares one SQLite connection between threads; while another
-                # process writes the same file it can fail with odd errors ("no more rows
-                # available"). Nothing was stored, so asking again is safe.
-                failure = DixaError(
-                    f"GET {_safe_url(url)}: the HTTP cache file failed ({type(exc).__name__}: "
-                    f"{exc}); several processes writing one cache file at once can cause this: "
-                    "give each its own cache=, or try again",
-                    url=_safe_url(url),
-                )
+                # Nothing was stored, so asking again is safe.
+                failure = _cache_failure(url, exc)
                 logger.debug("retrying after %s", failure)
                 continue
             except requests.RequestException as exc:
@@ -270,11 +263,29 @@ class Transport:
         """Remove ``response`` from the cache (e.g. its JSON had the wrong shape)."""
         self._evict(response)
 
-    def _evict(self, response: requests.Response) -> None:
+    def edit_cache(self, response: requests.Response, edit: Callable[[Any, str], None]) -> None:
+        """Apply ``edit(cache, key)`` to the stored entry of ``response``, if it has one.
+
+        A failure of the cache file is retried with backoff, then raised as a
+        :class:`DixaError` saying what to do.
+        """
         key = getattr(response, "cache_key", None)
         cache = getattr(self.session, "cache", None)
-        if key and cache is not None:
-            cache.delete(key)
+        if not key or cache is None:
+            return
+        for attempt in range(self.retry.max_retries + 1):
+            try:
+                edit(cache, key)
+                return
+            except sqlite3.Error as exc:
+                failure = _cache_failure(response.url, exc)
+                logger.debug("retrying after %s", failure)
+                if attempt == self.retry.max_retries:
+                    raise failure from exc
+                self._sleep(self._backoff(attempt))
+
+    def _evict(self, response: requests.Response) -> None:
+        self.edit_cache(response, lambda cache, key: cache.delete(key))
 
     def _backoff(self, attempt: int) -> float:
         with self._rng_lock:
@@ -294,6 +305,17 @@ class Transport:
         reason = _STATUS_HINTS.get(response.status_code, "")
         described = f"GET {_safe_url(response.url)} returned HTTP {response.status_code}{detail}"
         return self._redact(described) + reason
+
+
+def _cache_failure(url: str, exc: sqlite3.Error) -> DixaError:
+    # requests-cache shares one SQLite connection between threads; while another process
+    # writes the same file it can fail with odd errors ("no more rows available").
+    return DixaError(
+        f"GET {_safe_url(url)}: the HTTP cache file failed ({type(exc).__name__}: {exc}); "
+        "several processes writing one cache file at once can cause this: give each its own "
+        "cache=, or try again",
+        url=_safe_url(url),
+    )
 
 
 _STATUS_HINTS = {

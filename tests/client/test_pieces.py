@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import random
 import socket
@@ -12,6 +13,7 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
+import urllib3
 
 from dixa_analytics._cache_location import default_cache_path, resolve_cache_path
 from dixa_analytics._cache_policy import (
@@ -438,6 +440,10 @@ def _client_answering(key: str, status: int, body: dict, **options: object) -> D
             response.url, response.request, response.status_code = request.url, request, status
             text = json.dumps(body).replace("<key>", request.headers["Authorization"])
             response._content = text.encode()
+            # What requests-cache reads when it stores the response.
+            response.raw = urllib3.HTTPResponse(
+                body=io.BytesIO(response._content), status=status, request_url=request.url
+            )
             return response
 
         def close(self):
@@ -533,6 +539,30 @@ def test_a_failing_cache_file_is_retried_then_reported(monkeypatch, failures: in
     else:
         with pytest.raises(DixaError, match=r"cache file failed .*no more rows available"):
             client.get_list("/v1/queues", expire_after=None)
+    client.close()
+
+
+def test_a_failing_cache_edit_is_retried(tmp_path, monkeypatch) -> None:
+    import sqlite3
+
+    # A body of the wrong shape is evicted from the cache; the first delete fails.
+    client = _client_answering(
+        "k" * 20, 200, {"data": "not a list"}, cache=tmp_path / "c.sqlite", sleep=lambda s: None
+    )
+    cache = client.session.cache
+    delete, calls = cache.delete, []
+
+    def flaky_delete(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise sqlite3.DatabaseError("another row available")
+        return delete(*args, **kwargs)
+
+    monkeypatch.setattr(cache, "delete", flaky_delete)
+    with pytest.raises(SchemaError, match="not a list of objects"):
+        client.get_list("/v1/queues", expire_after=None)
+    assert len(calls) == 2
+    assert cache.responses.count() == 0  # the bad body was not kept
     client.close()
 
 
