@@ -13,6 +13,7 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
+import requests
 import urllib3
 
 from dixa_analytics._cache_location import default_cache_path, resolve_cache_path
@@ -28,7 +29,7 @@ from dixa_analytics._errors import AuthenticationError, DixaConnectionError, Sch
 from dixa_analytics._fetch import _coerce_csids, _selection, _status_batches
 from dixa_analytics._paging import collect_pages
 from dixa_analytics._throttle import TokenBucket
-from dixa_analytics._transport import RetryPolicy, _retry_after_seconds
+from dixa_analytics._transport import RetryPolicy, ThrottledAdapter, _retry_after_seconds
 
 
 class FakeClock:
@@ -365,25 +366,27 @@ def test_non_transient_request_errors_stay_in_the_error_tree() -> None:
     client.close()
 
 
+class _Scripted(ThrottledAdapter):
+    """Answers through the throttle with the next ``(status, body)`` of a script (the last one
+    repeats), counting the requests it sent."""
+
+    def __init__(self, bucket: TokenBucket, *answers: tuple[int, bytes]) -> None:
+        super().__init__(bucket)
+        self.answers = answers
+        self.sent = 0
+
+    def send(self, request, *args, **kwargs):
+        self.bucket.acquire()
+        status, body = self.answers[min(self.sent, len(self.answers) - 1)]
+        self.sent += 1
+        response = requests.Response()
+        response.url, response.request, response.status_code = request.url, request, status
+        response._content = body
+        return response
+
+
 def test_429_without_retry_after_waits_for_the_apis_token_interval() -> None:
-    import requests
-
     from dixa_analytics import DixaClient
-    from dixa_analytics._transport import ThrottledAdapter
-
-    class RateLimitedTwice(ThrottledAdapter):
-        """Two bare 429s (no Retry-After, as the Exports API documents), then a record."""
-
-        calls = 0
-
-        def send(self, request, *args, **kwargs):
-            self.bucket.acquire()
-            self.calls += 1
-            response = requests.Response()
-            response.url, response.request = request.url, request
-            response.status_code = 429 if self.calls <= 2 else 200
-            response._content = b"[]" if self.calls > 2 else b'{"message": "slow down"}'
-            return response
 
     waits: list[float] = []
     client = DixaClient(
@@ -395,11 +398,13 @@ def test_429_without_retry_after_waits_for_the_apis_token_interval() -> None:
         sleep=waits.append,
         backoff=0.01,
     )
-    adapter = RateLimitedTwice(client.export_throttle)
+    # Two bare 429s (no Retry-After, as the Exports API documents), then a record.
+    slow_down = (429, b'{"message": "slow down"}')
+    adapter = _Scripted(client.export_throttle, slow_down, slow_down, (200, b"[]"))
     client.session.mount(client.exports_url + "/", adapter)
     params = {"created_after": 0, "created_before": 1}
     assert client.get_export("/v1/conversation_export", params, expire_after=0) == []
-    assert adapter.calls == 3
+    assert adapter.sent == 3
     # 10 requests/minute: each bare 429 held the export throttle back by at least one token
     # interval (6 s), growing per retry, instead of the 0.01 s backoff.
     assert len(waits) == 2
@@ -479,27 +484,12 @@ def test_a_short_wrong_key_does_not_garble_the_hint() -> None:
 
 
 def test_an_interrupt_stops_the_workers_waiting_for_the_throttle() -> None:
-    import requests
-
-    from dixa_analytics._transport import ThrottledAdapter
-
-    class Counting(ThrottledAdapter):
-        sent = 0
-
-        def send(self, request, *args, **kwargs):
-            self.bucket.acquire()
-            self.sent += 1
-            response = requests.Response()
-            response.url, response.request, response.status_code = request.url, request, 200
-            response._content = b'{"data": []}'
-            return response
-
     # One request every 2 s: the first worker's request goes out, the others wait 2 s and 4 s.
     client = DixaClient(
         "k" * 20, base_url="http://127.0.0.1:9", cache=False, progress=False,
         rate_limit=0.5, burst=2, max_workers=4,
     )  # fmt: skip
-    adapter = Counting(client.throttle)
+    adapter = _Scripted(client.throttle, (200, b'{"data": []}'))
     client.session.mount(client.base_url + "/", adapter)
 
     def fetch(item: int) -> object:
