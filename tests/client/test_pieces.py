@@ -345,7 +345,6 @@ def test_client_rejects_unsendable_key_without_quoting_it(key: str) -> None:
 
 
 def test_non_transient_request_errors_stay_in_the_error_tree() -> None:
-    import requests
     from requests.adapters import BaseAdapter
 
     from dixa_analytics import DixaClient, DixaError
@@ -436,7 +435,6 @@ def test_redaction_of_a_real_length_key_also_inside_words() -> None:
 def _client_answering(key: str, status: int, body: dict, **options: object) -> DixaClient:
     """A client whose every request gets ``status`` with the JSON ``body``, in which "<key>"
     becomes the request's Authorization header (as a server echoing it would write it)."""
-    import requests
     from requests.adapters import BaseAdapter
 
     class Answering(BaseAdapter):
