@@ -7,6 +7,7 @@ import hashlib
 import os
 import re
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -188,12 +189,12 @@ class DixaClient:
             if cache is False or (cache is None and caching_disabled())
             else resolve_cache_path(None if cache is True else cache)
         )
+        # In a worker thread of map(): the event that says its fetch was interrupted.
+        self._worker = threading.local()
+        wait = sleep if sleep is not None else self._pause
         # One token of each burst stays unused: requests reach the server a few milliseconds
         # apart from when they were sent, and that slack keeps a server-side bucket of the same
         # size from ever running dry.
-        # Set when a fetch is interrupted: its workers still waiting (throttle, backoff) stop.
-        self._stopping = threading.Event()
-        wait = sleep if sleep is not None else self._pause
         self.throttle = TokenBucket(rate_limit, max(1, burst - 1), sleep=wait)
         self.export_throttle = TokenBucket(export_rate_limit, max(1, export_burst - 1), sleep=wait)
         self.session = self._build_session()
@@ -360,15 +361,22 @@ class DixaClient:
                 for index in range(len(items)):
                     run(index)
             else:
+                # This fetch's own stop signal: an interrupt stops its workers, not those of
+                # another fetch on the same client.
+                stop = threading.Event()
+
+                def work(index: int) -> None:
+                    self._worker.stop = stop
+                    run(index)
+
                 with ThreadPoolExecutor(max_workers=self.max_workers) as pool:
-                    futures = [pool.submit(run, i) for i in range(len(items))]
+                    futures = [pool.submit(work, i) for i in range(len(items))]
                     try:
                         for future in futures:
                             future.result()
                     except BaseException:
-                        self._stopping.set()
+                        stop.set()
                         pool.shutdown(wait=True, cancel_futures=True)
-                        self._stopping.clear()  # every worker has ended
                         raise
         finally:
             bar.close()
@@ -394,6 +402,7 @@ class DixaClient:
         expire_after: Expiry | None,
         headers: Mapping[str, str] | None = None,
     ) -> tuple[Any, requests.Response]:
+        self._stop_if_interrupted()  # e.g. before the next page of an interrupted fetch
         return self.transport.get_json(
             url,
             params=params,
@@ -429,8 +438,16 @@ class DixaClient:
         self._bucket_for(url).pause(seconds)
 
     def _pause(self, seconds: float) -> None:
-        """Sleep, unless a fetch was interrupted: then the waiting worker stops instead."""
-        if self._stopping.wait(seconds):
+        """Sleep; a worker of an interrupted fetch stops instead."""
+        stop = getattr(self._worker, "stop", None)
+        if stop is None:
+            time.sleep(seconds)
+        elif stop.wait(seconds):
+            raise _Stopped
+
+    def _stop_if_interrupted(self) -> None:
+        stop = getattr(self._worker, "stop", None)
+        if stop is not None and stop.is_set():
             raise _Stopped
 
     def _rate_limited_wait(self, url: str, retry: int) -> float:

@@ -500,8 +500,51 @@ def test_an_interrupt_stops_the_workers_waiting_for_the_throttle() -> None:
     with pytest.raises(KeyboardInterrupt):
         client.map(fetch, range(4), ids=None, desc="queues", unit="req")
     assert adapter.sent == 1  # the waiting workers stopped instead of sending after the interrupt
-    # The client is usable again afterwards (after one token interval, not the stopped waits).
+    # The client is usable again afterwards (after one token interval, not the stopped waits),
+    # also for a new fetch with several workers.
     assert client.get_list("/v1/queues", expire_after=None) == []
+    client.throttle.rate = 1000.0
+    assert client.map(lambda i: i, range(3), ids=None, desc="again", unit="req") == [0, 1, 2]
+    client.close()
+
+
+def test_an_interrupt_stops_a_worker_between_pages() -> None:
+    from requests.adapters import BaseAdapter
+
+    client = DixaClient("k" * 20, base_url="http://127.0.0.1:9", cache=False, progress=False)
+
+    class Pages(BaseAdapter):
+        """Five pages; the first is answered only once the fetch has been interrupted."""
+
+        sent = 0
+
+        def send(self, request, **kwargs):
+            self.sent += 1
+            while self.sent == 1 and not client._worker.stop.is_set():
+                time.sleep(0.01)  # the request is on the wire when the interrupt comes
+            after = f"/q?p={self.sent}" if self.sent < 5 else None
+            page = {"data": [{"id": self.sent}], "paging": {"next_page": after}}
+            response = requests.Response()
+            response.url, response.request, response.status_code = request.url, request, 200
+            response._content = json.dumps(page).encode()
+            return response
+
+        def close(self):
+            pass
+
+    adapter = Pages()
+    client.session.mount(client.base_url + "/", adapter)
+
+    def fetch(item: int) -> object:
+        if item == 0:
+            while adapter.sent == 0:
+                time.sleep(0.01)
+            raise KeyboardInterrupt
+        return client.get_list("/q", expire_after=None)
+
+    with pytest.raises(KeyboardInterrupt):
+        client.map(fetch, range(2), ids=None, desc="pages", unit="req")
+    assert adapter.sent == 1  # the page on the wire was answered; no further page was asked
     client.close()
 
 
