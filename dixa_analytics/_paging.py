@@ -1,16 +1,18 @@
 """Following ``paging.next_page`` links of Integrations API list endpoints.
 
-``next_page`` is treated as opaque: an absolute URL, or one relative to the API root. Paging
-stops when it is missing, null or empty, or when a page holds no data. A server that hands out
-the same ``next_page`` twice would loop forever, so that raises :class:`SchemaError`; so does a
-``next_page`` outside the API root, which would be sent the API key.
+``next_page`` is an absolute URL or one relative to the API root. Only its path and query are
+used: the request always goes to the configured API host (scheme, host and port), because it
+carries the API key, which a link naming another host (or the same one spelt differently, as
+``:443`` or ``localhost``) must not redirect. Paging stops when ``next_page`` is missing, null
+or empty, or when a page holds no data. A server that hands out the same ``next_page`` twice
+would loop forever, so that raises :class:`SchemaError`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from dixa_analytics._errors import SchemaError
 
@@ -75,13 +77,7 @@ def collect_pages(
         next_page = _next_page(payload)
         if not next_page or not data:
             return records
-        nxt = urljoin(base, next_page.lstrip("/")) if "://" not in next_page else next_page
-        if not _under(nxt, base):
-            raise SchemaError(
-                f"GET {current} gave a next_page outside the API root {root!r}: {next_page!r}; "
-                "it was not followed, as the request would carry the API key",
-                url=current,
-            )
+        nxt = _on_api_host(next_page, base)
         if nxt in seen:
             raise SchemaError(
                 f"paging loop: GET {current} pointed again at next_page {next_page!r}, "
@@ -92,14 +88,20 @@ def collect_pages(
         current, current_params = nxt, None
 
 
-def _under(url: str, base: str) -> bool:
-    """Whether ``url`` is on the host of ``base`` (scheme, host and port) and below its path."""
-    target, root = urlsplit(url), urlsplit(base)
-    same_origin = (target.scheme.lower(), target.netloc.lower()) == (
-        root.scheme.lower(),
-        root.netloc.lower(),
-    )
-    return same_origin and target.path.startswith(root.path)
+def _on_api_host(next_page: str, base: str) -> str:
+    """The URL of ``next_page`` on the API host of ``base`` (which ends with "/").
+
+    Examples
+    --------
+    >>> _on_api_host("/v1/users?after=a", "http://h/api/")
+    'http://h/api/v1/users?after=a'
+    >>> _on_api_host("https://elsewhere:443/api/v1/users?after=a", "http://h/api/")
+    'http://h/api/v1/users?after=a'
+    """
+    if "://" not in next_page:  # relative to the API root, as the reference documents
+        return urljoin(base, next_page.lstrip("/"))
+    link, root = urlsplit(next_page), urlsplit(base)
+    return urlunsplit((root.scheme, root.netloc, link.path, link.query, ""))
 
 
 def _next_page(payload: dict[str, Any]) -> str | None:
