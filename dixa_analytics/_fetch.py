@@ -9,8 +9,8 @@ by creation window, or by ``csids`` in batches), never one request per conversat
 logs come from the bulk endpoint in batches of at most 10 csids. A conversation's status in its
 export record decides whether its activity log, messages and notes are cached for good (closed)
 or asked again on every fetch (open); closed and open conversations go in separate batches.
-Every conversation has events, so a batch whose answer leaves one out is not kept, and a
-warning names the conversations that came back without events.
+Every conversation has events, so a batch whose answer leaves one out is kept only briefly,
+and a warning names the conversations that came back without events.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ import pandas as pd
 
 from dixa_analytics import _normalise as norm
 from dixa_analytics._cache_policy import (
-    LIVE,
+    INCOMPLETE_EXPIRY,
     RECENT_EXPORT_EXPIRY,
     conversation_expiry,
     export_expiry,
@@ -332,7 +332,7 @@ def fetch_activitylog(
     -----
     UserWarning
         If the answer holds no event of some conversations (every conversation has at least
-        its creation): it names them. Their batch is not cached, so the next fetch asks again.
+        its creation): it names them. Their batch is cached for 15 minutes only.
 
     Examples
     --------
@@ -359,24 +359,30 @@ def fetch_activitylog(
             ids, expiry = batch
 
             def settle(records: list[Record]) -> Any:
-                absent = set(ids) - norm.record_csids(records)
-                without_events.extend(absent)  # list.extend is atomic: safe across workers
-                return LIVE if absent else expiry
+                return INCOMPLETE_EXPIRY if set(ids) - norm.record_csids(records) else expiry
 
             params = {"csids": ",".join(str(i) for i in ids)}
-            return c.get_list(
+            records = c.get_list(
                 "/v1/conversations/activitylog", params, expire_after=expiry, settle=settle
             )
+            # Checked on cached answers too, so that a re-run warns again.
+            without_events.extend(set(ids) - norm.record_csids(records))  # atomic: thread-safe
+            return records
 
-        pages = c.map(fetch, batches, ids=lambda batch: batch[0], desc="activity log", unit="batch")
-        if without_events:
-            warnings.warn(
-                f"the activity log holds no events of {len(without_events)} of {len(status)} "
-                f"conversations: csids {listing(sorted(without_events), 10)}. Every conversation "
-                "has events, so the answer may be incomplete; it was not cached, and the next "
-                "fetch asks again.",
-                stacklevel=2,
+        try:
+            pages = c.map(
+                fetch, batches, ids=lambda batch: batch[0], desc="activity log", unit="batch"
             )
+        finally:  # also when other batches failed
+            if without_events:
+                warnings.warn(
+                    f"the activity log holds no events of {len(without_events)} of "
+                    f"{len(status)} conversations: csids {listing(sorted(without_events), 10)}. "
+                    "Every conversation has events, so the answer may be incomplete; it is "
+                    f"cached for {INCOMPLETE_EXPIRY.total_seconds() / 60:g} minutes only, so a "
+                    "later fetch asks again.",
+                    stacklevel=2,
+                )
         records = [record for page in pages for record in page]
         return events_frame(
             records,
@@ -458,10 +464,11 @@ def _status_batches(
 def _aligned(csids: Sequence[int], size: int) -> list[list[int]]:
     """Sorted csids in blocks of ``size`` consecutive ids (``csid // size``).
 
-    A closed conversation is then asked in the same batch whichever window or list it came
-    in, so its cached answer is found again (csids are numbered in order of creation, so a
-    window's conversations fill their blocks). Csids too sparse for that, where blocks would
-    take more than twice the requests, are packed ``size`` to a batch instead.
+    A block holds the same csids whichever window asks for it, so a narrower window after a
+    wider one finds the cached answers of its whole blocks (csids are numbered in order of
+    creation, so a window's conversations fill their blocks; only the blocks cut by its edges
+    differ). Csids too sparse for that, where blocks would take more than twice the requests,
+    are packed ``size`` to a batch instead.
     """
     blocks: dict[int, list[int]] = {}
     for csid in csids:
