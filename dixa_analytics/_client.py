@@ -334,9 +334,9 @@ class DixaClient:
         fail after their retries, :class:`PartialFetchError` names the csids (``ids(item)``)
         that are missing. When all of them fail, or items carry no csids (``ids=None``), the
         first error is raised as it is. An interrupt (Ctrl-C, a notebook's stop button) or an
-        authentication failure returns at once: workers waiting for the throttle or a retry
-        stop, and only requests already on the wire are waited for. The progress bar counts
-        items, named ``unit``.
+        authentication failure stops the workers: those waiting for the throttle or a retry
+        stop at once, the others once their request on the wire is answered, without asking
+        for another page. The progress bar counts items, named ``unit``.
         """
         results: list[Any] = [None] * len(items)
         errors: dict[int, DixaError] = {}
