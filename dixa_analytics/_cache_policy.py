@@ -6,7 +6,7 @@ response                                        why                        expir
 users, queues, tags, endpoints                  reference data             REFERENCE_DATA_EXPIRY
 activity log, messages, notes: closed conv.     final once closed          FINAL (never)
 activity log, messages, notes: open conv.       live                       LIVE (not cached)
-activity log without events of a requested      may be incomplete          INCOMPLETE_EXPIRY
+activity log without events of a requested      may be incomplete          not cached
 conversation
 conversation_export, window ended before now,   final                      FINAL (never)
 every conversation in it closed
@@ -36,7 +36,6 @@ __all__ = [
     "CLOSED_STATUSES",
     "DEFAULT_EXPIRY",
     "FINAL",
-    "INCOMPLETE_EXPIRY",
     "LIVE",
     "RECENT_EXPORT_EXPIRY",
     "REFERENCE_DATA_EXPIRY",
@@ -57,9 +56,6 @@ LIVE: Expiry = DO_NOT_CACHE
 REFERENCE_DATA_EXPIRY: Expiry = dt.timedelta(hours=6)
 #: Export answers that may still change (window touching now, or open conversations in it).
 RECENT_EXPORT_EXPIRY: Expiry = dt.timedelta(minutes=15)
-#: Answers that look incomplete (an activity log without any event of a requested conversation):
-#: asked again soon, but not on every run, as a conversation may truly have no events.
-INCOMPLETE_EXPIRY: Expiry = dt.timedelta(minutes=15)
 #: Requests the policy does not name are not cached.
 DEFAULT_EXPIRY: Expiry = LIVE
 

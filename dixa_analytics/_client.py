@@ -19,7 +19,7 @@ from requests_cache.cache_keys import create_key
 from tqdm.auto import tqdm
 
 from dixa_analytics._cache_location import caching_disabled, resolve_cache_path
-from dixa_analytics._cache_policy import DEFAULT_EXPIRY, LIVE, URL_EXPIRY, Expiry
+from dixa_analytics._cache_policy import DEFAULT_EXPIRY, URL_EXPIRY, Expiry
 from dixa_analytics._errors import (
     AuthenticationError,
     DixaError,
@@ -269,28 +269,26 @@ class DixaClient:
         params: Mapping[str, Any] | None = None,
         *,
         expire_after: Expiry | None,
-        settle: Callable[[list[dict[str, Any]]], Expiry] | None = None,
+        keep: Callable[[list[dict[str, Any]]], bool] | None = None,
     ) -> list[dict[str, Any]]:
         """GET an Integrations API list, following ``paging.next_page``; return every item.
 
-        ``settle(items)`` may decide a different expiry once every page is in (e.g. an answer
-        that looks incomplete is not kept); the stored pages are updated accordingly.
+        ``keep(items)`` says, once every page is in, whether the answer may stay in the cache
+        (e.g. not when it looks incomplete): if not, every page is removed from it, those read
+        from it included (an earlier, interrupted run may have stored the first pages).
         """
-        fresh: list[requests.Response] = []
+        responses: list[requests.Response] = []
 
         def get(url: str, query: Mapping[str, Any] | None) -> Any:
             payload, response = self._get(url, query, expire_after=expire_after)
             self._checked(envelope_data, payload, response, url=url, many=True)
-            if not getattr(response, "from_cache", False):
-                fresh.append(response)
+            responses.append(response)
             return payload
 
         records = collect_pages(get, self.base_url + path, params, root=self.base_url)
-        if settle is not None and fresh:
-            expiry = settle(records)
-            if expiry != expire_after:
-                for response in fresh:
-                    self._set_expiry(response, expiry)
+        if keep is not None and not keep(records):
+            for response in responses:
+                self.transport.evict(response)
         return records
 
     def get_export(
@@ -369,15 +367,21 @@ class DixaClient:
                     self._worker.stop = stop
                     run(index)
 
-                with ThreadPoolExecutor(max_workers=self.max_workers) as pool:
+                pool = ThreadPoolExecutor(max_workers=self.max_workers)
+                try:
                     futures = [pool.submit(work, i) for i in range(len(items))]
+                    for future in futures:
+                        future.result()
+                except BaseException:
+                    stop.set()
                     try:
-                        for future in futures:
-                            future.result()
-                    except BaseException:
-                        stop.set()
                         pool.shutdown(wait=True, cancel_futures=True)
+                    except KeyboardInterrupt:
+                        # A second Ctrl-C: leave the requests on the wire to finish alone.
+                        pool.shutdown(wait=False, cancel_futures=True)
                         raise
+                    raise
+                pool.shutdown()
         finally:
             bar.close()
         if errors:
@@ -419,10 +423,6 @@ class DixaClient:
             raise
 
     def _set_expiry(self, response: requests.Response, expiry: Expiry) -> None:
-        if expiry == LIVE:
-            self.transport.evict(response)
-            return
-
         def expire(cache: Any, key: str) -> None:
             stored = cache.responses.get(key)
             if stored is not None:

@@ -9,8 +9,8 @@ by creation window, or by ``csids`` in batches), never one request per conversat
 logs come from the bulk endpoint in batches of at most 10 csids. A conversation's status in its
 export record decides whether its activity log, messages and notes are cached for good (closed)
 or asked again on every fetch (open); closed and open conversations go in separate batches.
-Every conversation has events, so a batch whose answer leaves one out is kept only briefly,
-and a warning names the conversations that came back without events.
+Every conversation has events, so a batch whose answer leaves one out is not cached, and a
+warning names the conversations that came back without events.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ import pandas as pd
 
 from dixa_analytics import _normalise as norm
 from dixa_analytics._cache_policy import (
-    INCOMPLETE_EXPIRY,
     RECENT_EXPORT_EXPIRY,
     conversation_expiry,
     export_expiry,
@@ -332,7 +331,7 @@ def fetch_activitylog(
     -----
     UserWarning
         If the answer holds no event of some conversations (every conversation has at least
-        its creation): it names them. Their batch is cached for 15 minutes only.
+        its creation): it names them. Their batch is not cached, so the next fetch asks again.
 
     Examples
     --------
@@ -358,31 +357,26 @@ def fetch_activitylog(
         def fetch(batch: tuple[list[int], Any]) -> list[Record]:
             ids, expiry = batch
 
-            def settle(records: list[Record]) -> Any:
-                return INCOMPLETE_EXPIRY if set(ids) - norm.record_csids(records) else expiry
+            def complete(records: list[Record]) -> bool:
+                absent = set(ids) - norm.record_csids(records)
+                without_events.extend(absent)  # list.extend is atomic: safe across workers
+                return not absent
 
             params = {"csids": ",".join(str(i) for i in ids)}
-            records = c.get_list(
-                "/v1/conversations/activitylog", params, expire_after=expiry, settle=settle
+            return c.get_list(
+                "/v1/conversations/activitylog", params, expire_after=expiry, keep=complete
             )
-            # Checked on cached answers too, so that a re-run warns again.
-            without_events.extend(set(ids) - norm.record_csids(records))  # atomic: thread-safe
-            return records
 
         try:
             pages = c.map(
                 fetch, batches, ids=lambda batch: batch[0], desc="activity log", unit="batch"
             )
-        finally:  # also when other batches failed
+        except BaseException as exc:  # the warning must not replace the error: it rides along
             if without_events:
-                warnings.warn(
-                    f"the activity log holds no events of {len(without_events)} of "
-                    f"{len(status)} conversations: csids {listing(sorted(without_events), 10)}. "
-                    "Every conversation has events, so the answer may be incomplete; it is "
-                    f"cached for {INCOMPLETE_EXPIRY.total_seconds() / 60:g} minutes only, so a "
-                    "later fetch asks again.",
-                    stacklevel=2,
-                )
+                exc.add_note(_without_events(without_events, len(status)))
+            raise
+        if without_events:
+            warnings.warn(_without_events(without_events, len(status)), stacklevel=2)
         records = [record for page in pages for record in page]
         return events_frame(
             records,
@@ -394,6 +388,14 @@ def fetch_activitylog(
 
 
 # -- helpers ---------------------------------------------------------------------------------
+
+
+def _without_events(csids: Sequence[int], total: int) -> str:
+    return (
+        f"the activity log holds no events of {len(csids)} of {total} conversations: csids "
+        f"{listing(sorted(csids), 10)}. Every conversation has events, so the answer may be "
+        "incomplete; it was not cached, and the next fetch asks again."
+    )
 
 
 def _selection(

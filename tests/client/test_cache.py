@@ -13,7 +13,8 @@ import requests_cache
 
 from dixa_analytics._cache_admin import cache_info, clear_cache
 from dixa_analytics._cache_location import resolve_cache_path
-from dixa_analytics._cache_policy import INCOMPLETE_EXPIRY, RECENT_EXPORT_EXPIRY
+from dixa_analytics._cache_policy import RECENT_EXPORT_EXPIRY
+from dixa_analytics._errors import PartialFetchError
 from dixa_analytics._fetch import (
     fetch_activitylog,
     fetch_conversations,
@@ -21,6 +22,7 @@ from dixa_analytics._fetch import (
     fetch_users,
 )
 from dixa_analytics.cli import _cache as cache_cli
+from dixa_analytics.sandbox import Switches
 
 
 def test_warm_fetch_only_asks_for_open_conversations(sb, make_client, served, query_csids) -> None:
@@ -97,8 +99,8 @@ def test_refresh_sees_a_change_the_cache_holds_as_final(sb, make_client) -> None
         last["activity_type"] = original
 
 
-def test_an_answer_missing_a_conversation_warns_and_is_kept_only_briefly(
-    sb, make_client, monkeypatch, tmp_path
+def test_an_answer_missing_a_conversation_warns_and_is_not_kept(
+    sb, make_client, monkeypatch, query_csids
 ) -> None:
     org = sb.organisation
     closed = [c["id"] for c in org.conversations if c["status"] == "closed"][:10]
@@ -106,27 +108,39 @@ def test_an_answer_missing_a_conversation_warns_and_is_kept_only_briefly(
     events_of = org.events_of
     # A server glitch: a 200 answer without any event of one requested conversation.
     monkeypatch.setattr(org, "events_of", lambda c: [] if c == left_out else events_of(c))
-    warning = rf"no events of 1 of 10 conversations: csids {left_out}\b.*15 minutes"
+    warning = rf"no events of 1 of 10 conversations: csids {left_out}\b.*not cached"
     with pytest.warns(UserWarning, match=warning):
         gap = fetch_activitylog(closed, client=make_client())
     assert left_out not in set(gap["conversation_id"])
-    # Its batch (every page) expires within minutes, not never as a closed one's would.
-    brief = [e for e in _expiries(tmp_path / "cache.sqlite", "/activitylog") if e is not None]
-    assert brief
-    assert all(e - dt.datetime.now(dt.UTC) <= INCOMPLETE_EXPIRY for e in brief)
 
-    # A run before then gets the same answer from the cache, and says so again.
+    # Once the server answers in full, the next fetch asks again and gets every event ...
     monkeypatch.setattr(org, "events_of", events_of)
-    with pytest.warns(UserWarning, match=warning):
-        fetch_activitylog(closed, client=make_client())
-    # Asked again (as once the entry has expired), the full answer is kept for good.
-    full = fetch_activitylog(closed, client=make_client(refresh=True))
+    sb.reset_counts()
+    full = fetch_activitylog(closed, client=make_client())
+    assert left_out in {c for r in sb.requests for c in query_csids(r)}
     assert (full["conversation_id"] == left_out).sum() == len(events_of(left_out))
-    # ... and served from the cache afterwards, with no warning (warnings fail these tests).
+    # ... and keeps it: the run after that asks for nothing.
     sb.reset_counts()
     again = fetch_activitylog(closed, client=make_client())
     assert not [r for r in sb.requests if r.path.endswith("/activitylog")]
     assert again.equals(full)
+
+
+def test_a_missing_conversation_is_named_on_the_error_when_other_batches_fail(
+    sb, make_client, monkeypatch
+) -> None:
+    org = sb.organisation
+    closed = [c["id"] for c in org.conversations if c["status"] == "closed"][:20]
+    # Every answer lacks the conversations' events, and every third request fails.
+    monkeypatch.setattr(org, "events_of", lambda c: [])
+    sb.switches = Switches(error_every=3, error_status=503)
+    with pytest.raises(PartialFetchError) as caught:
+        fetch_activitylog(closed, client=make_client(max_workers=1, max_retries=0))
+    answered = sorted(set(closed) - set(caught.value.missing))
+    assert answered  # some batch got through, and its missing conversations are named too
+    (note,) = caught.value.__notes__
+    assert "the activity log holds no events of" in note
+    assert str(answered[0]) in note
 
 
 def test_open_conversation_messages_are_refreshed(sb, make_client, served) -> None:
