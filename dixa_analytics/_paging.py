@@ -91,17 +91,25 @@ def collect_pages(
 def _on_api_host(next_page: str, base: str) -> str:
     """The URL of ``next_page`` on the API host of ``base`` (which ends with "/").
 
+    A relative link is resolved against the API root; an absolute one keeps its path (under the
+    root's path, if the API is served below one) and query.
+
     Examples
     --------
     >>> _on_api_host("/v1/users?after=a", "http://h/api/")
     'http://h/api/v1/users?after=a'
-    >>> _on_api_host("https://elsewhere:443/api/v1/users?after=a", "http://h/api/")
+    >>> _on_api_host("https://elsewhere:443/v1/users?after=a", "http://h/api/")
     'http://h/api/v1/users?after=a'
     """
-    if "://" not in next_page:  # relative to the API root, as the reference documents
-        return urljoin(base, next_page.lstrip("/"))
     link, root = urlsplit(next_page), urlsplit(base)
-    return urlunsplit((root.scheme, root.netloc, link.path, link.query, ""))
+    if not link.scheme and not link.netloc:
+        return urljoin(base, next_page.lstrip("/"))
+    if not link.netloc:
+        raise SchemaError(f"'paging.next_page' is neither a URL nor a path: {next_page!r}")
+    path = link.path
+    if not path.startswith(root.path):
+        path = root.path.rstrip("/") + "/" + path.lstrip("/")
+    return urlunsplit((root.scheme, root.netloc, path, link.query, ""))
 
 
 def _next_page(payload: dict[str, Any]) -> str | None:

@@ -9,6 +9,7 @@ import random
 import socket
 import threading
 import time
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -162,6 +163,7 @@ def test_paging_loop_raises_schema_error() -> None:
         "HTTP://H:80/api/v1/q?after=1",  # the same host, spelt differently
         "http://elsewhere/api/v1/q?after=1",  # another host: it must not get the key
         "https://h:8443/api/v1/q?after=1",
+        "https://integrations.dixa.io/v1/q?after=1",  # the API's own host, above a proxy's path
     ],
 )
 def test_paging_asks_the_api_host_for_the_next_page_whatever_host_it_names(
@@ -177,6 +179,12 @@ def test_paging_asks_the_api_host_for_the_next_page_whatever_host_it_names(
     records = collect_pages(get, "http://h/api/v1/q", None, root="http://h/api")
     assert [r["id"] for r in records] == [1, 2]
     assert asked == ["http://h/api/v1/q", "http://h/api/v1/q?after=1"]
+
+
+def test_paging_refuses_a_next_page_that_is_neither_url_nor_path() -> None:
+    page = {"data": [{"id": 1}], "paging": {"next_page": "http:elsewhere/v1/q"}}
+    with pytest.raises(SchemaError, match="neither a URL nor a path"):
+        collect_pages(lambda u, p: page, "http://h/v1/q", None, root="http://h")
 
 
 @pytest.mark.parametrize(
@@ -435,16 +443,20 @@ def test_redaction_of_a_real_length_key_also_inside_words() -> None:
     client.close()
 
 
-def _client_answering(key: str, status: int, body: dict, **options: object) -> DixaClient:
-    """A client whose every request gets ``status`` with the JSON ``body``, in which "<key>"
-    becomes the request's Authorization header (as a server echoing it would write it)."""
+def _client_answering(
+    key: str, status: int, body: dict | Callable[[str], dict], **options: object
+) -> DixaClient:
+    """A client whose every request gets ``status`` with the JSON ``body`` (or ``body(url)``),
+    in which "<key>" becomes the request's Authorization header (as a server echoing it would
+    write it)."""
     from requests.adapters import BaseAdapter
 
     class Answering(BaseAdapter):
         def send(self, request, **kwargs):
             response = requests.Response()
             response.url, response.request, response.status_code = request.url, request, status
-            text = json.dumps(body).replace("<key>", request.headers["Authorization"])
+            answer = body(request.url) if callable(body) else body
+            text = json.dumps(answer).replace("<key>", request.headers["Authorization"])
             response._content = text.encode()
             # What requests-cache reads when it stores the response.
             response.raw = urllib3.HTTPResponse(
@@ -459,6 +471,23 @@ def _client_answering(key: str, status: int, body: dict, **options: object) -> D
     client = DixaClient(key, **{**settings, **options})
     client.session.mount(client.base_url + "/", Answering())
     return client
+
+
+def test_an_answer_not_kept_leaves_none_of_its_pages_in_the_cache(tmp_path) -> None:
+    def pages(url: str) -> dict:
+        last = url.endswith("p=2")
+        return {
+            "data": [{"id": 2 if last else 1}],
+            "paging": {"next_page": None if last else "/v1/queues?p=2"},
+        }
+
+    client = _client_answering("k" * 20, 200, pages, cache=tmp_path / "c.sqlite")
+    assert len(client.get_list("/v1/queues", expire_after=None)) == 2
+    assert client.session.cache.responses.count() == 2
+    # The same answer, now read from the cache and found incomplete: both pages go.
+    assert len(client.get_list("/v1/queues", expire_after=None, keep=lambda items: False)) == 2
+    assert client.session.cache.responses.count() == 0
+    client.close()
 
 
 def test_echoed_key_is_redacted_before_the_message_is_cut() -> None:
