@@ -18,7 +18,9 @@ from dixa_analytics.plots._style import (
     period_starts,
 )
 
-__all__ = ["plot_reopen_rate"]
+__all__ = ["LATEST_PERIOD_NOTE", "plot_reopen_rate"]
+
+LATEST_PERIOD_NOTE = "latest period: reopens may still come"
 
 _VALUES = ("closed", "reopened", "reopen_rate")
 
@@ -28,7 +30,8 @@ def plot_reopen_rate(result: pd.DataFrame, *, title: str | None = None) -> go.Fi
     """Plot the reopen rate in percent, with closed and reopened counts in the hover text.
 
     With a ``period`` column (``reopen_rate(events, freq=...)``) the rate is drawn as lines over
-    the periods' start dates; without one, as one bar per group. Every other column besides
+    the periods' start dates, and the latest period is marked as one whose reopens may still
+    come; without one, as one bar per group. Every other column besides
     ``closed``, ``reopened`` and ``reopen_rate`` is a ``by`` column: one line (or bar) per
     group, labelled by its values joined with " · ".
 
@@ -111,6 +114,18 @@ def plot_reopen_rate(result: pd.DataFrame, *, title: str | None = None) -> go.Fi
             )
         fig.update_layout(
             base_layout(title, subtitle), xaxis_title="Period of first close (start date)"
+        )
+        # Conversations first closed in the latest period have had the least time to be
+        # reopened, so its rate reads low until later data comes in.
+        fig.add_annotation(
+            x=x.max(),
+            y=1,
+            yref="paper",
+            xanchor="right",  # inside the plot: the definition link sits above its right end
+            yanchor="top",
+            text=LATEST_PERIOD_NOTE,
+            showarrow=False,
+            font={"size": 11, "color": "#5b6472"},
         )
     else:
         fig.add_trace(

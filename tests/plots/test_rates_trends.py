@@ -7,6 +7,7 @@ import pytest
 
 from dixa_analytics._schemas import REOPEN_RATE, STRING, TAG_TRENDS, conform, empty
 from dixa_analytics.plots import plot_reopen_rate, plot_tag_trends
+from dixa_analytics.plots._rates import LATEST_PERIOD_NOTE
 
 WEEKS = pd.period_range("2026-03-02", periods=3, freq="W")
 PERIOD = WEEKS.dtype
@@ -42,6 +43,9 @@ def test_reopen_rate_lines_per_group_over_period_starts():
     assert "closed" in billing.hovertemplate
     assert "9 of 45 closed conversations reopened (20.0 %)" in fig.layout.title.text
     assert fig.layout.title.text.startswith("Reopen rate by queue name")
+    # The latest period, whose conversations have had the least time to be reopened, says so.
+    (note,) = [a for a in fig.layout.annotations if a.text == LATEST_PERIOD_NOTE]
+    assert pd.Timestamp(note.x) == WEEKS[-1].start_time
 
 
 def test_reopen_rate_without_groups_is_one_line():
@@ -60,6 +64,7 @@ def test_reopen_rate_without_periods_is_bars_per_group():
     fig = plot_reopen_rate(result)
     (bars,) = fig.data
     assert bars.type == "bar"
+    assert LATEST_PERIOD_NOTE not in [a.text for a in fig.layout.annotations]
     assert list(bars.x) == ["&lt;i&gt;VIP&lt;/i&gt;", "Sales"]
     assert list(bars.text) == ["25.0 %", "25.0 %"]
 
