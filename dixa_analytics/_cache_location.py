@@ -20,6 +20,7 @@ __all__ = [
     "CACHE_FILENAME",
     "caching_disabled",
     "default_cache_path",
+    "means_off",
     "resolve_cache_path",
 ]
 
@@ -41,7 +42,18 @@ def caching_disabled() -> bool:
     True
     >>> del os.environ["DIXA_CACHE"]
     """
-    return os.environ.get(CACHE_ENV, "").strip().lower() in _OFF
+    return means_off(os.environ.get(CACHE_ENV, ""))
+
+
+def means_off(value: str) -> bool:
+    """Whether a cache setting (``DIXA_CACHE``, ``--cache``) turns caching off.
+
+    Examples
+    --------
+    >>> means_off(" Off"), means_off("data/cache.sqlite")
+    (True, False)
+    """
+    return value.strip().lower() in _OFF
 
 
 def default_cache_path() -> Path:

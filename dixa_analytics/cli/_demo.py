@@ -7,6 +7,7 @@ from typing import Any
 
 from dixa_analytics import connect, fetch_activitylog, summarize_report, write_report
 from dixa_analytics.cli._output import REPORT_SUFFIXES, output_path, writing
+from dixa_analytics.cli._target import cache_setting
 from dixa_analytics.plots._style import format_count, format_duration, format_percent
 from dixa_analytics.sandbox import Sandbox
 
@@ -31,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--cache",
         metavar="PATH",
-        help="HTTP cache file (default: a temporary file removed afterwards)",
+        help="HTTP cache file, or 'off' for none (default: a temporary file removed afterwards)",
     )
     parser.add_argument("--no-progress", action="store_true", help="hide progress bars")
     parser.set_defaults(run=run)
@@ -69,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
     with Sandbox(seed=args.seed, conversations=args.conversations) as sandbox:
         org = sandbox.organisation
         print(f"sandbox: synthetic organisation {org.name!r} served at {sandbox.base_url}")
-        with connect(sandbox=sandbox, cache=args.cache, progress=not args.no_progress) as client:
+        cache = cache_setting(args.cache)
+        with connect(sandbox=sandbox, cache=cache, progress=not args.no_progress) as client:
             events = fetch_activitylog(start=org.start, end=org.end, client=client)
         requests_made = sandbox.request_count
     window = (org.start, org.end)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dixa_analytics import DixaClient, connect
+from dixa_analytics._cache_location import means_off
 from dixa_analytics._dates import date_window
 from dixa_analytics.sandbox import Sandbox
 
@@ -24,6 +25,7 @@ __all__ = [
     "Target",
     "add_target_arguments",
     "add_window_arguments",
+    "cache_setting",
     "note_if_empty",
     "open_target",
 ]
@@ -61,8 +63,9 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--cache",
         metavar="PATH",
-        help="HTTP cache file (default: $DIXA_CACHE, else data/dixa-cache.sqlite or the "
-        "user cache directory; with --sandbox, a temporary file removed afterwards)",
+        help="HTTP cache file, or 'off' for none (default: $DIXA_CACHE, else "
+        "data/dixa-cache.sqlite or the user cache directory; with --sandbox, a temporary file "
+        "removed afterwards)",
     )
     parser.add_argument(
         "--refresh",
@@ -121,10 +124,23 @@ def _moment(ts: pd.Timestamp) -> str:
     return str(ts.date()) if ts == ts.normalize() else ts.isoformat()
 
 
+def cache_setting(value: str | None) -> str | bool | None:
+    """The ``cache=`` argument for a ``--cache`` value: a path, False for "off", None if unset.
+
+    Examples
+    --------
+    >>> cache_setting("off"), cache_setting("c.sqlite"), cache_setting(None)
+    (False, 'c.sqlite', None)
+    """
+    if not value:
+        return None
+    return False if means_off(value) else value
+
+
 @contextlib.contextmanager
 def open_target(args: argparse.Namespace) -> Iterator[Target]:
     """Yield the :class:`Target` that ``args`` describe; starts and stops a sandbox if asked."""
-    cache = args.cache if args.cache else None
+    cache = cache_setting(args.cache)
     progress = not args.no_progress
     refresh = args.refresh
     window = _window(args)

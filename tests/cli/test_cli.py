@@ -194,6 +194,13 @@ def test_sandbox_runs_leave_the_default_cache_alone(tmp_path, capsys) -> None:
     assert not (tmp_path / "cache.sqlite").exists()
 
 
+def test_cache_off_writes_no_cache_file(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    out = tmp_path / "tags.csv"
+    assert main(["fetch", "tags", "--sandbox", "--cache", "off", "--out", str(out)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["tags.csv"]  # no off.sqlite
+
+
 def test_parquet_with_list_columns_reads_back(tmp_path) -> None:
     events = conform(
         pd.DataFrame(
