@@ -59,13 +59,24 @@ def means_off(value: str) -> bool:
 def default_cache_path() -> Path:
     """Return the default cache file (see the module docstring for the order).
 
+    Raises
+    ------
+    ValueError
+        If ``DIXA_CACHE`` turns caching off: there is no default file then, and falling back
+        to the usual one would let ``cache clear`` delete a cache nobody named.
+
     Examples
     --------
     >>> default_cache_path().name.endswith(".sqlite")
     True
     """
+    if caching_disabled():
+        raise ValueError(
+            f"caching is off ({CACHE_ENV}={os.environ[CACHE_ENV].strip()}), so there is no "
+            "default cache file; name one (cache=PATH, or --cache PATH on the command line)"
+        )
     env = os.environ.get(CACHE_ENV, "").strip()
-    if env and not caching_disabled():
+    if env:
         return _with_suffix(Path(env).expanduser())
     data = Path.cwd() / "data"
     if data.is_dir():
@@ -79,6 +90,12 @@ def resolve_cache_path(cache: str | os.PathLike[str] | None) -> Path:
     An existing directory holds the cache as ``dixa-cache.sqlite``; any other path without a
     suffix gets ``.sqlite``, as requests-cache would add it.
 
+    Raises
+    ------
+    ValueError
+        If ``cache`` is None while ``DIXA_CACHE`` turns caching off, or is a word such as
+        ``"off"`` rather than a path.
+
     Examples
     --------
     >>> resolve_cache_path("/nonexistent/dixa").name
@@ -86,6 +103,8 @@ def resolve_cache_path(cache: str | os.PathLike[str] | None) -> Path:
     """
     if cache is None:
         return default_cache_path()
+    if isinstance(cache, str) and means_off(cache):
+        raise ValueError(f"cache={cache!r} names no file; to disable caching pass cache=False")
     if isinstance(cache, bool) or not isinstance(cache, str | os.PathLike):
         raise TypeError(
             f"cache must be a path to a SQLite file, None for the default location or False to "

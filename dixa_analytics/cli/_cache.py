@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
             "--cache",
             metavar="PATH",
             help="cache file (default: $DIXA_CACHE, else data/dixa-cache.sqlite or the user "
-            "cache directory)",
+            "cache directory; none when $DIXA_CACHE is off)",
         )
         action.set_defaults(run=run)
 

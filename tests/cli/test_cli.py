@@ -201,6 +201,20 @@ def test_cache_off_writes_no_cache_file(tmp_path, monkeypatch) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["tags.csv"]  # no off.sqlite
 
 
+@pytest.mark.parametrize("action", ["info", "clear"])
+def test_cache_commands_touch_no_file_when_caching_is_off(
+    tmp_path, monkeypatch, capsys, action: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "data").mkdir()
+    default = tmp_path / "data" / "dixa-cache.sqlite"
+    default.write_bytes(b"")  # the usual default file must survive
+    monkeypatch.setenv("DIXA_CACHE", "off")
+    assert main(["cache", action]) == 2
+    assert "caching is off (DIXA_CACHE=off)" in capsys.readouterr().err
+    assert default.exists()
+
+
 def test_parquet_with_list_columns_reads_back(tmp_path) -> None:
     events = conform(
         pd.DataFrame(

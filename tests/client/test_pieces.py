@@ -314,8 +314,11 @@ def test_dixa_cache_off_disables_caching(tmp_path, monkeypatch, word: str) -> No
         assert client.cache_path is None
         assert "cache=False" in repr(client)
     assert list(tmp_path.iterdir()) == []  # no file named after the word
-    # The cache commands still find the usual default file.
-    assert default_cache_path().name == "dixa-cache.sqlite"
+    # There is no default file then: the cache commands must not fall back to the usual one.
+    with pytest.raises(ValueError, match="caching is off"):
+        default_cache_path()
+    with pytest.raises(ValueError, match="no file; to disable caching pass cache=False"):
+        resolve_cache_path(word)
 
 
 def test_client_without_key_says_how_to_set_one(monkeypatch) -> None:
