@@ -198,11 +198,12 @@ class Transport:
                     raise
                 if not _is_transient(exc):
                     raise DixaError(
-                        self._redact(f"GET {_safe_url(url)} failed: {type(exc).__name__}: {exc}"),
+                        f"GET {_safe_url(url)} failed: {type(exc).__name__}: "
+                        f"{self._redact(str(exc))}",
                         url=_safe_url(url),
                     ) from exc
                 failure = DixaConnectionError(
-                    self._redact(f"GET {_safe_url(url)} failed: {_connection_problem(exc)}"),
+                    f"GET {_safe_url(url)} failed: {self._redact(_connection_problem(exc))}",
                     url=_safe_url(url),
                 )
                 if _is_refused(exc):
@@ -300,11 +301,11 @@ class Transport:
         if isinstance(body, dict) and isinstance(body.get("message"), str):
             # Redacted before it is cut, so that a cut cannot leave part of the key behind.
             detail = ": " + self._redact(body["message"])[:_BODY_EXCERPT]
-        # The hint is added after redaction: it is our own text, and a short (wrong) key such
-        # as "key" must not garble it.
+        # Only what the server or the HTTP library wrote is redacted: the URL (which never
+        # holds the key) and the hint are ours, and a short wrong key such as "key" or "127"
+        # must not garble them.
         reason = _STATUS_HINTS.get(response.status_code, "")
-        described = f"GET {_safe_url(response.url)} returned HTTP {response.status_code}{detail}"
-        return self._redact(described) + reason
+        return f"GET {_safe_url(response.url)} returned HTTP {response.status_code}{detail}{reason}"
 
 
 def _cache_failure(url: str, exc: sqlite3.Error) -> DixaError:

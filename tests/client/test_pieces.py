@@ -506,12 +506,14 @@ def test_echoed_key_is_redacted_before_the_message_is_cut() -> None:
     client.close()
 
 
-def test_a_short_wrong_key_does_not_garble_the_hint() -> None:
-    client = _client_answering("key", 401, {"message": "unknown token <key>"})
+@pytest.mark.parametrize("key", ["key", "127", "v1"])
+def test_a_short_wrong_key_garbles_neither_the_url_nor_the_hint(key: str) -> None:
+    client = _client_answering(key, 401, {"message": "unknown token <key>"})
     with pytest.raises(AuthenticationError) as caught:
         client.get_list("/v1/queues", expire_after=None)
     message = str(caught.value)
-    assert "unknown token ***" in message
+    assert message.startswith("GET http://127.0.0.1:9/v1/queues returned HTTP 401")
+    assert "unknown token ***" in message  # what the server echoed is still redacted
     assert "the API key is missing, wrong or revoked; set DIXA_API_KEY or pass api_key=" in message
     client.close()
 
