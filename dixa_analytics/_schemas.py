@@ -263,7 +263,18 @@ def empty(schema: Schema) -> pd.DataFrame:
     >>> empty(QUEUES).dtypes.astype(str).to_dict()
     {'queue_id': 'string', 'queue_name': 'string', 'is_default': 'boolean', 'priority': 'Int64'}
     """
-    return pd.DataFrame({col: pd.Series([], dtype=dtype) for col, dtype in schema.items()})
+    return pd.DataFrame({col: _nulls(dtype, 0) for col, dtype in schema.items()})
+
+
+def _nulls(dtype: object, n: int, index: pd.Index | None = None) -> pd.Series:
+    """``n`` missing values of ``dtype``."""
+    if dtype == CATEGORY:
+        # Text categories, as columns with values have: a writer such as Parquet then keeps the
+        # column's type even when no row holds a value.
+        codes = pd.array([-1] * n, dtype="int8").to_numpy()
+        no_text = pd.Index([], dtype=STRING)
+        return pd.Series(pd.Categorical.from_codes(codes, categories=no_text), index=index)
+    return pd.Series([None] * n, index=index, dtype=dtype)
 
 
 def conform(frame: pd.DataFrame, schema: Schema, *, extra: bool = False) -> pd.DataFrame:
@@ -288,7 +299,7 @@ def conform(frame: pd.DataFrame, schema: Schema, *, extra: bool = False) -> pd.D
             column = frame[col]
             columns[col] = column if column.dtype == dtype else column.astype(dtype)
         else:
-            columns[col] = pd.Series([None] * n, index=frame.index, dtype=dtype)
+            columns[col] = _nulls(dtype, n, frame.index)
     if extra:
         for col in frame.columns:
             if col not in columns:

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from dixa_analytics import connect, fetch_activitylog, resolution_time, summarize_durations
-from dixa_analytics._schemas import CONVERSATIONS, EVENTS, QUEUES, conform
+from dixa_analytics._schemas import CATEGORY, CONVERSATIONS, EVENTS, QUEUES, conform, empty
 from dixa_analytics.cli import main
 from dixa_analytics.cli._output import write_frame
 from dixa_analytics.cli._query import BY_COLUMNS, METRICS, compute_metric, render
@@ -213,6 +213,15 @@ def test_cache_commands_touch_no_file_when_caching_is_off(
     assert main(["cache", action]) == 2
     assert "caching is off (DIXA_CACHE=off)" in capsys.readouterr().err
     assert default.exists()
+
+
+def test_parquet_of_an_empty_window_keeps_the_category_columns(tmp_path) -> None:
+    # Daily files are often read together: an empty day must not turn categories into objects.
+    path = write_frame(empty(EVENTS), tmp_path / "empty.parquet")
+    back = pd.read_parquet(path)
+    categories = [name for name, dtype in EVENTS.items() if dtype == CATEGORY]
+    assert categories
+    assert {str(back[name].dtype) for name in categories} == {"category"}
 
 
 def test_parquet_with_list_columns_reads_back(tmp_path) -> None:
