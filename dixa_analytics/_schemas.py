@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 
@@ -271,7 +272,7 @@ def _nulls(dtype: object, n: int, index: pd.Index | None = None) -> pd.Series:
     if dtype == CATEGORY:
         # Text categories, as columns with values have: a writer such as Parquet then keeps the
         # column's type even when no row holds a value.
-        codes = pd.array([-1] * n, dtype="int8").to_numpy()
+        codes = np.full(n, -1, dtype=np.int8)
         no_text = pd.Index([], dtype=STRING)
         return pd.Series(pd.Categorical.from_codes(codes, categories=no_text), index=index)
     return pd.Series([None] * n, index=index, dtype=dtype)
