@@ -21,6 +21,7 @@ from dixa_analytics.cli._target import (
     note_if_empty,
     open_target,
 )
+from dixa_analytics.plots._style import MISSING_LABEL
 
 __all__ = ["register"]
 
@@ -136,6 +137,10 @@ def render(frame: pd.DataFrame, fmt: str) -> str:
         return json.dumps(json.loads(out.to_json(orient="records", date_format="iso")), indent=2)
     if out.empty:
         return "(no rows)\n"
+    for col in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[col].dtype):
+            # The label the report and figures give a missing group (no queue, no agent).
+            out[col] = out[col].astype(object).where(out[col].notna(), MISSING_LABEL)
     formatters = {
         col: _percent if _is_fraction(col) else _number
         for col in out.columns

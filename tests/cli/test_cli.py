@@ -313,6 +313,14 @@ def test_rates_print_as_percentages() -> None:
     assert json.loads(render(frame, "json"))[0]["reopen_rate"] == pytest.approx(44 / 734)
 
 
+def test_a_missing_group_reads_none_in_tables_and_null_in_data() -> None:
+    frame = pd.DataFrame(
+        {"queue_name": pd.array(["Billing", None], dtype="string"), "closed": [3, 2]}
+    )
+    assert render(frame, "table").splitlines()[2].split() == ["(none)", "2"]
+    assert json.loads(render(frame, "json"))[1]["queue_name"] is None
+
+
 def test_an_empty_window_says_so_on_stderr(capsys) -> None:
     args = ["metric", "reopen-rate", "--sandbox", "--start", "2020-01-01", "--end", "2020-02-01"]
     assert main([*args, "--no-progress"]) == 0
