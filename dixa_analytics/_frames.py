@@ -42,6 +42,7 @@ from dixa_analytics._schemas import (
     Schema,
     conform,
     empty,
+    null_array,
     require_columns,
 )
 
@@ -671,18 +672,6 @@ def _is_in(values: pd.Categorical, wanted: Iterable[str], *, lower: bool = False
     return np.isin(values.codes, np.flatnonzero(categories.isin(list(wanted))))
 
 
-def _nulls(dtype: object, n: int) -> Any:
-    if dtype == BOOL:
-        return pd.arrays.BooleanArray(np.zeros(n, dtype=bool), np.ones(n, dtype=bool))
-    if dtype == INT:
-        return pd.arrays.IntegerArray(np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool))
-    if dtype == UTC:
-        return pd.DatetimeIndex(np.full(n, np.datetime64("NaT", "ns"))).tz_localize("UTC")
-    if dtype == STRING_LIST:
-        return pd.arrays.ArrowExtensionArray(pa.nulls(n, type=STRING_LIST.pyarrow_dtype))
-    return np.full(n, None, dtype=object)
-
-
 def _from_arrow(arrow: pa.Array, dtype: object) -> Any:
     if dtype == CATEGORY:
         encoded = arrow.dictionary_encode()
@@ -734,10 +723,8 @@ def _event_data(columns: norm.ActivityColumns) -> tuple[dict[str, Any], np.ndarr
             data[name] = categories[name]
         elif name in others:
             data[name] = others[name]
-        elif dtype in (STRING, CATEGORY):
-            data[name] = _from_arrow(sorter.nulls(), dtype)
         else:
-            data[name] = _nulls(dtype, len(order))
+            data[name] = null_array(dtype, len(order))
     for name in columns.attributes:  # undeclared attribute fields, in order of first appearance
         if name not in data:
             data[name] = others[name] if name in others else _from_arrow(text[name], STRING)

@@ -9,6 +9,7 @@ dtypes throughout: ``Int64``, ``boolean``, pyarrow-backed ``string``, tz-aware U
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -39,6 +40,7 @@ __all__ = [
     "Schema",
     "conform",
     "empty",
+    "null_array",
     "require_columns",
 ]
 
@@ -264,18 +266,37 @@ def empty(schema: Schema) -> pd.DataFrame:
     >>> empty(QUEUES).dtypes.astype(str).to_dict()
     {'queue_id': 'string', 'queue_name': 'string', 'is_default': 'boolean', 'priority': 'Int64'}
     """
-    return pd.DataFrame({col: _nulls(dtype, 0) for col, dtype in schema.items()})
+    return pd.DataFrame({col: null_array(dtype, 0) for col, dtype in schema.items()})
 
 
-def _nulls(dtype: object, n: int, index: pd.Index | None = None) -> pd.Series:
-    """``n`` missing values of ``dtype``."""
+def null_array(dtype: object, n: int) -> Any:
+    """``n`` missing values of a declared ``dtype``, built whole (no Python object per value).
+
+    Examples
+    --------
+    >>> null_array(INT, 2)
+    <IntegerArray>
+    [<NA>, <NA>]
+    Length: 2, dtype: Int64
+    """
     if dtype == CATEGORY:
         # Text categories, as columns with values have: a writer such as Parquet then keeps the
         # column's type even when no row holds a value.
         codes = np.full(n, -1, dtype=np.int8)
-        no_text = pd.Index([], dtype=STRING)
-        return pd.Series(pd.Categorical.from_codes(codes, categories=no_text), index=index)
-    return pd.Series([None] * n, index=index, dtype=dtype)
+        return pd.Categorical.from_codes(codes, categories=pd.Index([], dtype=STRING))
+    if dtype == STRING:
+        return pd.arrays.ArrowStringArray(pa.nulls(n, type=pa.large_string()))
+    if dtype == BOOL:
+        return pd.arrays.BooleanArray(np.zeros(n, dtype=bool), np.ones(n, dtype=bool))
+    if dtype == INT:
+        return pd.arrays.IntegerArray(np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool))
+    if dtype == UTC:
+        return pd.DatetimeIndex(np.full(n, np.datetime64("NaT", "ns"))).tz_localize("UTC").array
+    if dtype == STRING_LIST:
+        return pd.arrays.ArrowExtensionArray(pa.nulls(n, type=STRING_LIST.pyarrow_dtype))
+    if dtype == FLOAT:
+        return np.full(n, np.nan)
+    return np.full(n, None, dtype=object)
 
 
 def conform(frame: pd.DataFrame, schema: Schema, *, extra: bool = False) -> pd.DataFrame:
@@ -300,7 +321,7 @@ def conform(frame: pd.DataFrame, schema: Schema, *, extra: bool = False) -> pd.D
             column = frame[col]
             columns[col] = column if column.dtype == dtype else column.astype(dtype)
         else:
-            columns[col] = _nulls(dtype, n, frame.index)
+            columns[col] = pd.Series(null_array(dtype, n), index=frame.index)
     if extra:
         for col in frame.columns:
             if col not in columns:
