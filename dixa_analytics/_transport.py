@@ -218,7 +218,7 @@ class Transport:
                     return json.loads(response.content), response
                 except (ValueError, UnicodeDecodeError):
                     # A truncated or garbled body must never be served from the cache again.
-                    self._evict(response)
+                    self.evict(response)
                     failure = SchemaError(
                         f"GET {_safe_url(response.url)} returned a body that is not valid JSON "
                         f"({len(response.content)} bytes)",
@@ -262,7 +262,7 @@ class Transport:
 
     def evict(self, response: requests.Response) -> None:
         """Remove ``response`` from the cache (e.g. its JSON had the wrong shape)."""
-        self._evict(response)
+        self.edit_cache(response, lambda cache, key: cache.delete(key))
 
     def edit_cache(self, response: requests.Response, edit: Callable[[Any, str], None]) -> None:
         """Apply ``edit(cache, key)`` to the stored entry of ``response``, if it has one.
@@ -284,9 +284,6 @@ class Transport:
                 if attempt == self.retry.max_retries:
                     raise failure from exc
                 self._sleep(self._backoff(attempt))
-
-    def _evict(self, response: requests.Response) -> None:
-        self.edit_cache(response, lambda cache, key: cache.delete(key))
 
     def _backoff(self, attempt: int) -> float:
         with self._rng_lock:
