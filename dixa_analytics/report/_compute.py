@@ -58,7 +58,6 @@ class ReportData:
     window: tuple[pd.Timestamp, pd.Timestamp] | None
     as_of: pd.Timestamp | None
     freq: str
-    periods: int  # periods of ``freq`` in which the report's conversations were created
     handling: pd.DataFrame
     handling_agent: pd.DataFrame
     first_response: pd.DataFrame
@@ -75,6 +74,16 @@ class ReportData:
     def n_conversations(self) -> int:
         """Distinct conversations in the events."""
         return int(self.events["conversation_id"].nunique())
+
+    @property
+    def periods(self) -> int:
+        """Periods of ``freq`` in which the conversations were created.
+
+        These are the cohorts of :func:`dixa_analytics.tag_trends`, which the rising tags
+        compare: both take a conversation's creation as resolution time does.
+        """
+        created = self.resolution["created_at"].dt.tz_localize(None)
+        return int(created.dt.to_period(self.freq).nunique())
 
     @property
     def is_empty(self) -> bool:
@@ -113,7 +122,6 @@ def compute_report(
         window=bounds,
         as_of=cutoff,
         freq=freq,
-        periods=_creation_periods(events, freq),
         handling=handling_time(events, as_of=cutoff),
         handling_agent=handling_time(events, per="agent", as_of=cutoff),
         first_response=first_response_time(events, as_of=cutoff),
@@ -158,17 +166,6 @@ def _creation_times(events: pd.DataFrame) -> pd.Series:
     first_any = events.groupby("conversation_id")["timestamp"].min()
     first_created = events.loc[is_created].groupby("conversation_id")["timestamp"].min()
     return first_created.reindex(first_any.index).fillna(first_any)
-
-
-def _creation_periods(events: pd.DataFrame, freq: str) -> int:
-    """Number of periods of ``freq`` in which the conversations were created.
-
-    The same periods as the cohorts of :func:`dixa_analytics.tag_trends`, which the rising
-    tags compare.
-    """
-    if events.empty:
-        return 0
-    return int(_creation_times(events).dt.tz_localize(None).dt.to_period(freq).nunique())
 
 
 def _subjects(events: pd.DataFrame, conversations: pd.DataFrame | None) -> pd.Series:
