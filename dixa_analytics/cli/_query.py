@@ -21,6 +21,7 @@ from dixa_analytics.cli._target import (
     note_if_empty,
     open_target,
 )
+from dixa_analytics.metrics._timeline import check_freq
 from dixa_analytics.plots._style import MISSING_LABEL
 
 __all__ = ["register"]
@@ -174,13 +175,9 @@ def check_metric_options(
         if name not in ("reopen-rate", "tag-trends"):
             raise ValueError("--freq applies to reopen-rate and tag-trends only")
         try:
-            period = pd.Period("2026-01-01", freq=freq)
-        except (ValueError, TypeError) as exc:
-            raise ValueError(
-                f"--freq {freq!r} is not a pandas period alias; use e.g. D, W or M"
-            ) from exc
-        if period.freq.n != 1:
-            raise ValueError(f"--freq {freq!r}: multiples are not supported; use e.g. D, W or M")
+            check_freq(freq)  # the metrics' own rule, checked before any request
+        except ValueError as exc:
+            raise ValueError(f"--{exc}") from None
     if top is not None and (name != "tag-trends" or top < 1):
         raise ValueError("--top takes a positive number and applies to tag-trends only")
 

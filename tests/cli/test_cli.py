@@ -250,7 +250,7 @@ def test_parquet_with_list_columns_reads_back(tmp_path) -> None:
     [
         (["handling-time", "--freq", "W"], "--freq applies to"),
         (["reopen-rate", "--freq", "fortnightly"], "not a pandas period alias"),
-        (["tag-trends", "--freq", "2W"], "multiples are not supported"),
+        (["tag-trends", "--freq", "2W"], "--freq '2W' is a multiple of a period"),
         (["first-response", "--top", "3"], "--top"),
         (["tag-trends", "--top", "0"], "--top"),
         (["tag-trends", "--by", "queue"], "--by applies to"),
