@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -73,14 +75,18 @@ _MIN_MICROS = -_MAX_MICROS
 # --- column coercion ---------------------------------------------------------------------
 
 
-def _objects(values: Sequence[Any] | np.ndarray) -> np.ndarray:
+def _objects(values: Sequence[Any] | np.ndarray | pa.Array) -> np.ndarray:
     if isinstance(values, np.ndarray) and values.dtype == object:
         return values
+    if isinstance(values, pa.Array):
+        return values.to_numpy(zero_copy_only=False)
     return np.fromiter(values, dtype=object, count=len(values))
 
 
-def _arrow_strings(values: Sequence[Any] | np.ndarray) -> pa.Array | None:
+def _arrow_strings(values: Sequence[Any] | np.ndarray | pa.Array) -> pa.Array | None:
     """Text (None or NaN as null) as an arrow array; None if some value is not text."""
+    if isinstance(values, pa.Array):  # read as text by the normaliser
+        return values
     for from_pandas in (False, True):
         # Plain text and None (the usual case) convert three times faster without the NaN
         # check; only on failure is the conversion retried with NaN read as null.
@@ -100,8 +106,9 @@ def _string_array(values: Sequence[Any] | np.ndarray) -> pd.api.extensions.Exten
     return pd.array(values, dtype=STRING)
 
 
-def _arrow_lists(values: Sequence[Any] | np.ndarray) -> pa.Array:
+def _arrow_lists(values: Sequence[Any] | np.ndarray | pa.Array) -> pa.Array:
     """Lists of text; a lone scalar becomes a one-item list, null stays null."""
+    values = _objects(values)
     if set(map(type, values)) <= {list, type(None)}:
         try:
             return pa.array(values, type=STRING_LIST.pyarrow_dtype, from_pandas=True)
@@ -487,6 +494,11 @@ def _arrow_text(values: Sequence[Any] | np.ndarray) -> pa.Array:
     return arrow
 
 
+def _raw(values: Sequence[Any] | pa.Array, index: int) -> Any:
+    """Record ``index``'s value in a core column, as the record held it (for error messages)."""
+    return values[index].as_py() if isinstance(values, pa.Array) else values[index]
+
+
 def _event_times(core: Mapping[str, list]) -> np.ndarray:
     stamps = core["timestamp"]
     arrow = _arrow_strings(stamps)
@@ -500,7 +512,7 @@ def _event_times(core: Mapping[str, list]) -> np.ndarray:
         shown = listing(
             np.flatnonzero(bad),
             5,
-            lambda i: f"record {i} (id {core['event_id'][i]!r}): {stamps[i]!r}",
+            lambda i: f"record {i} (id {_raw(core['event_id'], i)!r}): {_raw(stamps, i)!r}",
         )
         raise SchemaError(
             "activity-log records without a readable activity_timestamp / "
@@ -542,13 +554,13 @@ class _Sorter:
 
     def __init__(self, order: np.ndarray, size: int):
         self.order = order
-        self._arrow_order = pa.array(order)
+        self.arrow_order = pa.array(order)
         # Output row of each input row; -1 for a dropped duplicate.
         self._position = np.full(size, -1, dtype=np.int64)
         self._position[order] = np.arange(len(order))
 
     def dense_text(self, values: list) -> pa.Array:
-        return _arrow_text(values).take(self._arrow_order)
+        return _arrow_text(values).take(self.arrow_order)
 
     def kept(self, rows: np.ndarray) -> np.ndarray:
         """Which of the input ``rows`` survive deduplication."""
@@ -587,7 +599,7 @@ class _Sorter:
     def dense_category(self, values: list) -> pd.Categorical:
         # Encoded before sorting: the sort then moves small integer codes, not text.
         encoded = _arrow_text(values).dictionary_encode()
-        codes = _codes(encoded.indices.take(self._arrow_order))
+        codes = _codes(encoded.indices.take(self.arrow_order))
         return _categorical(*_renumber(codes, encoded.dictionary))
 
     def sparse_category(self, rows: np.ndarray, values: pa.Array) -> pd.Categorical:
@@ -679,23 +691,62 @@ def _from_arrow(arrow: pa.Array, dtype: object) -> Any:
     return pd.arrays.ArrowStringArray(arrow)
 
 
-def _event_data(columns: norm.ActivityColumns) -> tuple[dict[str, Any], np.ndarray]:
+def _event_data(records: Sequence[Any]) -> tuple[dict[str, Any], np.ndarray]:
     """The events frame's columns (declared ones first, in schema order) and the input row of
     each output row."""
-    core = columns.core
-    times = _event_times(core)
-    csids = core["conversation_id"]
-    ids = _event_ids(core["event_id"])
-    order = _event_order(csids, times, ids)
-    sorter = _Sorter(order, columns.size)
+    core = norm.common_core(records)
+    if core is not None:
+        # Arrow's share of the work (parsing times, finding repeats, sorting) does not hold the
+        # GIL, so a second thread does it while this one explodes the attributes in Python.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="events_frame") as pool:
+            ordered = pool.submit(_SortedCore.of, core, len(records))
+            attributes = norm.common_attributes(records)
+            if attributes is not None:
+                return _with_attributes(ordered.result(), attributes)
+    # Not all in the common shape: read record by record, which also explains what is wrong.
+    columns = norm.activity_columns(records)
+    return _with_attributes(_SortedCore.of(columns.core, columns.size), columns.attributes)
 
-    text = {
-        name: sorter.dense_text(core[name]) for name in ("author_id", "author_name", "author_email")
-    }
-    kinds = sorter.dense_category(core["activity_type"])
+
+@dataclass(frozen=True)
+class _SortedCore:
+    """The core columns in output order (deduplicated, sorted), and the sorter that put them
+    there."""
+
+    sorter: _Sorter
+    data: dict[str, Any]  # event_id, conversation_id, timestamp, activity_type: frame-ready
+    text: dict[str, pa.Array]  # author_id, author_name, author_email
+
+    @classmethod
+    def of(cls, core: Mapping[str, Any], size: int) -> _SortedCore:
+        times = _event_times(core)
+        csids = np.asarray(core["conversation_id"])
+        ids = _event_ids(core["event_id"])
+        order = _event_order(csids, times, ids)
+        sorter = _Sorter(order, size)
+        data = {
+            "event_id": pd.arrays.ArrowStringArray(ids.take(sorter.arrow_order)),
+            "conversation_id": pd.array(csids[order], dtype=INT),
+            "timestamp": pd.DatetimeIndex(times[order].view("datetime64[ns]")).tz_localize("UTC"),
+            "activity_type": sorter.dense_category(core["activity_type"]),
+        }
+        text = {
+            name: sorter.dense_text(core[name])
+            for name in ("author_id", "author_name", "author_email")
+        }
+        return cls(sorter, data, text)
+
+
+def _with_attributes(
+    core: _SortedCore, attributes: Mapping[str, norm.Sparse]
+) -> tuple[dict[str, Any], np.ndarray]:
+    """Every column of the events frame from the sorted core and the sparse attributes."""
+    sorter = core.sorter
+    text = dict(core.text)
+    kinds = core.data["activity_type"]
     categories: dict[str, pd.Categorical] = {}
     others: dict[str, Any] = {}
-    for name, (rows, values) in columns.attributes.items():
+    for name, (rows, values) in attributes.items():
         dtype = EVENTS.get(name)
         if dtype == CATEGORY:
             categories[name] = sorter.sparse_category(rows, _arrow_text(values))
@@ -708,12 +759,7 @@ def _event_data(columns: norm.ActivityColumns) -> tuple[dict[str, Any], np.ndarr
             others[name] = _typed_sparse(sorter, rows, values, dtype)
     _derive_agents(text, kinds, categories, sorter.nulls())
 
-    data: dict[str, Any] = {
-        "event_id": pd.arrays.ArrowStringArray(ids.take(pa.array(order))),
-        "conversation_id": pd.array(csids[order], dtype=INT),
-        "timestamp": pd.DatetimeIndex(times[order].view("datetime64[ns]")).tz_localize("UTC"),
-        "activity_type": kinds,
-    }
+    data = dict(core.data)
     for name, dtype in EVENTS.items():
         if name in data:
             continue
@@ -724,14 +770,14 @@ def _event_data(columns: norm.ActivityColumns) -> tuple[dict[str, Any], np.ndarr
         elif name in others:
             data[name] = others[name]
         else:
-            data[name] = null_array(dtype, len(order))
-    for name in columns.attributes:  # undeclared attribute fields, in order of first appearance
+            data[name] = null_array(dtype, len(sorter.order))
+    for name in attributes:  # undeclared attribute fields, in order of first appearance
         if name not in data:
             data[name] = others[name] if name in others else _from_arrow(text[name], STRING)
-    return data, order
+    return data, sorter.order
 
 
-def _typed_sparse(sorter: _Sorter, rows: np.ndarray, values: list, dtype: object) -> Any:
+def _typed_sparse(sorter: _Sorter, rows: np.ndarray, values: list | pa.Array, dtype: object) -> Any:
     """A sparse column that is not text, typed from the values of the rows kept.
 
     Typing only the values present makes a column that few events carry (a rating's score)
@@ -752,7 +798,7 @@ def _event_ids(values: list) -> pa.Array:
     ids = _arrow_text(values)
     if ids.null_count:
         rows = np.flatnonzero(ids.is_null().to_numpy(zero_copy_only=False))
-        shown = listing(rows, 5, lambda i: f"record {i} (id {values[i]!r})")
+        shown = listing(rows, 5, lambda i: f"record {i} (id {_raw(values, i)!r})")
         raise SchemaError(f"activity-log records without a readable id: {shown}")
     return ids
 
@@ -819,16 +865,14 @@ def events_frame(
     >>> str(events["timestamp"].iloc[1])
     '2015-11-30 00:05:00+00:00'
     """
-    columns = norm.activity_columns(records)
-    if columns.size == 0:
+    if not isinstance(records, list | tuple):
+        norm.require_records(records, "activity-log records")  # raises, saying what to pass
+    if not records:
         frame = empty(EVENTS)
         if keep_raw:
             frame["attributes"] = pd.Series([], dtype=OBJECT)
         return frame
-    data, order = _event_data(columns)
-    # The flat lists hold a reference per value; freed now, the garbage collector's next pass
-    # (pandas allocates enough to start one) need not walk millions of them.
-    del columns
+    data, order = _event_data(records)
     frame = pd.DataFrame(data, index=pd.RangeIndex(len(order)), copy=False)
     if users is not None:
         frame["author_is_agent"] = _author_is_agent(users, frame["author_id"])
