@@ -375,9 +375,8 @@ def common_core(records: Sequence[Any]) -> dict[str, pa.Array] | None:
     """The core columns of records in the common shape, read by arrow; None if it cannot.
 
     Arrow reads the records in one pass at C speed. It is loose where the common shape is
-    strict (it truncates a float csid, reads bytes as text and a tuple author by position), so
-    the columns count only if :func:`common_attributes` finds the records in the common
-    shape too.
+    strict (it truncates a float csid and reads bytes as text), so the columns count only if
+    :func:`common_attributes` finds the records in the common shape too.
 
     Parameters
     ----------
@@ -408,6 +407,11 @@ def common_core(records: Sequence[Any]) -> dict[str, pa.Array] | None:
     event_ids, csids, types, stamps, misspelt, author = read.flatten()
     if event_ids.null_count or csids.null_count or types.null_count:
         return None  # the record-by-record reader names the record that lacks it
+    # Arrow reads every author as it reads the first one it meets: a dict by key (and then
+    # refuses anything else), a tuple by position. So the first author settles it.
+    first = next((r["author"] for r in records if r.get("author") is not None), None)
+    if first is not None and first.__class__ is not dict:
+        return None
     if misspelt.null_count < len(misspelt):  # ``activity_timestamp or activity_timestmap``
         stamps = pc.if_else(pc.fill_null(pc.not_equal(stamps, ""), False), stamps, misspelt)
     author_ids, author_names, author_emails = author.flatten()
@@ -426,8 +430,8 @@ def common_attributes(records: Sequence[Any]) -> dict[str, Sparse] | None:
     """The attribute columns of records in the common shape; None for any other shape.
 
     The common shape is the one the API sends: every record a dict with an integer csid and
-    a text activity type, an author that is a dict or null and attributes that are a dict or
-    null. This pass checks what :func:`common_core` reads loosely and explodes the
+    a text activity type, and attributes that are a dict or null (:func:`common_core` checks
+    the rest). This pass checks what :func:`common_core` reads loosely and explodes the
     attributes.
 
     Parameters
@@ -458,9 +462,6 @@ def common_attributes(records: Sequence[Any]) -> dict[str, Sparse] | None:
                 record.get("conversation_id").__class__ is not int
                 or record.get("activity_type").__class__ is not str
             ):
-                return None
-            author = record.get("author")
-            if author is not None and author.__class__ is not dict:
                 return None
             attrs = record.get("attributes")
             if attrs:
