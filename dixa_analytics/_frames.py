@@ -652,25 +652,25 @@ def _category_text(values: pd.Categorical) -> pa.Array:
 def _derive_agents(
     text: dict[str, pa.Array],
     kinds: pd.Categorical,
-    categories: dict[str, pd.Categorical],
+    columns: Mapping[str, Any],
     nulls: pa.Array,
 ) -> None:
     """Fill ``agent_id``/``agent_name`` for claims (the author) and transfers to an agent.
 
-    ``kinds`` is the activity type of each event; ``categories`` holds the category columns
-    built so far (a transfer's ``destination_type`` and ``destination_label``).
+    ``kinds`` is the activity type of each event; ``columns`` holds the attribute columns
+    (a transfer's ``destination_type`` and ``destination_label`` are Categoricals).
     """
     agent_id = text.get("agent_id", nulls)
     agent_name = text.get("agent_name", nulls)
     claimed = pc.and_(pa.array(_is_in(kinds, {"conversation_claimed"})), pc.is_null(agent_id))
     agent_id = pc.if_else(claimed, text["author_id"], agent_id)
     agent_name = pc.if_else(claimed, text["author_name"], agent_name)
-    destination = categories.get("destination_type")
+    destination = columns.get("destination_type")
     if destination is not None:
         to_agent = _is_in(destination, norm.AGENT_DESTINATION_TYPES, lower=True)
         to_agent &= _is_in(kinds, norm.TRANSFER_TYPES)
         to_agent = pc.and_(pa.array(to_agent), pc.is_null(agent_id))
-        label = categories.get("destination_label")
+        label = columns.get("destination_label")
         agent_id = pc.if_else(to_agent, text.get("destination_id", nulls), agent_id)
         agent_name = pc.if_else(
             to_agent, nulls if label is None else _category_text(label), agent_name
@@ -694,18 +694,20 @@ def _from_arrow(arrow: pa.Array, dtype: object) -> Any:
 def _event_data(records: Sequence[Any]) -> tuple[dict[str, Any], np.ndarray]:
     """The events frame's columns (declared ones first, in schema order) and the input row of
     each output row."""
-    core = norm.common_core(records)
-    if core is not None:
-        # Arrow's share of the work (parsing times, finding repeats, sorting) does not hold the
-        # GIL, so a second thread does it while this one explodes the attributes in Python.
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="events_frame") as pool:
-            ordered = pool.submit(_SortedCore.of, core, len(records))
+    # Arrow and numpy do not hold the GIL, so their share of the work runs in other threads
+    # while Python works: parsing, deduplicating and sorting the core beside the attribute
+    # pass, then putting the attribute columns in place two at a time.
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="events_frame") as pool:
+        core = norm.common_core(records)
+        if core is not None:
+            sorted_core = pool.submit(_SortedCore.of, core, len(records))
             attributes = norm.common_attributes(records)
             if attributes is not None:
-                return _with_attributes(ordered.result(), attributes)
-    # Not all in the common shape: read record by record, which also explains what is wrong.
-    columns = norm.activity_columns(records)
-    return _with_attributes(_SortedCore.of(columns.core, columns.size), columns.attributes)
+                return _with_attributes(sorted_core.result(), attributes, pool)
+        # Not all in the common shape: read record by record, which also says what is wrong.
+        columns = norm.activity_columns(records)
+        core_in_order = _SortedCore.of(columns.core, columns.size)
+        return _with_attributes(core_in_order, columns.attributes, pool)
 
 
 @dataclass(frozen=True)
@@ -738,26 +740,18 @@ class _SortedCore:
 
 
 def _with_attributes(
-    core: _SortedCore, attributes: Mapping[str, norm.Sparse]
+    core: _SortedCore, attributes: Mapping[str, norm.Sparse], pool: ThreadPoolExecutor
 ) -> tuple[dict[str, Any], np.ndarray]:
     """Every column of the events frame from the sorted core and the sparse attributes."""
     sorter = core.sorter
-    text = dict(core.text)
-    kinds = core.data["activity_type"]
-    categories: dict[str, pd.Categorical] = {}
-    others: dict[str, Any] = {}
-    for name, (rows, values) in attributes.items():
-        dtype = EVENTS.get(name)
-        if dtype == CATEGORY:
-            categories[name] = sorter.sparse_category(rows, _arrow_text(values))
-        elif dtype == STRING:
-            text[name] = sorter.sparse_arrow(rows, _arrow_text(values))
-        elif dtype == STRING_LIST:
-            lists = sorter.sparse_arrow(rows, _arrow_lists(values))
-            others[name] = pd.arrays.ArrowExtensionArray(lists)
-        else:
-            others[name] = _typed_sparse(sorter, rows, values, dtype)
-    _derive_agents(text, kinds, categories, sorter.nulls())
+    placed = {
+        name: pool.submit(_placed, sorter, EVENTS.get(name), rows, values)
+        for name, (rows, values) in attributes.items()
+    }
+    columns = {name: column.result() for name, column in placed.items()}
+    text = dict(core.text)  # arrow text, made a frame column once agents are derived
+    text.update((name, c) for name, c in columns.items() if EVENTS.get(name) == STRING)
+    _derive_agents(text, core.data["activity_type"], columns, sorter.nulls())
 
     data = dict(core.data)
     for name, dtype in EVENTS.items():
@@ -765,16 +759,25 @@ def _with_attributes(
             continue
         if name in text:
             data[name] = _from_arrow(text[name], dtype)
-        elif name in categories:
-            data[name] = categories[name]
-        elif name in others:
-            data[name] = others[name]
+        elif name in columns:
+            data[name] = columns[name]
         else:
             data[name] = null_array(dtype, len(sorter.order))
     for name in attributes:  # undeclared attribute fields, in order of first appearance
-        if name not in data:
-            data[name] = others[name] if name in others else _from_arrow(text[name], STRING)
+        data.setdefault(name, columns[name])
     return data, sorter.order
+
+
+def _placed(sorter: _Sorter, dtype: object, rows: np.ndarray, values: list | pa.Array) -> Any:
+    """One sparse attribute column in output order: arrow text for a STRING column, a
+    Categorical, or the column's typed array."""
+    if dtype == CATEGORY:
+        return sorter.sparse_category(rows, _arrow_text(values))
+    if dtype == STRING:
+        return sorter.sparse_arrow(rows, _arrow_text(values))
+    if dtype == STRING_LIST:
+        return pd.arrays.ArrowExtensionArray(sorter.sparse_arrow(rows, _arrow_lists(values)))
+    return _typed_sparse(sorter, rows, values, dtype)
 
 
 def _typed_sparse(sorter: _Sorter, rows: np.ndarray, values: list | pa.Array, dtype: object) -> Any:

@@ -275,7 +275,7 @@ def _merge(earlier: Sparse, later: Sparse) -> Sparse:
         values: list[Any] | pa.Array = pa.concat_arrays([earlier[1], later[1]])
     else:
         values = _as_list(earlier[1]) + _as_list(later[1])
-    if len(np.unique(rows)) == len(rows):  # the usual case: the keys never share a record
+    if np.bincount(rows).max() == 1:  # the usual case: the keys never share a record
         return rows, values
     values = _as_list(values)
     order = np.argsort(rows, kind="stable")  # stable: a record's earlier value comes first
