@@ -358,11 +358,13 @@ def _shape_error(records: Sequence[Any]) -> Exception:
     return SchemaError("activity-log records are not in the documented shape")
 
 
-# The core fields of a record in the common shape, as arrow reads them.
+# The core fields of a record in the common shape, as arrow reads them. The csid is read twice:
+# as an integer (arrow truncates a float to one) and as a float (which shows a truncation).
 _COMMON_CORE = pa.struct(
     [
         ("id", _TEXT),
         ("conversation_id", pa.int64()),
+        ("conversation_id", pa.float64()),
         ("activity_type", _TEXT),
         ("activity_timestamp", _TEXT),
         ("activity_timestmap", _TEXT),
@@ -375,8 +377,8 @@ def common_core(records: Sequence[Any]) -> dict[str, pa.Array] | None:
     """The core columns of records in the common shape, read by arrow; None if it cannot.
 
     Arrow reads the records in one pass at C speed. It is loose where the common shape is
-    strict (it truncates a float csid and reads bytes as text), so the columns count only if
-    :func:`common_attributes` finds the records in the common shape too.
+    strict (it reads bytes as text), so the columns count only if :func:`common_attributes`
+    finds the records in the common shape too.
 
     Parameters
     ----------
@@ -389,7 +391,7 @@ def common_core(records: Sequence[Any]) -> dict[str, pa.Array] | None:
         ``event_id``, ``conversation_id`` (int64), ``activity_type``, ``timestamp`` (the text
         of ``activity_timestamp``, else ``activity_timestmap``), ``author_id``,
         ``author_name``, ``author_email``; None when a value is of another kind (a number for
-        text, a string csid…) or a required field is missing.
+        text, a fractional or string csid…) or a required field is missing.
 
     Examples
     --------
@@ -404,9 +406,11 @@ def common_core(records: Sequence[Any]) -> dict[str, pa.Array] | None:
         read = pa.array(records, type=_COMMON_CORE)
     except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError):
         return None
-    event_ids, csids, types, stamps, misspelt, author = read.flatten()
+    event_ids, csids, csids_read_as_float, types, stamps, misspelt, author = read.flatten()
     if event_ids.null_count or csids.null_count or types.null_count:
         return None  # the record-by-record reader names the record that lacks it
+    if not np.array_equal(csids.to_numpy(), csids_read_as_float.to_numpy()):
+        return None  # a fractional csid, which the record-by-record reader refuses
     # Arrow reads every author as it reads the first one it meets: a dict by key (and then
     # refuses anything else), a tuple by position. So the first author settles it.
     first = next((r["author"] for r in records if r.get("author") is not None), None)
@@ -429,10 +433,9 @@ def common_core(records: Sequence[Any]) -> dict[str, pa.Array] | None:
 def common_attributes(records: Sequence[Any]) -> dict[str, Sparse] | None:
     """The attribute columns of records in the common shape; None for any other shape.
 
-    The common shape is the one the API sends: every record a dict with an integer csid and
-    a text activity type, and attributes that are a dict or null (:func:`common_core` checks
-    the rest). This pass checks what :func:`common_core` reads loosely and explodes the
-    attributes.
+    The common shape is the one the API sends: every record a dict with a text activity type
+    and attributes that are a dict or null (:func:`common_core` checks the rest). This pass
+    checks what :func:`common_core` reads loosely and explodes the attributes.
 
     Parameters
     ----------
@@ -451,17 +454,14 @@ def common_attributes(records: Sequence[Any]) -> dict[str, Sparse] | None:
     >>> rows, values = common_attributes([record])["tag"]
     >>> rows.tolist(), values.to_pylist()
     ([0], ['vip'])
-    >>> common_attributes([dict(record, conversation_id=7.0)]) is None
+    >>> common_attributes([dict(record, activity_type=b"tag_added")]) is None
     True
     """
     # Record indices go to C arrays: no int object per value, and numpy reads them as they are.
     by_key: dict[Any, tuple[array, list[Any]]] = {}
     try:
         for index, record in enumerate(records):
-            if (
-                record.get("conversation_id").__class__ is not int
-                or record.get("activity_type").__class__ is not str
-            ):
+            if record.get("activity_type").__class__ is not str:  # arrow reads bytes as text
                 return None
             attrs = record.get("attributes")
             if attrs:

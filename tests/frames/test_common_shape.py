@@ -113,7 +113,6 @@ def _record(**changes):
 
 
 _OTHER_SHAPES = {
-    # arrow would truncate a float csid or read a bool; the attribute pass refuses both
     "whole float csid": _record(conversation_id=7.0),
     "fractional csid": _record(conversation_id=7.5),
     "bool csid": _record(conversation_id=True),
@@ -144,11 +143,23 @@ def test_other_shapes_give_what_the_record_reader_gives(record, record_by_record
     _assert_same_either_way(records, record_by_record)
 
 
-@pytest.mark.parametrize("name", ["whole float csid", "fractional csid", "bytes activity type"])
-def test_what_arrow_reads_loosely_leaves_the_common_path(name):
-    records = [_OTHER_SHAPES[name]]
+def test_bytes_that_arrow_reads_as_text_leave_the_common_path():
+    records = [_OTHER_SHAPES["bytes activity type"]]
     assert norm.common_core(records) is not None  # arrow reads it, but not as it should
     assert norm.common_attributes(records) is None
+
+
+@pytest.mark.parametrize(
+    ("csid", "common"), [(7, 7), (7.0, 7), (7.5, None), (2**53 + 1, None), (-(2**40), -(2**40))]
+)
+def test_csids_arrow_would_truncate_or_round_leave_the_common_path(csid, common, record_by_record):
+    records = [_record(conversation_id=csid)]
+    core = norm.common_core(records)
+    if common is None:
+        assert core is None
+    else:
+        assert core["conversation_id"].to_pylist() == [common]
+    _assert_same_either_way(records, record_by_record)
 
 
 _TUPLE = ("a1", "Alex", "a@x.io")
