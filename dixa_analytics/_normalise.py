@@ -360,17 +360,24 @@ def _shape_error(records: Sequence[Any]) -> Exception:
 
 # The core fields of a record in the common shape, as arrow reads them. The csid is read twice:
 # as an integer (arrow truncates a float to one) and as a float (which shows a truncation).
-_COMMON_CORE = pa.struct(
-    [
-        ("id", _TEXT),
-        ("conversation_id", pa.int64()),
-        ("conversation_id", pa.float64()),
-        ("activity_type", _TEXT),
-        ("activity_timestamp", _TEXT),
-        ("activity_timestmap", _TEXT),
-        ("author", pa.struct([("id", _TEXT), ("name", _TEXT), ("email", _TEXT)])),
-    ]
-)
+_CORE_FIELDS = [
+    ("id", _TEXT),
+    ("conversation_id", pa.int64()),
+    ("conversation_id", pa.float64()),
+    ("activity_type", _TEXT),
+    ("activity_timestamp", _TEXT),
+    ("author", pa.struct([("id", _TEXT), ("name", _TEXT), ("email", _TEXT)])),
+]
+_CORE = pa.struct(_CORE_FIELDS)
+_STAMPS = [name for name, _ in _CORE_FIELDS].index("activity_timestamp")
+_CORE_AND_MISSPELT = pa.struct([*_CORE_FIELDS, ("activity_timestmap", _TEXT)])
+
+
+def _read_core(records: Sequence[Any], layout: pa.StructType) -> list[pa.Array] | None:
+    try:
+        return pa.array(records, type=layout).flatten()
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError):
+        return None
 
 
 def common_core(records: Sequence[Any]) -> dict[str, pa.Array] | None:
@@ -402,11 +409,19 @@ def common_core(records: Sequence[Any]) -> dict[str, pa.Array] | None:
     >>> common_core([{"id": 1, "conversation_id": 7, "activity_type": "x"}]) is None
     True
     """
-    try:
-        read = pa.array(records, type=_COMMON_CORE)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError):
+    # Real data spells the timestamp right; reading the documented misspelling as well costs a
+    # lookup per record, so it is read only when the first record, or a gap, asks for it.
+    head = records[0] if records else None
+    spelt_right = isinstance(head, dict) and head.get("activity_timestamp")
+    layout = _CORE if spelt_right else _CORE_AND_MISSPELT
+    fields = _read_core(records, layout)
+    if fields is not None and layout is _CORE:
+        stamps = fields[_STAMPS]
+        if stamps.null_count or pc.any(pc.equal(stamps, "")).as_py():
+            fields = _read_core(records, _CORE_AND_MISSPELT)  # some record is spelt the other way
+    if fields is None:
         return None
-    event_ids, csids, csids_read_as_float, types, stamps, misspelt, author = read.flatten()
+    event_ids, csids, csids_read_as_float, types, stamps, author, *misspelt = fields
     if event_ids.null_count or csids.null_count or types.null_count:
         return None  # the record-by-record reader names the record that lacks it
     if not np.array_equal(csids.to_numpy(), csids_read_as_float.to_numpy()):
@@ -416,8 +431,9 @@ def common_core(records: Sequence[Any]) -> dict[str, pa.Array] | None:
     first = next((r["author"] for r in records if r.get("author") is not None), None)
     if first is not None and first.__class__ is not dict:
         return None
-    if misspelt.null_count < len(misspelt):  # ``activity_timestamp or activity_timestmap``
-        stamps = pc.if_else(pc.fill_null(pc.not_equal(stamps, ""), False), stamps, misspelt)
+    if misspelt and misspelt[0].null_count < len(stamps):
+        # ``activity_timestamp or activity_timestmap``
+        stamps = pc.if_else(pc.fill_null(pc.not_equal(stamps, ""), False), stamps, misspelt[0])
     author_ids, author_names, author_emails = author.flatten()
     return {
         "event_id": event_ids,
