@@ -321,14 +321,12 @@ class ActivityColumns:
     size : int
         Number of records.
     core : dict of str to list or numpy.ndarray
-        One value per record (lists of raw values): ``event_id``, ``conversation_id`` (an
-        int64 array),
+        One raw value per record: ``event_id``, ``conversation_id`` (an int64 array),
         ``timestamp`` (the raw value of ``activity_timestamp``, else ``activity_timestmap``),
         ``activity_type``, ``author_id``, ``author_name``, ``author_email``.
     attributes : dict of str to (numpy.ndarray, list or pyarrow.Array)
         Sparse attribute columns, in the order first met: column → (record indices, values),
-        the values as arrow text when they are all text.
-        Nested objects become ``<key>_<field>`` (``agent_id``, ``user_name``…), every tag key
+        the values as arrow text when they are all text. Nested objects become ``<key>_<field>`` (``agent_id``, ``user_name``…), every tag key
         becomes ``tag``, ``avatal_url`` becomes ``avatar_url``, camelCase keys become
         snake_case, and keys that would overwrite a core column are prefixed ``attr_``.
     """
