@@ -326,9 +326,10 @@ class ActivityColumns:
         ``activity_type``, ``author_id``, ``author_name``, ``author_email``.
     attributes : dict of str to (numpy.ndarray, list or pyarrow.Array)
         Sparse attribute columns, in the order first met: column → (record indices, values),
-        the values as arrow text when they are all text. Nested objects become ``<key>_<field>`` (``agent_id``, ``user_name``…), every tag key
-        becomes ``tag``, ``avatal_url`` becomes ``avatar_url``, camelCase keys become
-        snake_case, and keys that would overwrite a core column are prefixed ``attr_``.
+        the values as arrow text when they are all text. Nested objects become
+        ``<key>_<field>`` (``agent_id``, ``user_name``…), every tag key becomes ``tag``,
+        ``avatal_url`` becomes ``avatar_url``, camelCase keys become snake_case, and keys
+        that would overwrite a core column are prefixed ``attr_``.
     """
 
     size: int
