@@ -295,6 +295,38 @@ def _as_list(values: list[Any] | pa.Array) -> list[Any]:
     return values.to_pylist() if isinstance(values, pa.Array) else values
 
 
+def _attribute_values(
+    records: Sequence[Any], *, common: bool
+) -> dict[Any, tuple[array, list[Any]]] | None:
+    """Each attribute key's (record indices, values), keys in the order first met.
+
+    None when a record is not a dict or its attributes are neither a dict, a mapping nor
+    empty; with ``common``, also when its attributes are a mapping other than a dict or its
+    activity type is not text (arrow, which reads the rest, reads bytes as text).
+    """
+    # Record indices go to C arrays (no int object per value, and numpy reads them as they
+    # are), through bound appends: the cheapest call per value.
+    collected: dict[Any, tuple[Callable, Callable, array, list[Any]]] = {}
+    try:
+        for index, record in enumerate(records):
+            if common and record.get("activity_type").__class__ is not str:
+                return None
+            attrs = record.get("attributes")
+            if attrs:
+                if attrs.__class__ is not dict and (common or not isinstance(attrs, Mapping)):
+                    return None
+                for key, value in attrs.items():
+                    slot = collected.get(key)
+                    if slot is None:
+                        rows, values = array("q"), []
+                        collected[key] = slot = (rows.append, values.append, rows, values)
+                    slot[0](index)
+                    slot[1](value)
+    except (AttributeError, TypeError):  # a record that is not a dict
+        return None
+    return {key: (rows, values) for key, (_, _, rows, values) in collected.items()}
+
+
 def _explode(by_key: Mapping[Any, tuple[array, list[Any]]]) -> dict[str, Sparse]:
     """Sparse attribute columns from each attribute key's (record indices, values).
 
@@ -472,25 +504,8 @@ def common_attributes(records: Sequence[Any]) -> dict[str, Sparse] | None:
     >>> common_attributes([dict(record, activity_type=b"tag_added")]) is None
     True
     """
-    # Record indices go to C arrays: no int object per value, and numpy reads them as they are.
-    by_key: dict[Any, tuple[array, list[Any]]] = {}
-    try:
-        for index, record in enumerate(records):
-            if record.get("activity_type").__class__ is not str:  # arrow reads bytes as text
-                return None
-            attrs = record.get("attributes")
-            if attrs:
-                if attrs.__class__ is not dict:
-                    return None
-                for key, value in attrs.items():
-                    slot = by_key.get(key)
-                    if slot is None:
-                        by_key[key] = slot = (array("q"), [])
-                    slot[0].append(index)
-                    slot[1].append(value)
-    except AttributeError:  # a record that is not a dict
-        return None
-    return _explode(by_key)
+    by_key = _attribute_values(records, common=True)
+    return None if by_key is None else _explode(by_key)
 
 
 def activity_columns(records: Sequence[Mapping[str, Any]]) -> ActivityColumns:
@@ -534,8 +549,6 @@ def activity_columns(records: Sequence[Mapping[str, Any]]) -> ActivityColumns:
     author_ids: list = []
     author_names: list = []
     author_emails: list = []
-    # Record indices go to C arrays: no int object per value, and numpy reads them as they are.
-    by_key: dict[Any, tuple[array, list[Any]]] = {}
     add_id, add_type, add_csid, add_stamp = ids.append, types.append, csids.append, stamps.append
     add_author_id, add_author_name = author_ids.append, author_names.append
     add_author_email = author_emails.append
@@ -543,7 +556,7 @@ def activity_columns(records: Sequence[Mapping[str, Any]]) -> ActivityColumns:
     # cache, which is what bounds this loop; method calls on the record beat bound-method
     # locals here because they allocate nothing.
     try:
-        for index, record in enumerate(records):
+        for record in records:
             add_id(record.get("id"))
             add_type(record.get("activity_type"))
             add_csid(record.get("conversation_id"))
@@ -557,18 +570,11 @@ def activity_columns(records: Sequence[Mapping[str, Any]]) -> ActivityColumns:
                 add_author_id(None)
                 add_author_name(None)
                 add_author_email(None)
-            attrs = record.get("attributes")
-            if attrs:
-                if attrs.__class__ is not dict and not isinstance(attrs, Mapping):
-                    raise AttributeError(index)
-                for key, value in attrs.items():
-                    slot = by_key.get(key)
-                    if slot is None:
-                        by_key[key] = slot = (array("q"), [])
-                    slot[0].append(index)
-                    slot[1].append(value)
     except (AttributeError, TypeError):
         raise _shape_error(records) from None
+    by_key = _attribute_values(records, common=False)
+    if by_key is None:
+        raise _shape_error(records)
     if None in ids or None in types or None in csids:
         _require_keys(records, ("id", "conversation_id", "activity_type"), "activity-log")
     if not set(map(type, types)) <= {str}:  # hostile payloads: keep a scalar as its text
