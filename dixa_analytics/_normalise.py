@@ -30,7 +30,6 @@ from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -239,30 +238,45 @@ Sparse = tuple[np.ndarray, list[Any] | pa.Array]
 _TEXT = pa.large_string()
 
 
-def _aligned_pieces(column: str, values: list[Any]) -> list[tuple[str, list[Any] | pa.Array]]:
-    """Split one key's values into columns; object values become ``<column>_<field>``.
+def _pieces(column: str, rows: np.ndarray, values: list[Any]) -> list[tuple[str, Sparse]]:
+    """One key's sparse columns: ``column``, and ``<column>_<field>`` for each field of its
+    object values (``agent`` → ``agent_id``, ``agent_name``…), holding the records that have it.
 
     Values that are all text (the usual case) come back as arrow text, converted while they
     are at hand instead of in a second pass over a million scattered strings.
     """
     try:
-        return [(column, pa.array(values, type=_TEXT))]
+        return [(column, (rows, pa.array(values, type=_TEXT)))]
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         pass  # not all text: numbers, lists, objects
     if dict not in set(map(type, values)):
-        return [(column, values)]
-    fields = dict.fromkeys(chain.from_iterable(v for v in values if isinstance(v, dict)))
-    pieces: list[tuple[str, list[Any] | pa.Array]] = [
-        (
-            f"{column}_{snake_case(str(field))}",
-            [v.get(field) if isinstance(v, dict) else None for v in values],
-        )
-        for field in fields
+        return [(column, (rows, values))]
+    # One pass over the objects, each field's values with the positions that hold them.
+    plain_at, plain = array("q"), []
+    fields: dict[Any, tuple[array, list[Any]]] = {}
+    for position, value in enumerate(values):
+        if isinstance(value, dict):
+            for field, item in value.items():
+                slot = fields.get(field)
+                if slot is None:
+                    fields[field] = slot = (array("q"), [])
+                slot[0].append(position)
+                slot[1].append(item)
+        else:
+            plain_at.append(position)
+            plain.append(value)
+    pieces = [
+        (f"{column}_{snake_case(str(field))}", (rows[_positions(at)], items))
+        for field, (at, items) in fields.items()
     ]
-    plain = [None if isinstance(v, dict) else v for v in values]
     if any(v is not None for v in plain):
-        pieces.insert(0, (column, plain))
+        pieces.insert(0, (column, (rows[_positions(plain_at)], plain)))
     return pieces
+
+
+def _positions(indices: array) -> np.ndarray:
+    """A C array of int64 indices as a numpy index array, without copying where it can."""
+    return np.frombuffer(indices, dtype=np.int64).astype(np.intp, copy=False)
 
 
 def _merge(earlier: Sparse, later: Sparse) -> Sparse:
@@ -336,10 +350,8 @@ def _explode(by_key: Mapping[Any, tuple[array, list[Any]]]) -> dict[str, Sparse]
     """
     sparse: dict[str, Sparse] = {}
     for key, (rows, values) in by_key.items():
-        indices = np.frombuffer(rows, dtype=np.int64).astype(np.intp, copy=False)
-        for name, column_values in _aligned_pieces(attribute_column(str(key)), values):
+        for name, piece in _pieces(attribute_column(str(key)), _positions(rows), values):
             earlier = sparse.get(name)
-            piece = (indices, column_values)
             sparse[name] = piece if earlier is None else _merge(earlier, piece)
     return sparse
 
