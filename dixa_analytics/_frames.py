@@ -659,24 +659,32 @@ def _derive_agents(
     """Fill ``agent_id``/``agent_name`` for claims (the author) and transfers to an agent.
 
     ``kinds`` is the activity type of each event; ``columns`` holds the attribute columns
-    (a transfer's ``destination_type`` and ``destination_label`` are Categoricals).
+    (a transfer's ``destination_type`` and ``destination_label`` are Categoricals). Only
+    events that name no agent of their own are filled.
     """
     agent_id = text.get("agent_id", nulls)
     agent_name = text.get("agent_name", nulls)
-    claimed = pc.and_(pa.array(_is_in(kinds, {"conversation_claimed"})), pc.is_null(agent_id))
-    agent_id = pc.if_else(claimed, text["author_id"], agent_id)
-    agent_name = pc.if_else(claimed, text["author_name"], agent_name)
+    unnamed = agent_id.is_null().to_numpy(zero_copy_only=False)
+    claimed = _is_in(kinds, {"conversation_claimed"}) & unnamed
     destination = columns.get("destination_type")
+    to_agent = np.zeros_like(claimed)
     if destination is not None:
-        to_agent = _is_in(destination, norm.AGENT_DESTINATION_TYPES, lower=True)
+        to_agent = _is_in(destination, norm.AGENT_DESTINATION_TYPES, lower=True) & unnamed
         to_agent &= _is_in(kinds, norm.TRANSFER_TYPES)
-        to_agent = pc.and_(pa.array(to_agent), pc.is_null(agent_id))
-        label = columns.get("destination_label")
-        agent_id = pc.if_else(to_agent, text.get("destination_id", nulls), agent_id)
-        agent_name = pc.if_else(
-            to_agent, nulls if label is None else _category_text(label), agent_name
-        )
-    text["agent_id"], text["agent_name"] = agent_id, agent_name
+    filled = np.flatnonzero(claimed | to_agent)
+    if not filled.size:
+        return
+    # The few rows filled are gathered from their sources, then put in place in one pass.
+    from_author = pa.array(claimed[filled])
+    rows = pa.array(filled)
+    label = columns.get("destination_label")
+    labels = nulls.take(rows) if label is None else _category_text(label.take(filled))
+    destinations = text.get("destination_id", nulls).take(rows)
+    new_ids = pc.if_else(from_author, text["author_id"].take(rows), destinations)
+    new_names = pc.if_else(from_author, text["author_name"].take(rows), labels)
+    mask = pa.array(claimed | to_agent)
+    text["agent_id"] = pc.replace_with_mask(agent_id, mask, new_ids)
+    text["agent_name"] = pc.replace_with_mask(agent_name, mask, new_names)
 
 
 def _is_in(values: pd.Categorical, wanted: Iterable[str], *, lower: bool = False) -> np.ndarray:
