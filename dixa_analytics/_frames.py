@@ -868,8 +868,8 @@ def events_frame(
     -----
     Records in the shape the API sends are read by arrow, with one Python pass over their
     attributes; parsing, deduplicating and sorting run meanwhile in a worker thread (arrow
-    does not hold the GIL). Records of any other shape are read one by one. Either way the
-    frame is the same; the second way is a few times slower.
+    does not hold the GIL). Records of any other shape are read one by one, which is slower;
+    either way the frame is the same.
 
     Examples
     --------
