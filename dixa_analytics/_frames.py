@@ -85,8 +85,11 @@ def _objects(values: Sequence[Any] | np.ndarray | pa.Array) -> np.ndarray:
 
 
 def _arrow_strings(values: Sequence[Any] | np.ndarray | pa.Array) -> pa.Array | None:
-    """Text (None or NaN as null) as an arrow array; None if some value is not text."""
-    if isinstance(values, pa.Array):  # read as text by the normaliser
+    """Text (None or NaN as null) as an arrow array; None if some value is not text.
+
+    An arrow array is returned as it is: the readers make one only of values that are text.
+    """
+    if isinstance(values, pa.Array):
         return values
     for from_pandas in (False, True):
         # Plain text and None (the usual case) convert three times faster without the NaN
@@ -671,7 +674,8 @@ def _derive_agents(
     if destination is not None:
         to_agent = _is_in(destination, norm.AGENT_DESTINATION_TYPES, lower=True) & unnamed
         to_agent &= _is_in(kinds, norm.TRANSFER_TYPES)
-    filled = np.flatnonzero(claimed | to_agent)
+    fill = claimed | to_agent
+    filled = np.flatnonzero(fill)
     if not filled.size:
         return
     # The few rows filled are gathered from their sources, then put in place in one pass.
@@ -682,7 +686,7 @@ def _derive_agents(
     destinations = text.get("destination_id", nulls).take(rows)
     new_ids = pc.if_else(from_author, text["author_id"].take(rows), destinations)
     new_names = pc.if_else(from_author, text["author_name"].take(rows), labels)
-    mask = pa.array(claimed | to_agent)
+    mask = pa.array(fill)
     text["agent_id"] = pc.replace_with_mask(agent_id, mask, new_ids)
     text["agent_name"] = pc.replace_with_mask(agent_name, mask, new_names)
 
@@ -702,8 +706,13 @@ def _from_arrow(arrow: pa.Array, dtype: object) -> Any:
 
 def _event_data(records: Sequence[Any]) -> tuple[dict[str, Any], np.ndarray]:
     """The events frame's columns (declared ones first, in schema order) and the input row of
-    each output row."""
-    # Arrow and numpy do not hold the GIL, so their share of the work runs in other threads
+    each output row.
+
+    Records in the common shape are read by arrow and one Python pass; any other records, and
+    records that turn out to hold a bad value, are read record by record, which names the
+    record and its value as given.
+    """
+    # Most of arrow's and numpy's work runs without the GIL, so it goes to other threads
     # while Python works: parsing, deduplicating and sorting the core beside the attribute
     # pass, then putting the attribute columns in place two at a time.
     with ThreadPoolExecutor(max_workers=2, thread_name_prefix="events_frame") as pool:
@@ -712,8 +721,10 @@ def _event_data(records: Sequence[Any]) -> tuple[dict[str, Any], np.ndarray]:
             sorted_core = pool.submit(_SortedCore.of, core, len(records))
             attributes = norm.common_attributes(records)
             if attributes is not None:
-                return _with_attributes(sorted_core.result(), attributes, pool)
-        # Not all in the common shape: read record by record, which also says what is wrong.
+                try:
+                    return _with_attributes(sorted_core.result(), attributes, pool)
+                except SchemaError:
+                    pass  # arrow has decoded what it read; the message must show the raw value
         columns = norm.activity_columns(records)
         core_in_order = _SortedCore.of(columns.core, columns.size)
         return _with_attributes(core_in_order, columns.attributes, pool)

@@ -186,11 +186,14 @@ def _sub(value: object, key: str) -> Any:
 
 
 def _integer(value: object) -> int | None:
-    """``value`` as an int64-sized integer (ints, whole floats, ASCII digit strings), else None."""
-    if isinstance(value, bool):
+    """``value`` as an int64-sized integer (ints, whole floats, ASCII digit strings, and their
+    numpy kinds), else None."""
+    if isinstance(value, bool | np.bool_):
         return None
-    if (isinstance(value, float) and value.is_integer()) or (
-        isinstance(value, str) and _DIGITS.fullmatch(value)
+    if (
+        isinstance(value, np.integer)
+        or (isinstance(value, float | np.floating) and float(value).is_integer())
+        or (isinstance(value, str) and _DIGITS.fullmatch(value))
     ):
         value = int(value)
     if isinstance(value, int) and INT64_MIN <= value <= INT64_MAX:
@@ -314,9 +317,9 @@ def _attribute_values(
 ) -> dict[Any, tuple[array, list[Any]]] | None:
     """Each attribute key's (record indices, values), keys in the order first met.
 
-    None when a record is not a dict or its attributes are neither a dict, a mapping nor
-    empty; with ``common``, also when its attributes are a mapping other than a dict or its
-    activity type is not text (arrow, which reads the rest, reads bytes as text).
+    None when a record has no ``get`` or its attributes are neither a mapping nor empty; with
+    ``common``, also when its attributes are a mapping other than a dict or its activity type
+    is not text (arrow, which reads the rest, reads bytes as text).
     """
     # Record indices go to C arrays (no int object per value, and numpy reads them as they
     # are), through bound appends: the cheapest call per value.
@@ -336,7 +339,7 @@ def _attribute_values(
                         collected[key] = slot = (rows.append, values.append, rows, values)
                     slot[0](index)
                     slot[1](value)
-    except (AttributeError, TypeError):  # a record that is not a dict
+    except (AttributeError, TypeError):  # a record or attributes that are no mapping
         return None
     return {key: (rows, values) for key, (_, _, rows, values) in collected.items()}
 
@@ -419,8 +422,24 @@ _CORE_AND_MISSPELT = pa.struct([*_CORE_FIELDS, ("activity_timestmap", _TEXT)])
 def _read_core(records: Sequence[Any], layout: pa.StructType) -> list[pa.Array] | None:
     try:
         return pa.array(records, type=layout).flatten()
-    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, OverflowError):
+    except Exception:  # whatever arrow cannot read is read record by record
         return None
+
+
+def _text_keyed(mapping: Any, names: Iterable[str]) -> bool:
+    """Whether arrow, meeting ``mapping`` first, settles on looking fields up by text keys.
+
+    Arrow looks up struct fields by text or by bytes keys, whichever the first dict holding
+    one of the fields (in field order) uses, and keeps to that for every later dict.
+    """
+    if mapping.__class__ is not dict:
+        return False
+    for name in names:
+        if name in mapping:
+            return True
+        if name.encode() in mapping:
+            return False
+    return False  # no field at all: arrow would settle on a later dict, unchecked
 
 
 def common_core(records: Sequence[Any]) -> dict[str, pa.Array] | None:
@@ -441,7 +460,8 @@ def common_core(records: Sequence[Any]) -> dict[str, pa.Array] | None:
         ``event_id``, ``conversation_id`` (int64), ``activity_type``, ``timestamp`` (the text
         of ``activity_timestamp``, else ``activity_timestmap``), ``author_id``,
         ``author_name``, ``author_email``; None when a value is of another kind (a number for
-        text, a fractional or string csid…) or a required field is missing.
+        text, a fractional or string csid, a record or author that is not a dict keyed by
+        text…) or a required field is missing.
 
     Examples
     --------
@@ -455,8 +475,9 @@ def common_core(records: Sequence[Any]) -> dict[str, pa.Array] | None:
     # Real data spells the timestamp right; reading the documented misspelling as well costs a
     # lookup per record, so it is read only when the first record, or a gap, asks for it.
     head = records[0] if records else None
-    spelt_right = isinstance(head, dict) and head.get("activity_timestamp")
-    layout = _CORE if spelt_right else _CORE_AND_MISSPELT
+    if not _text_keyed(head, ["id"]):
+        return None  # no text "id" in the first record: the record-by-record reader says why
+    layout = _CORE if head.get("activity_timestamp") else _CORE_AND_MISSPELT
     fields = _read_core(records, layout)
     if fields is not None and layout is _CORE:
         stamps = fields[_STAMPS]
@@ -469,10 +490,11 @@ def common_core(records: Sequence[Any]) -> dict[str, pa.Array] | None:
         return None  # the record-by-record reader names the record that lacks it
     if not np.array_equal(csids.to_numpy(), csids_read_as_float.to_numpy()):
         return None  # a fractional csid, which the record-by-record reader refuses
-    # Arrow reads every author as it reads the first one it meets: a dict by key (and then
-    # refuses anything else), a tuple by position. So the first author settles it.
+    # Arrow reads every author as it reads the first one it meets: a dict by its text or
+    # bytes keys (refusing anything but a dict later), a tuple by position. So the first
+    # author must be a dict whose fields arrow looks up by text.
     first = next((r["author"] for r in records if r.get("author") is not None), None)
-    if first is not None and first.__class__ is not dict:
+    if first is not None and not _text_keyed(first, ["id", "name", "email"]):
         return None
     if misspelt and misspelt[0].null_count < len(stamps):
         # ``activity_timestamp or activity_timestmap``
@@ -564,9 +586,10 @@ def activity_columns(records: Sequence[Mapping[str, Any]]) -> ActivityColumns:
     add_id, add_type, add_csid, add_stamp = ids.append, types.append, csids.append, stamps.append
     add_author_id, add_author_name = author_ids.append, author_names.append
     add_author_email = author_emails.append
-    # One explicit loop (not a pass per field): each record is read while it is in the CPU
-    # cache, which is what bounds this loop; method calls on the record beat bound-method
-    # locals here because they allocate nothing.
+    # One loop over the core fields (not a pass per field): each record is read while it is
+    # in the CPU cache, which is what bounds this loop; method calls on the record beat
+    # bound-method locals here because they allocate nothing. The attributes follow in a
+    # second pass, the one the common-shape reader makes too.
     try:
         for record in records:
             add_id(record.get("id"))

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import copy
 import json
-from collections import OrderedDict
+from collections import OrderedDict, UserDict
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -134,6 +135,19 @@ _OTHER_SHAPES = {
     "attributes dict subclass": _record(attributes=OrderedDict(tag_name="vip")),
     "number in a text attribute": _record(attributes={"tag_name": 7, "score": "5"}),
     "NaN in a text attribute": _record(attributes={"tag_name": float("nan")}),
+    "empty timestamp": _record(activity_timestamp=""),
+    "null misspelt timestamp": {
+        **{k: v for k, v in _record().items() if k != "activity_timestamp"},
+        "activity_timestmap": None,
+    },
+    "bytes id, unreadable timestamp": _record(id=b"e1", activity_timestamp="yesterday"),
+    "unreadable bytes timestamp": _record(activity_timestamp=b"yesterday"),
+    "numpy integer csid": _record(conversation_id=np.int64(7)),
+    "numpy unsigned csid": _record(conversation_id=np.uint64(7)),
+    "numpy whole float csid": _record(conversation_id=np.float32(7.0)),
+    "numpy fractional csid": _record(conversation_id=np.float64(7.5)),
+    "numpy bool csid": _record(conversation_id=np.bool_(True)),
+    "numpy csid beyond int64": _record(conversation_id=np.uint64(2**63)),
 }
 
 
@@ -141,6 +155,46 @@ _OTHER_SHAPES = {
 def test_other_shapes_give_what_the_record_reader_gives(record, record_by_record):
     records = [_record(id="e0"), record]
     _assert_same_either_way(records, record_by_record)
+
+
+def _bytes_keys(mapping):
+    return {key.encode(): value for key, value in mapping.items()}
+
+
+_OTHER_STREAMS = {
+    "Mapping record": [UserDict(_record())],
+    "Mapping record after a dict": [_record(id="e0"), UserDict(_record())],
+    "Mapping author after a null": [
+        _record(author=None),
+        _record(id="e2", author=UserDict(id="a")),
+    ],
+    "Mapping author after a dict": [_record(), _record(id="e2", author=UserDict(id="a"))],
+    "bytes-keyed author first": [
+        _record(author={b"id": "a1"}),
+        _record(id="e2", author={"id": "a2"}),
+    ],
+    "author with a bytes id and a text name": [_record(author={b"id": "a1", "name": "Alex"})],
+    "bytes-keyed author after an empty one": [
+        _record(author={}),
+        _record(id="e2", author={b"id": "a2"}),
+    ],
+    "bytes-keyed record": [{**_bytes_keys(_record()), "activity_type": "tag_added"}],
+    "bytes-keyed record after a text-keyed one": [
+        _record(id="e0"),
+        {**_bytes_keys(_record()), "activity_type": "tag_added"},
+    ],
+}
+
+
+@pytest.mark.parametrize("records", _OTHER_STREAMS.values(), ids=_OTHER_STREAMS.keys())
+def test_other_streams_give_what_the_record_reader_gives(records, record_by_record):
+    _assert_same_either_way(records, record_by_record)
+
+
+@pytest.mark.parametrize("csid", [np.int64(7), np.int32(7), np.uint64(7), np.float32(7.0)])
+def test_numpy_csids_are_read_as_integers(csid):
+    events = events_frame([_record(conversation_id=csid)])
+    assert events["conversation_id"].tolist() == [7]
 
 
 def test_bytes_that_arrow_reads_as_text_leave_the_common_path():
