@@ -879,9 +879,10 @@ def events_frame(
     -----
     Records in the shape the API sends are read by arrow, with one Python pass over their
     attributes; parsing, deduplicating and sorting run meanwhile in a worker thread (arrow
-    does not hold the GIL). Records of any other shape are read one by one, which is slower;
-    either way the frame is the same. (Arrow reads a dict by the items it holds, not through
-    its ``get``: a dict subclass whose ``get`` answers otherwise is not supported.)
+    and numpy release the GIL for most of that work). Records of any other shape are read
+    one by one, which is slower; either way the frame is the same. (Arrow reads a dict by the
+    items it holds, not through its ``get``: a dict subclass whose ``get`` answers otherwise
+    is not supported.)
 
     Examples
     --------
