@@ -9,8 +9,6 @@ example run without an account.
 >>> events = dxa.fetch_activitylog(start="2026-03-01", end="2026-04-01")  # doctest: +SKIP
 """
 
-from dixa_analytics._cache_admin import CacheInfo, cache_info, clear_cache
-from dixa_analytics._client import DixaClient
 from dixa_analytics._connect import connect
 from dixa_analytics._errors import (
     AuthenticationError,
@@ -34,6 +32,7 @@ from dixa_analytics._fetch import (
     fetch_users,
 )
 from dixa_analytics._frames import events_frame, split_by_type
+from dixa_analytics.client import CacheInfo, DixaClient, cache_info, clear_cache
 from dixa_analytics.metrics import (
     DEFINITIONS,
     first_response_time,

@@ -13,7 +13,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from dixa_analytics._client import DixaClient
+from dixa_analytics.client import DixaClient
 from dixa_analytics.sandbox import Sandbox
 
 __all__ = ["connect"]

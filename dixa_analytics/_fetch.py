@@ -24,13 +24,6 @@ from typing import Any
 import pandas as pd
 
 from dixa_analytics import _normalise as norm
-from dixa_analytics._cache_policy import (
-    RECENT_EXPORT_EXPIRY,
-    conversation_expiry,
-    export_expiry,
-    is_closed,
-)
-from dixa_analytics._client import DixaClient
 from dixa_analytics._dates import DateLike, date_window, split_window, to_epoch_ms
 from dixa_analytics._errors import NotFoundError, listing
 from dixa_analytics._frames import (
@@ -42,6 +35,13 @@ from dixa_analytics._frames import (
     queues_frame,
     tags_frame,
     users_frame,
+)
+from dixa_analytics.client import (
+    RECENT_EXPORT_EXPIRY,
+    DixaClient,
+    conversation_expiry,
+    export_expiry,
+    is_closed,
 )
 
 __all__ = [
@@ -482,7 +482,7 @@ def _aligned(csids: Sequence[int], size: int) -> list[list[int]]:
 
 def _export_window(client: DixaClient, start: pd.Timestamp, end: pd.Timestamp) -> list[Record]:
     """Export records of conversations created in ``[start, end)``, in ≤31-day pieces."""
-    now = client._now()
+    now = client.now()
     pieces = list(split_window(start, end))
     lo_ms, hi_ms = to_epoch_ms(start), to_epoch_ms(end)
 
@@ -508,7 +508,7 @@ def _export_window(client: DixaClient, start: pd.Timestamp, end: pd.Timestamp) -
 
 def _export_by_csids(client: DixaClient, csids: Sequence[int]) -> list[Record]:
     """Export records of the given conversations, ``EXPORT_CSIDS_BATCH`` per request."""
-    now = client._now()
+    now = client.now()
 
     def fetch(batch: list[int]) -> list[Record]:
         return client.get_export(

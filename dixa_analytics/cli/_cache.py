@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from dixa_analytics._cache_admin import cache_info, clear_cache
+from dixa_analytics.client import cache_info, clear_cache
 
 __all__ = ["register"]
 

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dixa_analytics import DixaClient, connect
-from dixa_analytics._cache_location import means_off
 from dixa_analytics._dates import date_window
+from dixa_analytics.client import means_off
 from dixa_analytics.sandbox import Sandbox
 
 __all__ = [

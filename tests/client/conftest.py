@@ -12,7 +12,7 @@ from urllib.parse import parse_qs
 
 import pytest
 
-from dixa_analytics._client import DixaClient
+from dixa_analytics.client._client import DixaClient
 from dixa_analytics.sandbox import Sandbox, Switches
 
 # A small organisation over ten days whose seed leaves three conversations open at its end.

@@ -17,20 +17,20 @@ import pytest
 import requests
 import urllib3
 
-from dixa_analytics._cache_location import default_cache_path, resolve_cache_path
-from dixa_analytics._cache_policy import (
+from dixa_analytics._errors import AuthenticationError, DixaConnectionError, SchemaError
+from dixa_analytics._fetch import _coerce_csids, _selection, _status_batches
+from dixa_analytics.client._cache_location import default_cache_path, resolve_cache_path
+from dixa_analytics.client._cache_policy import (
     FINAL,
     LIVE,
     RECENT_EXPORT_EXPIRY,
     conversation_expiry,
     export_expiry,
 )
-from dixa_analytics._client import DixaClient
-from dixa_analytics._errors import AuthenticationError, DixaConnectionError, SchemaError
-from dixa_analytics._fetch import _coerce_csids, _selection, _status_batches
-from dixa_analytics._paging import collect_pages
-from dixa_analytics._throttle import TokenBucket
-from dixa_analytics._transport import RetryPolicy, ThrottledAdapter, _retry_after_seconds
+from dixa_analytics.client._client import DixaClient
+from dixa_analytics.client._paging import collect_pages
+from dixa_analytics.client._throttle import TokenBucket
+from dixa_analytics.client._transport import RetryPolicy, ThrottledAdapter, _retry_after_seconds
 
 
 class FakeClock:

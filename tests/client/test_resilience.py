@@ -11,7 +11,6 @@ from collections.abc import Iterator
 import pandas as pd
 import pytest
 
-from dixa_analytics._client import DixaClient
 from dixa_analytics._errors import (
     AuthenticationError,
     BadRequestError,
@@ -29,6 +28,7 @@ from dixa_analytics._fetch import (
     fetch_queues,
     fetch_users,
 )
+from dixa_analytics.client._client import DixaClient
 from dixa_analytics.sandbox import Switches
 
 

@@ -25,7 +25,6 @@ import requests
 import urllib3
 from requests.adapters import HTTPAdapter
 
-from dixa_analytics._cache_policy import Expiry
 from dixa_analytics._errors import (
     DixaConnectionError,
     DixaError,
@@ -33,7 +32,8 @@ from dixa_analytics._errors import (
     SchemaError,
     error_for_status,
 )
-from dixa_analytics._throttle import TokenBucket
+from dixa_analytics.client._cache_policy import Expiry
+from dixa_analytics.client._throttle import TokenBucket
 
 __all__ = ["RetryPolicy", "ThrottledAdapter", "Transport"]
 

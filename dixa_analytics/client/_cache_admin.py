@@ -11,7 +11,7 @@ from pathlib import Path
 
 import requests_cache
 
-from dixa_analytics._cache_location import resolve_cache_path
+from dixa_analytics.client._cache_location import resolve_cache_path
 
 __all__ = ["CacheInfo", "cache_info", "clear_cache"]
 

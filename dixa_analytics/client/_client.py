@@ -18,17 +18,17 @@ import requests_cache
 from requests_cache.cache_keys import create_key
 from tqdm.auto import tqdm
 
-from dixa_analytics._cache_location import caching_disabled, resolve_cache_path
-from dixa_analytics._cache_policy import DEFAULT_EXPIRY, URL_EXPIRY, Expiry
 from dixa_analytics._errors import (
     AuthenticationError,
     DixaError,
     PartialFetchError,
     SchemaError,
 )
-from dixa_analytics._paging import collect_pages, envelope_data
-from dixa_analytics._throttle import TokenBucket
-from dixa_analytics._transport import RetryPolicy, ThrottledAdapter, Transport
+from dixa_analytics.client._cache_location import caching_disabled, resolve_cache_path
+from dixa_analytics.client._cache_policy import DEFAULT_EXPIRY, URL_EXPIRY, Expiry
+from dixa_analytics.client._paging import collect_pages, envelope_data
+from dixa_analytics.client._throttle import TokenBucket
+from dixa_analytics.client._transport import RetryPolicy, ThrottledAdapter, Transport
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -253,6 +253,10 @@ class DixaClient:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
+    def now(self) -> dt.datetime:
+        """The current time (UTC), which decides whether a window still touches the present."""
+        return dt.datetime.now(dt.UTC)
+
     # -- requests ----------------------------------------------------------------------------
 
     def get_object(
@@ -467,9 +471,6 @@ class DixaClient:
         # Too short to be a real token (a test key): only whole occurrences, so that it does not
         # garble every word that holds its letters.
         return re.sub(rf"(?<![A-Za-z0-9]){re.escape(self._key)}(?![A-Za-z0-9])", "***", text)
-
-    def _now(self) -> dt.datetime:
-        return dt.datetime.now(dt.UTC)
 
 
 class _Stopped(Exception):
