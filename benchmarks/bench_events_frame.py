@@ -29,7 +29,7 @@ import uuid
 
 import pandas as pd
 
-from dixa_analytics._frames import events_frame
+from dixa_analytics.events import events_frame
 
 FIRST_NAMES = ["Alex", "Sam", "Maria", "Jonas", "Ida", "Noah", "Freja", "Omar", "Lea", "Kim"]
 LAST_NAMES = ["Hansen", "Jensen", "Nielsen", "Larsen", "Berg", "Costa", "Novak", "Silva"]

@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 from dixa_analytics._errors import RateLimitError
-from dixa_analytics._fetch import fetch_activitylog, fetch_conversations
 from dixa_analytics.client._client import DixaClient
+from dixa_analytics.fetch import fetch_activitylog, fetch_conversations
 from dixa_analytics.sandbox import Sandbox, Switches
 
 CONVERSATIONS = 1500

@@ -16,7 +16,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from dixa_analytics._schemas import EVENTS, conform
+from dixa_analytics.events import EVENTS
+from dixa_analytics.frames import conform
 from dixa_analytics.metrics import (
     first_response_time,
     handling_time,

@@ -21,7 +21,9 @@ from dixa_analytics._errors import (
     SchemaError,
     ServerError,
 )
-from dixa_analytics._fetch import (
+from dixa_analytics.client import CacheInfo, DixaClient, cache_info, clear_cache
+from dixa_analytics.events import events_frame, split_by_type
+from dixa_analytics.fetch import (
     fetch_activitylog,
     fetch_conversations,
     fetch_endpoints,
@@ -31,8 +33,6 @@ from dixa_analytics._fetch import (
     fetch_tags,
     fetch_users,
 )
-from dixa_analytics._frames import events_frame, split_by_type
-from dixa_analytics.client import CacheInfo, DixaClient, cache_info, clear_cache
 from dixa_analytics.metrics import (
     DEFINITIONS,
     first_response_time,

@@ -27,7 +27,7 @@ def test_public_functions_have_examples(name: str) -> None:
 
 
 def test_modules_were_found() -> None:
-    assert "dixa_analytics._frames" in MODULES
+    assert "dixa_analytics.events._frame" in MODULES
     assert "dixa_analytics.metrics._handling" in MODULES
 
 

@@ -8,16 +8,26 @@ dropped. :data:`DEFINITIONS` states each metric in one plain-text paragraph.
 """
 
 from dixa_analytics.metrics._definitions import DEFINITIONS
-from dixa_analytics.metrics._first_response import first_response_time
-from dixa_analytics.metrics._handling import handling_time
-from dixa_analytics.metrics._queue_wait import queue_wait_time
-from dixa_analytics.metrics._reopen import reopen_rate
-from dixa_analytics.metrics._resolution import resolution_time
-from dixa_analytics.metrics._summary import summarize_durations
-from dixa_analytics.metrics._tag_trends import tag_trends
+from dixa_analytics.metrics._first_response import FIRST_RESPONSE, first_response_time
+from dixa_analytics.metrics._handling import HANDLING_AGENT, HANDLING_CONVERSATION, handling_time
+from dixa_analytics.metrics._queue_wait import QUEUE_WAIT, queue_wait_time
+from dixa_analytics.metrics._reopen import REOPEN_RATE, reopen_rate
+from dixa_analytics.metrics._resolution import RESOLUTION, resolution_time
+from dixa_analytics.metrics._summary import SUMMARY, summarize_durations
+from dixa_analytics.metrics._tag_trends import TAG_TRENDS, tag_trends
+from dixa_analytics.metrics._timeline import check_freq
 
 __all__ = [
     "DEFINITIONS",
+    "FIRST_RESPONSE",
+    "HANDLING_AGENT",
+    "HANDLING_CONVERSATION",
+    "QUEUE_WAIT",
+    "REOPEN_RATE",
+    "RESOLUTION",
+    "SUMMARY",
+    "TAG_TRENDS",
+    "check_freq",
     "first_response_time",
     "handling_time",
     "queue_wait_time",

@@ -6,11 +6,23 @@ import numpy as np
 import pandas as pd
 
 from dixa_analytics._dates import DateLike
-from dixa_analytics._schemas import FIRST_RESPONSE, conform
+from dixa_analytics.events import Kind
+from dixa_analytics.frames import BOOL, FLOAT, INT, STRING, UTC, Schema, conform
 from dixa_analytics.metrics._definitions import with_definition
-from dixa_analytics.metrics._timeline import Kind, build_timeline, censored_span, take
+from dixa_analytics.metrics._timeline import build_timeline, censored_span, take
 
-__all__ = ["first_response_time"]
+__all__ = ["FIRST_RESPONSE", "first_response_time"]
+
+FIRST_RESPONSE: Schema = {
+    "conversation_id": INT,
+    "started_at": UTC,
+    "responded_at": UTC,
+    "response_seconds": FLOAT,
+    "observed": BOOL,
+    "queue_name": STRING,
+    "agent_id": STRING,  # author of the first agent reply
+    "agent_name": STRING,
+}
 
 _OPTIONAL = ("event_id", "author_id", "author_name", "queue_name")
 
@@ -41,15 +53,15 @@ def first_response_time(events: pd.DataFrame, *, as_of: DateLike | None = None) 
     Examples
     --------
     >>> import pandas as pd
-    >>> from dixa_analytics._schemas import EVENTS, conform
-    >>> events = conform(pd.DataFrame({
+    >>> from dixa_analytics.events import conform_events
+    >>> events = conform_events(pd.DataFrame({
     ...     "conversation_id": [7, 7, 7],
     ...     "timestamp": pd.to_datetime(["2026-03-02 09:00", "2026-03-02 09:01",
     ...                                  "2026-03-02 09:10"], utc=True),
     ...     "activity_type": ["conversation_created_by_customer", "conversation_autoreply_sent",
     ...                       "message_added_by_agent"],
     ...     "author_id": ["c1", None, "a1"],
-    ... }), EVENTS)
+    ... }))
     >>> first_response_time(events)[["conversation_id", "response_seconds", "observed"]]
        conversation_id  response_seconds  observed
     0                7             600.0      True

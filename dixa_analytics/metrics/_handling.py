@@ -8,12 +8,30 @@ import numpy as np
 import pandas as pd
 
 from dixa_analytics._dates import DateLike
-from dixa_analytics._schemas import HANDLING_AGENT, HANDLING_CONVERSATION, conform
+from dixa_analytics.frames import BOOL, FLOAT, INT, STRING, Schema, conform
 from dixa_analytics.metrics._definitions import with_definition
 from dixa_analytics.metrics._state import CLOSED, OPEN, assignees, status
 from dixa_analytics.metrics._timeline import build_timeline, seconds, take
 
-__all__ = ["handling_time"]
+__all__ = ["HANDLING_AGENT", "HANDLING_CONVERSATION", "handling_time"]
+
+HANDLING_CONVERSATION: Schema = {
+    "conversation_id": INT,
+    "handling_seconds": FLOAT,
+    "observed": BOOL,
+    "queue_name": STRING,
+    "agent_id": STRING,  # last assignee at as_of
+    "agent_name": STRING,
+}
+
+HANDLING_AGENT: Schema = {
+    "conversation_id": INT,
+    "agent_id": STRING,
+    "agent_name": STRING,
+    "handling_seconds": FLOAT,
+    "observed": BOOL,
+    "queue_name": STRING,
+}
 
 _OPTIONAL = (
     "event_id",
@@ -64,15 +82,15 @@ def handling_time(
     Examples
     --------
     >>> import pandas as pd
-    >>> from dixa_analytics._schemas import EVENTS, conform
-    >>> events = conform(pd.DataFrame({
+    >>> from dixa_analytics.events import conform_events
+    >>> events = conform_events(pd.DataFrame({
     ...     "conversation_id": [1, 1, 1],
     ...     "timestamp": pd.to_datetime(["2026-03-02 09:00", "2026-03-02 09:05",
     ...                                  "2026-03-02 09:35"], utc=True),
     ...     "activity_type": ["conversation_created_by_customer", "conversation_assigned",
     ...                       "conversation_closed"],
     ...     "agent_id": [None, "a1", None],
-    ... }), EVENTS)
+    ... }))
     >>> handling_time(events)[["conversation_id", "handling_seconds", "observed", "agent_id"]]
        conversation_id  handling_seconds  observed agent_id
     0                1            1800.0      True       a1

@@ -6,11 +6,21 @@ import numpy as np
 import pandas as pd
 
 from dixa_analytics._dates import DateLike
-from dixa_analytics._schemas import QUEUE_WAIT, conform
+from dixa_analytics.events import Kind
+from dixa_analytics.frames import BOOL, FLOAT, INT, STRING, UTC, Schema, conform
 from dixa_analytics.metrics._definitions import with_definition
-from dixa_analytics.metrics._timeline import Kind, build_timeline, censored_span
+from dixa_analytics.metrics._timeline import build_timeline, censored_span
 
-__all__ = ["queue_wait_time"]
+__all__ = ["QUEUE_WAIT", "queue_wait_time"]
+
+QUEUE_WAIT: Schema = {
+    "conversation_id": INT,
+    "offered_at": UTC,
+    "assigned_at": UTC,
+    "wait_seconds": FLOAT,
+    "observed": BOOL,
+    "queue_name": STRING,
+}
 
 _OPTIONAL = ("event_id", "queue_name")
 
@@ -39,14 +49,14 @@ def queue_wait_time(events: pd.DataFrame, *, as_of: DateLike | None = None) -> p
     Examples
     --------
     >>> import pandas as pd
-    >>> from dixa_analytics._schemas import EVENTS, conform
-    >>> events = conform(pd.DataFrame({
+    >>> from dixa_analytics.events import conform_events
+    >>> events = conform_events(pd.DataFrame({
     ...     "conversation_id": [3, 3, 3],
     ...     "timestamp": pd.to_datetime(["2026-03-02 09:00", "2026-03-02 09:02",
     ...                                  "2026-03-02 09:06"], utc=True),
     ...     "activity_type": ["conversation_created_by_customer", "conversation_offered",
     ...                       "conversation_claimed"],
-    ... }), EVENTS)
+    ... }))
     >>> queue_wait_time(events)[["conversation_id", "wait_seconds", "observed"]]
        conversation_id  wait_seconds  observed
     0                3         240.0      True

@@ -7,11 +7,19 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from dixa_analytics._schemas import REOPEN_RATE, conform
+from dixa_analytics.events import Kind
+from dixa_analytics.frames import FLOAT, INT, Schema, conform
 from dixa_analytics.metrics._definitions import with_definition
-from dixa_analytics.metrics._timeline import Kind, build_timeline, check_freq
+from dixa_analytics.metrics._timeline import build_timeline, check_freq
 
-__all__ = ["reopen_rate"]
+__all__ = ["REOPEN_RATE", "reopen_rate"]
+
+# ``period`` (when ``freq`` is given) and the ``by`` columns come first.
+REOPEN_RATE: Schema = {
+    "closed": INT,
+    "reopened": INT,
+    "reopen_rate": FLOAT,
+}
 
 
 @with_definition("reopen_rate")
@@ -50,8 +58,8 @@ def reopen_rate(
     Examples
     --------
     >>> import pandas as pd
-    >>> from dixa_analytics._schemas import EVENTS, conform
-    >>> events = conform(pd.DataFrame({
+    >>> from dixa_analytics.events import conform_events
+    >>> events = conform_events(pd.DataFrame({
     ...     "conversation_id": [1, 1, 1, 2, 2],
     ...     "timestamp": pd.to_datetime(["2026-03-02 09:00", "2026-03-02 10:00",
     ...                                  "2026-03-04 10:00", "2026-03-02 09:00",
@@ -59,7 +67,7 @@ def reopen_rate(
     ...     "activity_type": ["conversation_created_by_customer", "conversation_closed",
     ...                       "conversation_reopened", "conversation_created_by_customer",
     ...                       "conversation_closed"],
-    ... }), EVENTS)
+    ... }))
     >>> reopen_rate(events)
        closed  reopened  reopen_rate
     0       2         1          0.5

@@ -6,12 +6,22 @@ import numpy as np
 import pandas as pd
 
 from dixa_analytics._dates import DateLike
-from dixa_analytics._schemas import RESOLUTION, conform
+from dixa_analytics.events import Kind
+from dixa_analytics.frames import BOOL, FLOAT, INT, STRING, UTC, Schema, conform
 from dixa_analytics.metrics._definitions import with_definition
 from dixa_analytics.metrics._state import CLOSED, status
-from dixa_analytics.metrics._timeline import Kind, build_timeline
+from dixa_analytics.metrics._timeline import build_timeline
 
-__all__ = ["resolution_time"]
+__all__ = ["RESOLUTION", "resolution_time"]
+
+RESOLUTION: Schema = {
+    "conversation_id": INT,
+    "created_at": UTC,
+    "first_resolution_seconds": FLOAT,
+    "full_resolution_seconds": FLOAT,
+    "observed": BOOL,
+    "queue_name": STRING,
+}
 
 _OPTIONAL = ("event_id", "queue_name")
 
@@ -40,14 +50,14 @@ def resolution_time(events: pd.DataFrame, *, as_of: DateLike | None = None) -> p
     Examples
     --------
     >>> import pandas as pd
-    >>> from dixa_analytics._schemas import EVENTS, conform
-    >>> events = conform(pd.DataFrame({
+    >>> from dixa_analytics.events import conform_events
+    >>> events = conform_events(pd.DataFrame({
     ...     "conversation_id": [5, 5, 5, 5],
     ...     "timestamp": pd.to_datetime(["2026-03-02 09:00", "2026-03-02 10:00",
     ...                                  "2026-03-02 11:00", "2026-03-02 13:00"], utc=True),
     ...     "activity_type": ["conversation_created_by_customer", "conversation_closed",
     ...                       "conversation_reopened", "conversation_closed"],
-    ... }), EVENTS)
+    ... }))
     >>> resolution_time(events)[["first_resolution_seconds", "full_resolution_seconds",
     ...                          "observed"]]
        first_resolution_seconds  full_resolution_seconds  observed

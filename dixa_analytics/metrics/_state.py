@@ -11,7 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dixa_analytics.metrics._timeline import Kind, Timeline, take
+from dixa_analytics.events import Kind
+from dixa_analytics.events._vocabulary import is_agent_destination
+from dixa_analytics.metrics._timeline import Timeline, take
 
 __all__ = ["CLOSED", "OPEN", "PENDING", "Assignees", "assignees", "status"]
 
@@ -24,7 +26,6 @@ _STATUS_OF = {
     Kind.PENDING: PENDING,
     Kind.CLOSED: CLOSED,
 }
-_AGENT_DESTINATIONS = ("agent", "user")
 
 
 def status(tl: Timeline) -> np.ndarray:
@@ -68,41 +69,26 @@ class Assignees:
 def assignees(tl: Timeline) -> Assignees:
     """Replay the assignee of every conversation.
 
-    ``conversation_assigned`` names ``agent_id``; ``conversation_claimed`` the claiming agent
-    (``author_id``, else ``agent_id``); ``transfer_successful`` with a destination of type
-    agent/user the agent in ``agent_id`` (else ``destination_id``), with no destination type the
-    agent in ``agent_id`` if the event names one, any other destination nobody;
-    ``conversation_unassigned`` nobody. An assignment or claim naming
-    no agent changes nothing; closing keeps the assignee.
+    The events frame names the agent each event is about in ``agent_id``/``agent_name`` (a
+    claim's author, a transfer's agent destination; see :mod:`dixa_analytics.events`).
+    ``conversation_assigned`` and ``conversation_claimed`` make that agent the assignee (one
+    naming no agent changes nothing); ``transfer_successful`` to an agent or user, or with no
+    destination type, makes it the assignee and any other transfer (to a queue) leaves nobody;
+    ``conversation_unassigned`` leaves nobody. Closing keeps the assignee.
     """
     agent, agent_name = tl.column("agent_id"), tl.column("agent_name")
-    author, author_name = tl.column("author_id"), tl.column("author_name")
-    assigned = pd.Series(tl.kind == Kind.ASSIGNED)
-    claimed = pd.Series(tl.kind == Kind.CLAIMED)
-    transferred = pd.Series(tl.kind == Kind.TRANSFERRED)
-    unassigned = tl.kind == Kind.UNASSIGNED
+    transferred = tl.kind == Kind.TRANSFERRED
+    destination = pd.Categorical(tl.column("destination_type"))
+    untyped_or_agent = (destination.codes < 0) | np.isin(
+        destination.codes,
+        [i for i, c in enumerate(destination.categories) if is_agent_destination(str(c))],
+    )
+    names_agent = tl.is_kind(Kind.ASSIGNED, Kind.CLAIMED) | (transferred & untyped_or_agent)
 
-    dest_type = tl.column("destination_type").astype("string").str.strip().str.lower()
-    # An untyped destination id may be a queue's: only an agent the event names is trusted,
-    # as events_frame does when it fills agent_id.
-    typed_agent = transferred & dest_type.isin(_AGENT_DESTINATIONS)
-    to_agent = typed_agent | (transferred & dest_type.isna() & agent.notna())
-    agent_ids = agent.astype("string")
-    to_agent_id = agent_ids.fillna(tl.column("destination_id").astype("string"))
-    claimer = author.astype("string").fillna(agent_ids)
-
-    who = agent_ids.where(assigned, pd.NA)
-    who = who.mask(claimed, claimer).mask(to_agent, to_agent_id)
-    names = agent_name.astype("string").where(assigned | to_agent, pd.NA)
-    claimer_name = author_name.astype("string").where(author.notna(), agent_name.astype("string"))
-    names = names.mask(claimed, claimer_name)
-    if "destination_label" in tl.frame.columns:
-        names = names.mask(typed_agent & names.isna(), tl.column("destination_label"))
-
+    who = agent.astype("string").where(pd.Series(names_agent), pd.NA)
     codes, ids = pd.factorize(who, use_na_sentinel=True)
-    names = names.where(pd.Series(codes >= 0), pd.NA)
-    sets_agent = codes >= 0
-    is_set = sets_agent | unassigned | transferred.to_numpy()
+    names = agent_name.astype("string").where(pd.Series(codes >= 0), pd.NA)
+    is_set = (codes >= 0) | (tl.kind == Kind.UNASSIGNED) | transferred
     source = tl.carry(is_set)
     code = np.where(source >= 0, codes[np.maximum(source, 0)], -1)
     return Assignees(

@@ -7,9 +7,18 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from dixa_analytics._schemas import SUMMARY, conform
+from dixa_analytics.frames import FLOAT, INT, Schema, conform
 
-__all__ = ["summarize_durations"]
+__all__ = ["SUMMARY", "summarize_durations"]
+
+# ``summarize_durations``: the ``by`` columns come first.
+SUMMARY: Schema = {
+    "count": INT,
+    "censored": INT,
+    "mean_seconds": FLOAT,
+    "median_seconds": FLOAT,
+    "p90_seconds": FLOAT,
+}
 
 
 def summarize_durations(

@@ -5,11 +5,19 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dixa_analytics._schemas import TAG_TRENDS, conform
+from dixa_analytics.events import Kind
+from dixa_analytics.frames import FLOAT, INT, STRING, Schema, conform
 from dixa_analytics.metrics._definitions import with_definition
-from dixa_analytics.metrics._timeline import Kind, build_timeline, check_freq
+from dixa_analytics.metrics._timeline import build_timeline, check_freq
 
-__all__ = ["tag_trends"]
+__all__ = ["TAG_TRENDS", "tag_trends"]
+
+TAG_TRENDS: Schema = {
+    "tag": STRING,
+    "conversations": INT,
+    "cohort_size": INT,
+    "share": FLOAT,
+}
 
 
 @with_definition("tag_trends")
@@ -42,15 +50,15 @@ def tag_trends(
     Examples
     --------
     >>> import pandas as pd
-    >>> from dixa_analytics._schemas import EVENTS, conform
-    >>> events = conform(pd.DataFrame({
+    >>> from dixa_analytics.events import conform_events
+    >>> events = conform_events(pd.DataFrame({
     ...     "conversation_id": [1, 1, 1, 2],
     ...     "timestamp": pd.to_datetime(["2026-03-02 09:00", "2026-03-02 09:01",
     ...                                  "2026-03-02 09:02", "2026-03-03 12:00"], utc=True),
     ...     "activity_type": ["conversation_created_by_customer", "tag_added", "tag_added",
     ...                       "conversation_created_by_customer"],
     ...     "tag": [None, "billing", "billing", None],
-    ... }), EVENTS)
+    ... }))
     >>> tag_trends(events)
                       period      tag  conversations  cohort_size  share
     0  2026-03-02/2026-03-08  billing              1            2    0.5

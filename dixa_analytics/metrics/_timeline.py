@@ -1,8 +1,9 @@
 """Per-conversation timelines shared by every metric.
 
-:func:`build_timeline` checks the input, drops duplicate events, cuts at ``as_of`` and sorts
-once by conversation and timestamp (stable, so ties keep input order). Everything after that
-works on positions in the sorted rows with numpy, so no metric loops over conversations.
+:func:`build_timeline` takes the events frame as its contract promises it (repeated events
+dropped, sorted by conversation and timestamp; see :mod:`dixa_analytics.events`), cuts it at
+``as_of`` and marks where each conversation starts and stops. Everything after that works on
+positions in the ordered rows with numpy, so no metric loops over conversations.
 """
 
 from __future__ import annotations
@@ -10,61 +11,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import IntEnum
 
 import numpy as np
 import pandas as pd
 
 from dixa_analytics._dates import DateLike, to_utc
-from dixa_analytics._schemas import EVENTS_SOURCE, require_columns
+from dixa_analytics.events import Kind, kind_of, ordered_events
 
-__all__ = ["Kind", "Timeline", "build_timeline"]
+__all__ = ["Kind", "Timeline", "build_timeline", "censored_span", "check_freq", "take"]
 
 NAT = np.iinfo(np.int64).min
-
-
-class Kind(IntEnum):
-    """The activity types the metrics react to; everything else is ``OTHER``."""
-
-    OTHER = 0
-    CREATED_BY_CUSTOMER = 1
-    CREATED_OTHER = 2  # conversation_created_by_agent and any other conversation_created_*
-    REOPENED = 3
-    PENDING = 4
-    CLOSED = 5
-    ASSIGNED = 6
-    CLAIMED = 7
-    UNASSIGNED = 8
-    TRANSFERRED = 9  # transfer_successful only: initiated/failed transfers change nothing
-    OFFERED = 10
-    AGENT_MESSAGE = 11
-    TAG_ADDED = 12
-
-
-_KINDS = {
-    "conversation_created_by_customer": Kind.CREATED_BY_CUSTOMER,
-    "conversation_reopened": Kind.REOPENED,
-    "conversation_pending": Kind.PENDING,
-    "conversation_closed": Kind.CLOSED,
-    "conversation_assigned": Kind.ASSIGNED,
-    "conversation_claimed": Kind.CLAIMED,
-    "conversation_unassigned": Kind.UNASSIGNED,
-    "transfer_successful": Kind.TRANSFERRED,
-    "conversation_offered": Kind.OFFERED,
-    "message_added_by_agent": Kind.AGENT_MESSAGE,
-    "tag_added": Kind.TAG_ADDED,
-}
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-
-
-def _kind_of(label: object) -> Kind:
-    # The Dixa API also spells types in CamelCase (ConversationClosed); map both spellings.
-    name = _CAMEL.sub("_", str(label).strip()).lower()
-    if name in _KINDS:
-        return _KINDS[name]
-    if name.startswith("conversation_created"):
-        return Kind.CREATED_OTHER
-    return Kind.OTHER
 
 
 @dataclass(frozen=True)
@@ -232,44 +188,33 @@ def build_timeline(
     as_of: DateLike | None = None,
     metric: str,
 ) -> Timeline:
-    """Check, deduplicate, cut at ``as_of`` and sort the events a metric needs.
+    """The events a metric needs, cut at ``as_of``, as per-conversation positions.
 
-    Rows with a null conversation_id or timestamp cannot be placed and are dropped; rows
-    repeating an earlier row's non-null event_id are dropped (the same event fetched twice).
-    ``as_of`` defaults to the latest timestamp in ``events``; later events are dropped.
+    The events are held to the events-frame contract by
+    :func:`~dixa_analytics.events.ordered_events`: a frame from ``events_frame`` passes as it
+    is; any other is put in the same order first (rows without a conversation or a time
+    dropped, repeated event ids counted once, sorted; ties keep input order). ``as_of``
+    defaults to the latest timestamp in ``events``; later events are dropped.
     """
-    required = ["conversation_id", "timestamp", "activity_type", *required]
-    require_columns(events, required, name=f"events (for {metric})", source=EVENTS_SOURCE)
-    used = list(dict.fromkeys([*required, *(c for c in optional if c in events.columns)]))
-    frame = events[used]
-    keep = frame["conversation_id"].notna() & frame["timestamp"].notna()
-    if "event_id" in events.columns:
-        event_id = events["event_id"]
-        keep &= event_id.isna() | ~event_id.duplicated(keep="first")
-    frame = frame[keep.to_numpy()]
-
-    stamps = pd.to_datetime(frame["timestamp"], utc=True)
-    ns = stamps.dt.tz_localize(None).astype("datetime64[ns]").to_numpy().view(np.int64)
+    ordered = ordered_events(events, optional, required=required, use=metric)
+    frame, conv, ns = ordered.frame, ordered.conversation_ids, ordered.ns
     if as_of is None:
         cut = int(ns.max()) if len(ns) else NAT
     else:
         cut = to_utc(as_of, name="as_of").as_unit("ns").value
-        inside = ns <= cut
-        frame, ns = frame[inside], ns[inside]
-
-    conv = frame["conversation_id"].to_numpy(dtype=np.int64)
-    order = np.lexsort((ns, conv))  # stable: equal timestamps keep input order
-    conv, ns = conv[order], ns[order]
-    frame = frame.take(order).reset_index(drop=True)
+        if len(ns) and ns.max() > cut:
+            inside = ns <= cut
+            frame = frame[inside].reset_index(drop=True)
+            conv, ns = conv[inside], ns[inside]
 
     new = np.ones(len(conv), dtype=bool)
     new[1:] = conv[1:] != conv[:-1]
     starts = np.flatnonzero(new)
     stops = np.append(starts[1:], len(conv))[: len(starts)].astype(np.int64)
 
-    activity = frame["activity_type"].astype("category")
-    lookup = np.array([_kind_of(c) for c in activity.cat.categories] + [Kind.OTHER], dtype=np.int8)
-    kind = lookup[activity.cat.codes.to_numpy()]  # code -1 (null type) hits the trailing OTHER
+    activity = pd.Categorical(frame["activity_type"])
+    lookup = np.array([kind_of(c) for c in activity.categories] + [Kind.OTHER], dtype=np.int8)
+    kind = lookup[activity.codes]  # code -1 (null type) hits the trailing OTHER
 
     return Timeline(
         frame=frame,

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dixa_analytics._schemas import require_columns
+from dixa_analytics.frames import require_columns
 from dixa_analytics.plots._style import (
     CENSORED_COLOUR,
     OBSERVED_COLOUR,
@@ -311,11 +311,10 @@ def plot_handling_time(
     Examples
     --------
     >>> import pandas as pd
-    >>> from dixa_analytics._schemas import HANDLING_CONVERSATION, conform
-    >>> result = conform(pd.DataFrame({
+    >>> result = pd.DataFrame({
     ...     "conversation_id": [1, 2, 3], "handling_seconds": [600.0, 1500.0, 300.0],
     ...     "observed": [True, True, False], "queue_name": ["Billing", "Billing", "Sales"],
-    ... }), HANDLING_CONVERSATION)
+    ... })
     >>> fig = plot_handling_time(result)
     >>> fig.layout.xaxis.title.text, [t.name for t in fig.data]
     ('Handling time (min)', ['Observed (n=2)', 'Censored (n=1)'])
@@ -362,11 +361,10 @@ def plot_first_response(
     Examples
     --------
     >>> import pandas as pd
-    >>> from dixa_analytics._schemas import FIRST_RESPONSE, conform
-    >>> result = conform(pd.DataFrame({
+    >>> result = pd.DataFrame({
     ...     "conversation_id": [1, 2], "response_seconds": [120.0, 5400.0],
     ...     "observed": [True, True],
-    ... }), FIRST_RESPONSE)
+    ... })
     >>> plot_first_response(result, unit="hours").layout.xaxis.title.text
     'First response time (h)'
     """
@@ -415,11 +413,10 @@ def plot_resolution(
     Examples
     --------
     >>> import pandas as pd
-    >>> from dixa_analytics._schemas import RESOLUTION, conform
-    >>> result = conform(pd.DataFrame({
+    >>> result = pd.DataFrame({
     ...     "conversation_id": [1, 2], "first_resolution_seconds": [3600.0, 7200.0],
     ...     "full_resolution_seconds": [3600.0, 90000.0], "observed": [True, True],
-    ... }), RESOLUTION)
+    ... })
     >>> plot_resolution(result, which="first").layout.xaxis.title.text
     'First resolution time (h)'
     """
@@ -463,11 +460,10 @@ def plot_queue_wait(
     Examples
     --------
     >>> import pandas as pd
-    >>> from dixa_analytics._schemas import QUEUE_WAIT, conform
-    >>> result = conform(pd.DataFrame({
+    >>> result = pd.DataFrame({
     ...     "conversation_id": [1, 2], "wait_seconds": [30.0, 240.0],
     ...     "observed": [True, False], "queue_name": ["Billing", "Sales"],
-    ... }), QUEUE_WAIT)
+    ... })
     >>> [t.name for t in plot_queue_wait(result, by="queue_name").data]
     ['Billing', 'Sales', 'Censored (lower bound)']
     """

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dixa_analytics._schemas import require_columns
+from dixa_analytics.frames import require_columns
 from dixa_analytics.plots._style import (
     PALETTE,
     base_layout,
@@ -52,12 +52,11 @@ def plot_reopen_rate(result: pd.DataFrame, *, title: str | None = None) -> go.Fi
     Examples
     --------
     >>> import pandas as pd
-    >>> from dixa_analytics._schemas import REOPEN_RATE, conform
-    >>> result = conform(pd.DataFrame({
+    >>> result = pd.DataFrame({
     ...     "period": pd.period_range("2026-03-02", periods=2, freq="W"),
     ...     "queue_name": ["Billing", "Billing"],
     ...     "closed": [40, 50], "reopened": [4, 3], "reopen_rate": [0.1, 0.06],
-    ... }), {"period": "period[W-SUN]", "queue_name": "string", **REOPEN_RATE})
+    ... })
     >>> fig = plot_reopen_rate(result)
     >>> [t.name for t in fig.data], fig.layout.yaxis.title.text
     (['Billing'], 'Reopen rate (%)')

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from dixa_analytics._schemas import require_columns
+from dixa_analytics.frames import require_columns
 from dixa_analytics.plots._style import (
     PALETTE,
     base_layout,
@@ -48,13 +48,12 @@ def plot_tag_trends(
     Examples
     --------
     >>> import pandas as pd
-    >>> from dixa_analytics._schemas import TAG_TRENDS, conform
     >>> periods = pd.period_range("2026-03-02", periods=2, freq="W")
-    >>> result = conform(pd.DataFrame({
+    >>> result = pd.DataFrame({
     ...     "period": periods.repeat(2), "tag": ["billing", "bug"] * 2,
     ...     "conversations": [5, 1, 4, 3], "cohort_size": [20, 20, 25, 25],
     ...     "share": [0.25, 0.05, 0.16, 0.12],
-    ... }), {"period": "period[W-SUN]", **TAG_TRENDS})
+    ... })
     >>> fig = plot_tag_trends(result, top=1)
     >>> [t.name for t in fig.data], fig.layout.yaxis.title.text
     (['billing'], 'Share of conversations (%)')

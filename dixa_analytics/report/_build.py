@@ -494,12 +494,12 @@ def build_report(
     Examples
     --------
     >>> import pandas as pd
-    >>> from dixa_analytics._schemas import EVENTS, conform
-    >>> events = conform(pd.DataFrame({
+    >>> from dixa_analytics.events import conform_events
+    >>> events = conform_events(pd.DataFrame({
     ...     "event_id": ["e1", "e2"], "conversation_id": [1, 1],
     ...     "timestamp": pd.to_datetime(["2026-03-02 09:00", "2026-03-02 09:30"], utc=True),
     ...     "activity_type": ["conversation_created_by_customer", "conversation_closed"],
-    ... }), EVENTS)
+    ... }))
     >>> page = build_report(events, title="March")
     >>> page.startswith("<!DOCTYPE html>"), "<h1>March</h1>" in page
     (True, True)
@@ -563,9 +563,9 @@ def write_report(path: str | Path, events: pd.DataFrame, **kwargs: Any) -> Path:
     Examples
     --------
     >>> import tempfile, pandas as pd
-    >>> from dixa_analytics._schemas import EVENTS, empty
+    >>> from dixa_analytics import events_frame
     >>> with tempfile.TemporaryDirectory() as tmp:
-    ...     out = write_report(Path(tmp) / "report.html", empty(EVENTS))
+    ...     out = write_report(Path(tmp) / "report.html", events_frame([]))
     ...     "No data" in out.read_text(encoding="utf-8")
     True
     """

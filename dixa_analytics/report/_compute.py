@@ -12,7 +12,8 @@ from typing import Any
 import pandas as pd
 
 from dixa_analytics._dates import DateLike, date_window, to_utc
-from dixa_analytics._schemas import EVENTS_SOURCE, STRING, require_columns
+from dixa_analytics.events import EVENTS_SOURCE
+from dixa_analytics.frames import STRING, require_columns
 from dixa_analytics.metrics import (
     first_response_time,
     handling_time,
@@ -275,15 +276,15 @@ def summarize_report(
     Examples
     --------
     >>> import pandas as pd
-    >>> from dixa_analytics._schemas import EVENTS, conform
-    >>> events = conform(pd.DataFrame({
+    >>> from dixa_analytics.events import conform_events
+    >>> events = conform_events(pd.DataFrame({
     ...     "event_id": ["e1", "e2", "e3"], "conversation_id": [1, 1, 1],
     ...     "timestamp": pd.to_datetime(["2026-03-02 09:00", "2026-03-02 09:10",
     ...                                  "2026-03-02 10:00"], utc=True),
     ...     "activity_type": ["conversation_created_by_customer", "message_added_by_agent",
     ...                       "conversation_closed"],
     ...     "author_is_agent": [False, True, True],
-    ... }), EVENTS)
+    ... }))
     >>> summary = summarize_report(events)
     >>> summary["conversations"], summary["first_response"]["median_seconds"]
     (1, 600.0)

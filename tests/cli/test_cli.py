@@ -13,10 +13,11 @@ import pandas as pd
 import pytest
 
 from dixa_analytics import connect, fetch_activitylog, resolution_time, summarize_durations
-from dixa_analytics._schemas import CATEGORY, CONVERSATIONS, EVENTS, QUEUES, conform, empty
 from dixa_analytics.cli import main
 from dixa_analytics.cli._output import write_frame
 from dixa_analytics.cli._query import BY_COLUMNS, METRICS, compute_metric, render
+from dixa_analytics.events import EVENTS
+from dixa_analytics.frames import CATEGORY, CONVERSATIONS, QUEUES, conform, empty
 from dixa_analytics.sandbox import Sandbox
 
 

@@ -12,16 +12,11 @@ import pytest
 import requests_cache
 
 from dixa_analytics._errors import PartialFetchError
-from dixa_analytics._fetch import (
-    fetch_activitylog,
-    fetch_conversations,
-    fetch_messages,
-    fetch_users,
-)
 from dixa_analytics.cli import _cache as cache_cli
 from dixa_analytics.client._cache_admin import cache_info, clear_cache
 from dixa_analytics.client._cache_location import resolve_cache_path
 from dixa_analytics.client._cache_policy import RECENT_EXPORT_EXPIRY
+from dixa_analytics.fetch import fetch_activitylog, fetch_conversations, fetch_messages, fetch_users
 from dixa_analytics.sandbox import Switches
 
 

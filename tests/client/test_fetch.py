@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dixa_analytics import _schemas as schemas
+from dixa_analytics import frames as schemas
 from dixa_analytics._errors import NotFoundError
-from dixa_analytics._fetch import (
+from dixa_analytics.fetch import (
     fetch_activitylog,
     fetch_conversations,
     fetch_endpoints,

@@ -18,7 +18,6 @@ import requests
 import urllib3
 
 from dixa_analytics._errors import AuthenticationError, DixaConnectionError, SchemaError
-from dixa_analytics._fetch import _coerce_csids, _selection, _status_batches
 from dixa_analytics.client._cache_location import default_cache_path, resolve_cache_path
 from dixa_analytics.client._cache_policy import (
     FINAL,
@@ -31,6 +30,9 @@ from dixa_analytics.client._client import DixaClient
 from dixa_analytics.client._paging import collect_pages
 from dixa_analytics.client._throttle import TokenBucket
 from dixa_analytics.client._transport import RetryPolicy, ThrottledAdapter, _retry_after_seconds
+from dixa_analytics.fetch._selection import coerce_csids as _coerce_csids
+from dixa_analytics.fetch._selection import selection as _selection
+from dixa_analytics.fetch._selection import status_batches as _status_batches
 
 
 class FakeClock:

@@ -21,14 +21,14 @@ from dixa_analytics._errors import (
     SchemaError,
     ServerError,
 )
-from dixa_analytics._fetch import (
+from dixa_analytics.client._client import DixaClient
+from dixa_analytics.fetch import (
     fetch_activitylog,
     fetch_conversations,
     fetch_messages,
     fetch_queues,
     fetch_users,
 )
-from dixa_analytics.client._client import DixaClient
 from dixa_analytics.sandbox import Switches
 
 

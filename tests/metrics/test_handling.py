@@ -5,8 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dixa_analytics._schemas import HANDLING_AGENT, HANDLING_CONVERSATION
-from dixa_analytics.metrics import handling_time
+from dixa_analytics.metrics import HANDLING_AGENT, HANDLING_CONVERSATION, handling_time
 
 CREATED = "conversation_created_by_customer"
 ASSIGNED = "conversation_assigned"

@@ -12,7 +12,8 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dixa_analytics._schemas import EVENTS, conform
+from dixa_analytics.events import EVENTS
+from dixa_analytics.frames import conform
 from dixa_analytics.metrics import (
     first_response_time,
     handling_time,

@@ -6,8 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dixa_analytics._schemas import SUMMARY
-from dixa_analytics.metrics import handling_time, resolution_time, summarize_durations
+from dixa_analytics.metrics import SUMMARY, handling_time, resolution_time, summarize_durations
 
 
 def test_stats_over_observed_rows():

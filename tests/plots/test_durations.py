@@ -8,16 +8,15 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from dixa_analytics._schemas import (
+from dixa_analytics.frames import conform, empty
+from dixa_analytics.metrics import (
+    DEFINITIONS,
     FIRST_RESPONSE,
     HANDLING_AGENT,
     HANDLING_CONVERSATION,
     QUEUE_WAIT,
     RESOLUTION,
-    conform,
-    empty,
 )
-from dixa_analytics.metrics import DEFINITIONS
 from dixa_analytics.plots import (
     plot_first_response,
     plot_handling_time,

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dixa_analytics._schemas import REOPEN_RATE, STRING, TAG_TRENDS, conform, empty
+from dixa_analytics.frames import STRING, conform, empty
+from dixa_analytics.metrics import REOPEN_RATE, TAG_TRENDS
 from dixa_analytics.plots import plot_reopen_rate, plot_tag_trends
 from dixa_analytics.plots._rates import LATEST_PERIOD_NOTE
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dixa_analytics._schemas import EVENTS, conform
+from dixa_analytics.events import EVENTS
+from dixa_analytics.frames import conform
 
 START = pd.Timestamp("2026-03-02 08:00", tz="UTC")  # a Monday
 AS_OF = pd.Timestamp("2026-03-30 00:00", tz="UTC")

@@ -8,7 +8,8 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 
-from dixa_analytics._schemas import CONVERSATIONS, EVENTS, conform, empty
+from dixa_analytics.events import EVENTS
+from dixa_analytics.frames import CONVERSATIONS, conform, empty
 from dixa_analytics.metrics import DEFINITIONS
 from dixa_analytics.report import build_report, summarize_report, write_report
 from dixa_analytics.report._compute import RISING_TAGS_DEFINITION

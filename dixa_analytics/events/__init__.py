@@ -1,0 +1,46 @@
+"""The activity log: one home for reading it, ordering it and holding it to its contract.
+
+:mod:`._vocabulary` states what the records say (key spellings, activity types and their
+kinds, which transfers name an agent); :mod:`._reader` reads records in the shape the API sends
+into columns; :mod:`._order` drops repeated events and sorts; :mod:`._agents` names the agent
+each event is about; :mod:`._frame` builds the events frame from these, and :mod:`._split`
+explodes it by type. :mod:`._contract` checks the frame's promises where frames come in, so
+the metrics trust it instead of redoing its work.
+"""
+
+from dixa_analytics.events._contract import OrderedEvents, conform_events, ordered_events
+from dixa_analytics.events._frame import events_frame
+from dixa_analytics.events._reader import record_csids
+from dixa_analytics.events._schema import EVENT_ATTRIBUTES, EVENTS, EVENTS_SOURCE
+from dixa_analytics.events._split import CORE_EVENT_COLUMNS, split_by_type
+from dixa_analytics.events._vocabulary import (
+    AGENT_DESTINATION_TYPES,
+    TAG_KEYS,
+    TIMESTAMP_KEYS,
+    TRANSFER_TYPES,
+    TYPE_COLUMNS,
+    Kind,
+    activity_type_name,
+    kind_of,
+)
+
+__all__ = [
+    "AGENT_DESTINATION_TYPES",
+    "CORE_EVENT_COLUMNS",
+    "EVENTS",
+    "EVENTS_SOURCE",
+    "EVENT_ATTRIBUTES",
+    "TAG_KEYS",
+    "TIMESTAMP_KEYS",
+    "TRANSFER_TYPES",
+    "TYPE_COLUMNS",
+    "Kind",
+    "OrderedEvents",
+    "activity_type_name",
+    "conform_events",
+    "events_frame",
+    "kind_of",
+    "ordered_events",
+    "record_csids",
+    "split_by_type",
+]

@@ -1,0 +1,36 @@
+"""Public ``fetch_*`` functions: the client's JSON made into frames.
+
+Each function takes keyword ``client=`` (a :class:`~dixa_analytics.DixaClient`; by default one
+is built from the environment for the call and closed afterwards) and returns a frame with its
+declared columns and dtypes, empty results included.
+
+Request economy: conversations are looked up through the Exports API (``conversation_export``
+by creation window, or by ``csids`` in batches), never one request per conversation; activity
+logs come from the bulk endpoint in batches of at most 10 csids. A conversation's status in its
+export record decides whether its activity log, messages and notes are cached for good (closed)
+or asked again on every fetch (open); closed and open conversations go in separate batches.
+Every conversation has events, so a batch whose answer leaves one out is not cached, and a
+warning names the conversations that came back without events.
+"""
+
+from dixa_analytics.fetch._activitylog import ACTIVITYLOG_BATCH, fetch_activitylog
+from dixa_analytics.fetch._conversations import (
+    EXPORT_CSIDS_BATCH,
+    fetch_conversations,
+    fetch_messages,
+    fetch_notes,
+)
+from dixa_analytics.fetch._reference import fetch_endpoints, fetch_queues, fetch_tags, fetch_users
+
+__all__ = [
+    "ACTIVITYLOG_BATCH",
+    "EXPORT_CSIDS_BATCH",
+    "fetch_activitylog",
+    "fetch_conversations",
+    "fetch_endpoints",
+    "fetch_messages",
+    "fetch_notes",
+    "fetch_queues",
+    "fetch_tags",
+    "fetch_users",
+]

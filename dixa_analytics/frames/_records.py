@@ -1,0 +1,452 @@
+"""Raw reference-data records → flat columns: users, queues, tags, endpoints, conversations,
+messages and notes.
+
+Pure functions over dicts: no pandas, no I/O. Each ``*_columns`` function takes the records of
+one endpoint, in any spelling variant the API reference documents, and returns a mapping
+``column -> list of values`` that :mod:`dixa_analytics.frames` turns into a typed frame.
+Values are left as they came (timestamps stay strings or epoch milliseconds); only names and
+shapes are normalised here.
+
+Variants handled (see the API reference, sections 2 and 4): ``avatal_url`` (sic) /
+``avatar_url`` / ``avatarUrl``, ``phone_number`` / ``phoneNumber``; the
+``/v1/conversations/{csid}`` object and the Exports API record (``initial_channel`` spellings
+such as ``widgetchat``, upper-case ``status``); message flags as booleans or
+``"true"``/``"false"`` strings, ``to_emails`` as a string or a list.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+from dixa_analytics._errors import SchemaError
+
+__all__ = [
+    "EXPORT_CHANNELS",
+    "INT64_MAX",
+    "INT64_MIN",
+    "as_integer",
+    "conversation_columns",
+    "endpoint_columns",
+    "message_columns",
+    "note_columns",
+    "queue_columns",
+    "record_label",
+    "require_keys",
+    "require_records",
+    "tag_columns",
+    "to_bool",
+    "user_columns",
+]
+
+# Exports API ``initial_channel`` spellings → the Integrations API Channel enum.
+EXPORT_CHANNELS = {
+    "widgetchat": "widget_chat",
+    "contactform": "contact_form",
+    "facebookmessenger": "facebook_messenger",
+    "voicemail": "voice_mail",
+}
+# The range of the Int64 columns; larger integers come only from corrupt payloads.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+# An integer written as text: ASCII digits only (str.isdigit also accepts '²' and '١').
+_DIGITS = re.compile(r"\s*[-+]?[0-9]+\s*")
+
+
+def require_records(records: object, what: str) -> Sequence[Mapping[str, Any]]:
+    """Check that ``records`` is a list of dicts; raise ``TypeError`` saying what to pass.
+
+    Examples
+    --------
+    >>> require_records([{"id": "q1"}, "oops"], "queue records")
+    Traceback (most recent call last):
+    ...
+    TypeError: queue records must be a list of dicts; item 1 is a str
+    """
+    if not isinstance(records, list | tuple):
+        raise TypeError(
+            f"{what} must be a list of dicts (the records under the response's 'data'), "
+            f"not {type(records).__name__}"
+        )
+    for index, record in enumerate(records):
+        if not isinstance(record, Mapping):
+            raise TypeError(
+                f"{what} must be a list of dicts; item {index} is a {type(record).__name__}"
+            )
+    return records
+
+
+def record_label(record: Mapping[str, Any], index: int) -> str:
+    """How an error message names a record: its position, and its id when it has one.
+
+    Examples
+    --------
+    >>> record_label({"id": "e7"}, 3), record_label({}, 0)
+    ("record 3 (id 'e7')", 'record 0')
+    """
+    rid = record.get("id")
+    return f"record {index} (id {rid!r})" if rid is not None else f"record {index}"
+
+
+def require_keys(records: Sequence[Mapping[str, Any]], keys: Iterable[str], what: str) -> None:
+    """Raise :class:`SchemaError` naming the first record without a value for one of ``keys``."""
+    for key in keys:
+        for index, record in enumerate(records):
+            if record.get(key) is None:
+                raise SchemaError(f"{what} {record_label(record, index)} has no {key!r}")
+
+
+def to_bool(value: object) -> bool | None:
+    """Read a flag that may be a bool or a ``"true"``/``"false"`` string.
+
+    Examples
+    --------
+    >>> to_bool("TRUE"), to_bool(False), to_bool(None), to_bool("n/a")
+    (True, False, None, None)
+    """
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        return {"true": True, "false": False, "1": True, "0": False}.get(value.strip().lower())
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    return None
+
+
+def as_integer(value: object) -> int | None:
+    """``value`` as an int64-sized integer (an int, a whole float or ASCII digits), else None.
+
+    Examples
+    --------
+    >>> as_integer(7), as_integer(7.0), as_integer(" 7 "), as_integer(7.5), as_integer(True)
+    (7, 7, 7, None, None)
+    """
+    if isinstance(value, bool):
+        return None
+    if (isinstance(value, float) and value.is_integer()) or (
+        isinstance(value, str) and _DIGITS.fullmatch(value)
+    ):
+        value = int(value)
+    return value if isinstance(value, int) and INT64_MIN <= value <= INT64_MAX else None
+
+
+def _sub(value: object, key: str) -> Any:
+    return value.get(key) if isinstance(value, Mapping) else None
+
+
+def _columns(
+    records: Sequence[Mapping[str, Any]], spec: Mapping[str, Callable[[Mapping[str, Any]], Any]]
+) -> dict[str, list]:
+    return {column: [get(r) for r in records] for column, get in spec.items()}
+
+
+def _first(*keys: str) -> Callable[[Mapping[str, Any]], Any]:
+    def get(record: Mapping[str, Any]) -> Any:
+        for key in keys:
+            value = record.get(key)
+            if value is not None:
+                return value
+        return None
+
+    return get
+
+
+def _roles(record: Mapping[str, Any]) -> list[str]:
+    roles = record.get("roles")
+    if roles is None:
+        return []
+    if isinstance(roles, str):
+        return [roles]
+    return [str(role) for role in roles] if isinstance(roles, list | tuple) else []
+
+
+def user_columns(records: Sequence[Mapping[str, Any]]) -> dict[str, list]:
+    """Columns of ``GET /v1/users`` records; ``is_agent`` means a non-empty role list.
+
+    Examples
+    --------
+    >>> user_columns([{"id": "u1", "roles": ["Agent"]}])["is_agent"]
+    [True]
+    """
+    require_records(records, "user records")
+    require_keys(records, ("id",), "user")
+    columns = _columns(
+        records,
+        {
+            "user_id": _first("id"),
+            "name": _first("name"),
+            "email": _first("email"),
+            "phone_number": _first("phone_number", "phoneNumber"),
+            "roles": _roles,
+            "avatar_url": _first("avatar_url", "avatal_url", "avatarUrl"),
+        },
+    )
+    columns["is_agent"] = [bool(roles) for roles in columns["roles"]]
+    return columns
+
+
+def queue_columns(records: Sequence[Mapping[str, Any]]) -> dict[str, list]:
+    """Columns of ``GET /v1/queues`` records.
+
+    Examples
+    --------
+    >>> queue_columns([{"id": "q1", "name": "Support", "priority": 0}])["queue_name"]
+    ['Support']
+    """
+    require_records(records, "queue records")
+    require_keys(records, ("id",), "queue")
+    return _columns(
+        records,
+        {
+            "queue_id": _first("id"),
+            "queue_name": _first("name"),
+            "is_default": lambda r: to_bool(r.get("is_default")),
+            "priority": lambda r: as_integer(r.get("priority")),
+        },
+    )
+
+
+def _deactivated(record: Mapping[str, Any]) -> bool | None:
+    flag = to_bool(record.get("is_deactivated"))
+    if flag is None and isinstance(record.get("state"), str):
+        return record["state"].strip().lower() in {"deactivated", "inactive", "archived"}
+    return flag
+
+
+def tag_columns(records: Sequence[Mapping[str, Any]]) -> dict[str, list]:
+    """Columns of ``GET /v1/tags`` records (or Exports ``tags_info`` items).
+
+    Examples
+    --------
+    >>> tag_columns([{"id": "t1", "name": "vip"}])
+    {'tag_id': ['t1'], 'tag_name': ['vip'], 'is_deactivated': [None]}
+    """
+    require_records(records, "tag records")
+    require_keys(records, ("id",), "tag")
+    return _columns(
+        records,
+        {"tag_id": _first("id"), "tag_name": _first("name"), "is_deactivated": _deactivated},
+    )
+
+
+def endpoint_columns(records: Sequence[Mapping[str, Any]]) -> dict[str, list]:
+    """Columns of ``GET /v1/endpoints`` one-key union objects.
+
+    A phone endpoint has no id of its own, so its number serves as ``endpoint_id``.
+
+    Examples
+    --------
+    >>> endpoint_columns([{"phone_number": {"phone_number": "+4512345678"}}])["endpoint_id"]
+    ['+4512345678']
+    """
+    require_records(records, "endpoint records")
+    columns: dict[str, list] = {
+        "endpoint_id": [],
+        "endpoint_type": [],
+        "address": [],
+        "spf_email": [],
+    }
+    for index, record in enumerate(records):
+        email, phone = record.get("email_address"), record.get("phone_number")
+        if isinstance(email, Mapping):
+            row = ("email_address", email.get("id"), email.get("internal_email_address"))
+            spf = email.get("spf_email")
+        elif isinstance(phone, Mapping):
+            number = phone.get("phone_number")
+            row, spf = ("phone_number", phone.get("id") or number, number), None
+        else:
+            raise SchemaError(
+                f"endpoint record {index} is neither {{'email_address': {{...}}}} nor "
+                f"{{'phone_number': {{...}}}}; keys: {sorted(map(str, record))}"
+            )
+        columns["endpoint_type"].append(row[0])
+        columns["endpoint_id"].append(row[1])
+        columns["address"].append(row[2])
+        columns["spf_email"].append(spf)
+    return columns
+
+
+# --- conversations, messages, notes -------------------------------------------------------
+
+
+def _channel(value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    key = value.strip().lower()
+    return EXPORT_CHANNELS.get(key, key)
+
+
+def _lower(value: object) -> object:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def _tag_names(record: Mapping[str, Any]) -> list[str] | None:
+    tags = record.get("tags")
+    if isinstance(tags, list):
+        return [str(t.get("name") if isinstance(t, Mapping) else t) for t in tags]
+    info = record.get("tags_info")
+    if isinstance(info, list):
+        return [str(t.get("name")) for t in info if isinstance(t, Mapping)]
+    return None
+
+
+def _rating_score(record: Mapping[str, Any]) -> int | None:
+    score = as_integer(record.get("rating_score"))
+    if score is None and isinstance(record.get("ratings"), list):
+        scores = [as_integer(_sub(r, "rating_score")) for r in record["ratings"]]
+        scores = [s for s in scores if s is not None]
+        score = scores[-1] if scores else None
+    return score
+
+
+def _closed_at(record: Mapping[str, Any]) -> object:
+    if record.get("closed_at") is not None:
+        return record["closed_at"]
+    # The /v1 object has no closed_at; a closed conversation's status changed when it closed.
+    if _lower(record.get("status")) == "closed":
+        return record.get("status_updated_at")
+    return None
+
+
+def conversation_columns(records: Sequence[Mapping[str, Any]]) -> dict[str, list]:
+    """Columns of ``/v1/conversations/{csid}`` objects and/or Exports conversation records.
+
+    Timestamps are left raw (ISO strings in any documented form, or epoch milliseconds).
+
+    Examples
+    --------
+    >>> cols = conversation_columns([{"id": 1, "created_at": 1600087304703,
+    ...     "initial_channel": "widgetchat", "requester_id": "u1", "status": "Closed"}])
+    >>> cols["channel"], cols["status"]
+    (['widget_chat'], ['closed'])
+    """
+    require_records(records, "conversation records")
+    require_keys(records, ("id",), "conversation")
+    attrs = [
+        r.get("attributes") if isinstance(r.get("attributes"), Mapping) else {} for r in records
+    ]
+    columns = _columns(
+        records,
+        {
+            "conversation_id": lambda r: r.get("id"),
+            "created_at": _first("created_at"),
+            "channel": lambda r: _channel(_first("channel", "initial_channel")(r)),
+            "direction": lambda r: _lower(r.get("direction")),
+            "status": lambda r: _lower(r.get("status")),
+            "queue_id": _first("queue_id"),
+            "queue_name": _first("queue_name"),
+            "assignee_id": _first("assignee_id", "assigned_to"),
+            "assignee_name": _first("assignee_name"),
+            "requester_id": _first("requester_id"),
+            "requester_name": _first("requester_name"),
+            "requester_email": _first("requester_email"),
+            "subject": _first("subject"),
+            "queued_at": _first("queued_at"),
+            "assigned_at": _first("assigned_at"),
+            "closed_at": _closed_at,
+            "updated_at": _first("updated_at"),
+            "tags": _tag_names,
+            "rating_score": _rating_score,
+        },
+    )
+    columns["subject"] = [
+        s if s is not None else a.get("subject")
+        for s, a in zip(columns["subject"], attrs, strict=True)
+    ]
+    for index, value in enumerate(columns["conversation_id"]):
+        csid = as_integer(value)
+        if csid is None:
+            raise SchemaError(
+                f"conversation {record_label(records[index], index)} has id {value!r}; "
+                "expected an integer csid"
+            )
+        columns["conversation_id"][index] = csid
+    return columns
+
+
+def _emails(value: object) -> list[str] | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value if v is not None]
+    return [str(value)]
+
+
+def _by_conversation(
+    records_by_csid: Mapping[Any, Sequence[Mapping[str, Any]]], what: str
+) -> tuple[list[int], list[Mapping[str, Any]]]:
+    if not isinstance(records_by_csid, Mapping):
+        raise TypeError(
+            f"{what} must be a mapping of csid -> list of records, "
+            f"not {type(records_by_csid).__name__}"
+        )
+    csids: list[int] = []
+    flat: list[Mapping[str, Any]] = []
+    for key, records in records_by_csid.items():
+        csid = as_integer(key)
+        if csid is None:
+            raise TypeError(f"{what} keys must be integer csids, got {key!r}")
+        require_records(records, f"{what}[{key!r}]")
+        require_keys(records, ("id",), what.rstrip("s"))
+        csids.extend([csid] * len(records))
+        flat.extend(records)
+    return csids, flat
+
+
+def message_columns(records_by_csid: Mapping[int, Sequence[Mapping[str, Any]]]) -> dict[str, list]:
+    """Columns of ``GET /v1/conversations/{csid}/messages`` records, keyed by csid.
+
+    Examples
+    --------
+    >>> cols = message_columns({5: [{"id": "m1", "attributes": {"to_emails": "a@x.io",
+    ...     "is_auto_reply": "false"}}]})
+    >>> cols["conversation_id"], cols["to_emails"], cols["is_auto_reply"]
+    ([5], [['a@x.io']], [False])
+    """
+    csids, records = _by_conversation(records_by_csid, "messages")
+    attrs = [
+        r.get("attributes") if isinstance(r.get("attributes"), Mapping) else {} for r in records
+    ]
+    columns = _columns(
+        records,
+        {
+            "message_id": _first("id"),
+            "created_at": _first("created_at"),
+            "author_id": _first("author_id"),
+            "channel": lambda r: _channel(r.get("channel")),
+            "direction": lambda r: _lower(r.get("direction")),
+        },
+    )
+    columns["conversation_id"] = csids
+    columns["text"] = [a.get("text") for a in attrs]
+    columns["from_email"] = [a.get("from_email") for a in attrs]
+    columns["to_emails"] = [_emails(a.get("to_emails")) for a in attrs]
+    columns["is_automated_message"] = [to_bool(a.get("is_automated_message")) for a in attrs]
+    columns["is_auto_reply"] = [to_bool(a.get("is_auto_reply")) for a in attrs]
+    return columns
+
+
+def note_columns(records_by_csid: Mapping[int, Sequence[Mapping[str, Any]]]) -> dict[str, list]:
+    """Columns of ``GET /v1/conversations/{csid}/notes`` records, keyed by csid.
+
+    The documented example names the note's author ``requester_id``; it becomes ``author_id``.
+
+    Examples
+    --------
+    >>> note_columns({5: [{"id": "n1", "text": "hi", "requester_id": "a1"}]})["author_id"]
+    ['a1']
+    """
+    csids, records = _by_conversation(records_by_csid, "notes")
+    columns = _columns(
+        records,
+        {
+            "note_id": _first("id"),
+            "created_at": _first("created_at"),
+            "author_id": _first("author_id", "requester_id"),
+            "text": _first("text"),
+        },
+    )
+    columns["conversation_id"] = csids
+    return columns
