@@ -6,9 +6,9 @@ import argparse
 from typing import Any
 
 from dixa_analytics import connect, fetch_activitylog, summarize_report, write_report
+from dixa_analytics._format import format_count, format_duration, format_percent
 from dixa_analytics.cli._output import REPORT_SUFFIXES, output_path, writing
 from dixa_analytics.cli._target import cache_setting
-from dixa_analytics.plots._style import format_count, format_duration, format_percent
 from dixa_analytics.sandbox import Sandbox
 
 __all__ = ["register", "summary_lines"]

@@ -13,6 +13,7 @@ from collections.abc import Callable
 import pandas as pd
 
 import dixa_analytics as dxa
+from dixa_analytics._format import MISSING_LABEL, format_number, format_percent
 from dixa_analytics.cli._output import FRAME_SUFFIXES, output_path, write_frame, writing
 from dixa_analytics.cli._target import (
     Target,
@@ -21,29 +22,13 @@ from dixa_analytics.cli._target import (
     note_if_empty,
     open_target,
 )
-from dixa_analytics.metrics._timeline import check_freq
-from dixa_analytics.plots._style import MISSING_LABEL
+from dixa_analytics.metrics import CATALOGUE, check_freq, metric_named
 
 __all__ = ["register"]
 
 # --by choices map to columns of the events frame.
 BY_COLUMNS = {"queue": "queue_name", "agent": "agent_name", "channel": "channel"}
-METRICS = (
-    "handling-time",
-    "first-response",
-    "resolution",
-    "queue-wait",
-    "reopen-rate",
-    "tag-trends",
-)
-DURATION_METRICS: dict[str, Callable[..., pd.DataFrame]] = {
-    "first-response": dxa.first_response_time,
-    "resolution": dxa.resolution_time,
-    "queue-wait": dxa.queue_wait_time,
-}
-# Resolution has two duration columns; the command (like the report) summarises the full one,
-# whose censoring the ``observed`` flag describes.
-SUMMARISED_SECONDS = {"resolution": "full_resolution_seconds"}
+METRICS = tuple(metric.command for metric in CATALOGUE.values())
 # Kinds of ``fetch`` that take the --start/--end window; the others are reference data.
 WINDOWED_KINDS = ("activitylog", "conversations")
 FORMATS = ("table", "csv", "json")
@@ -100,22 +85,21 @@ def compute_metric(
 ) -> pd.DataFrame:
     """Return the frame that ``dixa-analytics metric NAME`` prints.
 
-    Duration metrics are summarised (count, censored, mean, median, p90 seconds), per group
-    when ``by`` is given; resolution is summarised by its full resolution time. Rates and
-    trends are returned as the metric functions give them.
+    Duration metrics are summarised (count, censored, mean, median, p90 seconds) over the
+    duration their catalogue entry states, per group when ``by`` is given (split per agent
+    where the metric can be); rates and trends are returned as the metric functions give them
+    (trends by week unless ``freq`` says otherwise).
     """
+    metric = metric_named(name)
     column = BY_COLUMNS[by] if by else None
-    if name == "reopen-rate":
-        return dxa.reopen_rate(events, freq=freq, by=column)
-    if name == "tag-trends":
-        return dxa.tag_trends(events, freq=freq or "W", top=top)
-    if name == "handling-time":
-        result = dxa.handling_time(events, per="agent" if by == "agent" else "conversation")
-    else:
-        result = DURATION_METRICS[name](events)
+    if metric.kind == "rate":
+        return metric.compute(events, freq=freq, by=column)
+    if metric.kind == "trend":
+        return metric.compute(events, freq=freq or "W", top=top)
+    result = metric.compute(events, **(metric.per_agent if by == "agent" else {}))
     if column and column not in result.columns:
         result = _attach(result, events, column)
-    return dxa.summarize_durations(result, by=column, seconds=SUMMARISED_SECONDS.get(name))
+    return dxa.summarize_durations(result, by=column, seconds=metric.seconds)
 
 
 def _attach(result: pd.DataFrame, events: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -143,7 +127,7 @@ def render(frame: pd.DataFrame, fmt: str) -> str:
             # The label the report and figures give a missing group (no queue, no agent).
             out[col] = out[col].astype(object).where(out[col].notna(), MISSING_LABEL)
     formatters = {
-        col: _percent if _is_fraction(col) else _number
+        col: _percent if _is_fraction(col) else format_number
         for col in out.columns
         if pd.api.types.is_float_dtype(out[col].dtype)
     }
@@ -156,30 +140,31 @@ def _is_fraction(column: str) -> bool:
 
 
 def _percent(value: float) -> str:
-    """A fraction as a percentage with one decimal (0.0599 → 6.0%)."""
-    return f"{value:.1%}"
-
-
-def _number(value: float) -> str:
-    """Seconds and other amounts with thousands separators and one decimal."""
-    return f"{value:,.1f}"
+    """A fraction as a percentage with one decimal (0.0599 → 6.0%), unspaced for the table."""
+    return format_percent(value, spaced=False)
 
 
 def check_metric_options(
     name: str, *, freq: str | None, top: int | None, by: str | None = None
 ) -> None:
     """Refuse options the metric would ignore, and a bad ``--freq``, before any request."""
-    if by is not None and name == "tag-trends":
-        raise ValueError("--by applies to the duration metrics and reopen-rate, not tag-trends")
+    metric = metric_named(name)
+
+    def takers(option: str) -> str:
+        names = [m.command for m in CATALOGUE.values() if option in m.options]
+        return ", ".join(names)
+
+    if by is not None and "by" not in metric.options:
+        raise ValueError(f"--by applies to {takers('by')}, not {name}")
     if freq is not None:
-        if name not in ("reopen-rate", "tag-trends"):
-            raise ValueError("--freq applies to reopen-rate and tag-trends only")
+        if "freq" not in metric.options:
+            raise ValueError(f"--freq applies to {takers('freq')} only")
         try:
             check_freq(freq)  # the metrics' own rule, checked before any request
         except ValueError as exc:
             raise ValueError(f"--{exc}") from None
-    if top is not None and (name != "tag-trends" or top < 1):
-        raise ValueError("--top takes a positive number and applies to tag-trends only")
+    if top is not None and ("top" not in metric.options or top < 1):
+        raise ValueError(f"--top takes a positive number and applies to {takers('top')} only")
 
 
 def run_metric(args: argparse.Namespace) -> int:

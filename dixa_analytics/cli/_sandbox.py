@@ -7,8 +7,7 @@ import sys
 import threading
 from typing import Any
 
-from dixa_analytics.sandbox import Sandbox
-from dixa_analytics.sandbox._generator import DEFAULT_END, DEFAULT_START
+from dixa_analytics.sandbox import DEFAULT_END, DEFAULT_START, Sandbox
 
 __all__ = ["register", "run"]
 

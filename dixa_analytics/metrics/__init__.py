@@ -4,10 +4,19 @@ Every metric replays each conversation's events in timestamp order (ties keep in
 order), ignores activity types it does not use, drops repeated events (same ``event_id``)
 and measures at ``as_of``, which defaults to the latest event in the frame, never the wall
 clock. Conversations still open at ``as_of`` are censored (``observed`` is False), never
-dropped. :data:`DEFINITIONS` states each metric in one plain-text paragraph.
+dropped. :data:`CATALOGUE` declares each metric once (function, result schema, definition,
+how the report and the command line show it); :data:`DEFINITIONS` states each in one
+plain-text paragraph.
 """
 
-from dixa_analytics.metrics._definitions import DEFINITIONS
+from dixa_analytics.metrics._catalogue import (
+    CATALOGUE,
+    DEFINITIONS,
+    REPORT_PERIOD,
+    Metric,
+    View,
+    metric_named,
+)
 from dixa_analytics.metrics._first_response import FIRST_RESPONSE, first_response_time
 from dixa_analytics.metrics._handling import HANDLING_AGENT, HANDLING_CONVERSATION, handling_time
 from dixa_analytics.metrics._queue_wait import QUEUE_WAIT, queue_wait_time
@@ -18,18 +27,23 @@ from dixa_analytics.metrics._tag_trends import TAG_TRENDS, tag_trends
 from dixa_analytics.metrics._timeline import check_freq
 
 __all__ = [
+    "CATALOGUE",
     "DEFINITIONS",
     "FIRST_RESPONSE",
     "HANDLING_AGENT",
     "HANDLING_CONVERSATION",
     "QUEUE_WAIT",
     "REOPEN_RATE",
+    "REPORT_PERIOD",
     "RESOLUTION",
     "SUMMARY",
     "TAG_TRENDS",
+    "Metric",
+    "View",
     "check_freq",
     "first_response_time",
     "handling_time",
+    "metric_named",
     "queue_wait_time",
     "reopen_rate",
     "resolution_time",

@@ -11,7 +11,7 @@ from dixa_analytics.frames import BOOL, FLOAT, INT, STRING, UTC, Schema, conform
 from dixa_analytics.metrics._definitions import with_definition
 from dixa_analytics.metrics._timeline import build_timeline, censored_span, take
 
-__all__ = ["FIRST_RESPONSE", "first_response_time"]
+__all__ = ["DEFINITION", "FIRST_RESPONSE", "first_response_time"]
 
 FIRST_RESPONSE: Schema = {
     "conversation_id": INT,
@@ -27,7 +27,19 @@ FIRST_RESPONSE: Schema = {
 _OPTIONAL = ("event_id", "author_id", "author_name", "queue_name")
 
 
-@with_definition("first_response_time")
+#: The definition stated in the docstring, the figures and the report.
+DEFINITION = (
+    "First response time covers conversations created by the customer (their first "
+    "conversation_created_* event is conversation_created_by_customer) and runs from that "
+    "creation to the first message_added_by_agent after it; notes, auto-replies and other "
+    "events are not responses. Without an agent reply the time is censored (observed is False): "
+    "it runs to the first conversation_closed after the creation, or to as_of (by default the "
+    "latest event in the data) when there was none. Conversations created by an agent or with "
+    "no creation event are left out."
+)
+
+
+@with_definition(DEFINITION)
 def first_response_time(events: pd.DataFrame, *, as_of: DateLike | None = None) -> pd.DataFrame:
     """Time from a customer creating a conversation to the first agent reply.
 

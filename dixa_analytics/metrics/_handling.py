@@ -13,7 +13,7 @@ from dixa_analytics.metrics._definitions import with_definition
 from dixa_analytics.metrics._state import CLOSED, OPEN, assignees, status
 from dixa_analytics.metrics._timeline import build_timeline, seconds, take
 
-__all__ = ["HANDLING_AGENT", "HANDLING_CONVERSATION", "handling_time"]
+__all__ = ["DEFINITION", "HANDLING_AGENT", "HANDLING_CONVERSATION", "handling_time"]
 
 HANDLING_CONVERSATION: Schema = {
     "conversation_id": INT,
@@ -45,7 +45,24 @@ _OPTIONAL = (
 )
 
 
-@with_definition("handling_time")
+#: The definition stated in the docstring, the figures and the report.
+DEFINITION = (
+    "Handling time is the time a conversation is open and assigned to an agent, credited to the "
+    "assignee of each interval. Each conversation's events are replayed in timestamp order "
+    "(ties keep input order). Status: conversation_created_* and conversation_reopened make it "
+    "open, conversation_pending pending and conversation_closed closed; a conversation is open "
+    "from its first event until a status event says otherwise. Assignee: conversation_assigned "
+    "sets its agent, conversation_claimed the claiming agent (the event's author), "
+    "transfer_successful to an agent or user that agent, without a destination type the agent "
+    "it names (if any), and to any other destination (a queue) nobody, conversation_unassigned "
+    "nobody; closing keeps the assignee, and an assignment or claim that names no agent changes "
+    "nothing. The interval after a conversation's last event runs to as_of (by default the "
+    "latest event in the data). observed is False when the conversation is not closed at as_of, "
+    "as its handling time may still grow."
+)
+
+
+@with_definition(DEFINITION)
 def handling_time(
     events: pd.DataFrame,
     *,

@@ -11,7 +11,7 @@ from dixa_analytics.frames import BOOL, FLOAT, INT, STRING, UTC, Schema, conform
 from dixa_analytics.metrics._definitions import with_definition
 from dixa_analytics.metrics._timeline import build_timeline, censored_span
 
-__all__ = ["QUEUE_WAIT", "queue_wait_time"]
+__all__ = ["DEFINITION", "QUEUE_WAIT", "queue_wait_time"]
 
 QUEUE_WAIT: Schema = {
     "conversation_id": INT,
@@ -25,7 +25,17 @@ QUEUE_WAIT: Schema = {
 _OPTIONAL = ("event_id", "queue_name")
 
 
-@with_definition("queue_wait_time")
+#: The definition stated in the docstring, the figures and the report.
+DEFINITION = (
+    "Queue wait runs from a conversation's first conversation_offered event to the first "
+    "conversation_assigned or conversation_claimed after it. Without one the wait is censored "
+    "(observed is False): it runs to the first conversation_closed after the offer, or to as_of "
+    "(by default the latest event in the data) when there was none. Conversations never offered "
+    "are left out."
+)
+
+
+@with_definition(DEFINITION)
 def queue_wait_time(events: pd.DataFrame, *, as_of: DateLike | None = None) -> pd.DataFrame:
     """Time conversations waited between being offered and being taken by an agent.
 

@@ -12,7 +12,7 @@ from dixa_analytics.frames import FLOAT, INT, Schema, conform
 from dixa_analytics.metrics._definitions import with_definition
 from dixa_analytics.metrics._timeline import build_timeline, check_freq
 
-__all__ = ["REOPEN_RATE", "reopen_rate"]
+__all__ = ["DEFINITION", "REOPEN_RATE", "reopen_rate"]
 
 # ``period`` (when ``freq`` is given) and the ``by`` columns come first.
 REOPEN_RATE: Schema = {
@@ -22,7 +22,18 @@ REOPEN_RATE: Schema = {
 }
 
 
-@with_definition("reopen_rate")
+#: The definition stated in the docstring, the figures and the report.
+DEFINITION = (
+    "Reopen rate takes the cohort of conversations closed at least once, each placed in the "
+    "period of its first conversation_closed. A conversation is reopened when a "
+    "conversation_reopened event follows that first close (within the window after it, when a "
+    "window is given). closed is the size of the cohort, reopened how many of it were reopened, "
+    "and reopen_rate = reopened / closed. When grouping by a column, a conversation's group is "
+    "the column's value on its last row where it is not null."
+)
+
+
+@with_definition(DEFINITION)
 def reopen_rate(
     events: pd.DataFrame,
     *,

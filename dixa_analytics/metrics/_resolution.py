@@ -12,7 +12,7 @@ from dixa_analytics.metrics._definitions import with_definition
 from dixa_analytics.metrics._state import CLOSED, status
 from dixa_analytics.metrics._timeline import build_timeline
 
-__all__ = ["RESOLUTION", "resolution_time"]
+__all__ = ["DEFINITION", "RESOLUTION", "resolution_time"]
 
 RESOLUTION: Schema = {
     "conversation_id": INT,
@@ -26,7 +26,18 @@ RESOLUTION: Schema = {
 _OPTIONAL = ("event_id", "queue_name")
 
 
-@with_definition("resolution_time")
+#: The definition stated in the docstring, the figures and the report.
+DEFINITION = (
+    "Resolution time runs from a conversation's creation (its first conversation_created_* "
+    "event, or its first event when it has none) to its first conversation_closed (first "
+    "resolution) and to its last (full resolution); a close that comes before the creation (in "
+    "timestamp order, ties in input order) is not a resolution. observed is False when the "
+    "conversation is not closed at as_of (by default the latest event in the data): full "
+    "resolution then runs to as_of, and so does first resolution if it was never closed."
+)
+
+
+@with_definition(DEFINITION)
 def resolution_time(events: pd.DataFrame, *, as_of: DateLike | None = None) -> pd.DataFrame:
     """Time from creation to the first and to the last close of each conversation.
 

@@ -10,7 +10,7 @@ from dixa_analytics.frames import FLOAT, INT, STRING, Schema, conform
 from dixa_analytics.metrics._definitions import with_definition
 from dixa_analytics.metrics._timeline import build_timeline, check_freq
 
-__all__ = ["TAG_TRENDS", "tag_trends"]
+__all__ = ["DEFINITION", "TAG_TRENDS", "tag_trends"]
 
 TAG_TRENDS: Schema = {
     "tag": STRING,
@@ -20,7 +20,18 @@ TAG_TRENDS: Schema = {
 }
 
 
-@with_definition("tag_trends")
+#: The definition stated in the docstring, the figures and the report.
+DEFINITION = (
+    "Tag trends take the cohort of conversations created in each period (creation is the first "
+    "conversation_created_* event, or the first event when there is none). For each period and "
+    "tag, conversations counts the cohort's conversations that had the tag added at any time "
+    "(once per conversation, even when added twice or removed later), cohort_size is the size "
+    "of the cohort and share = conversations / cohort_size. Every period and tag pair appears, "
+    "zeros included; top=N keeps the N tags added to most conversations overall."
+)
+
+
+@with_definition(DEFINITION)
 def tag_trends(
     events: pd.DataFrame, *, freq: str | None = "W", top: int | None = None
 ) -> pd.DataFrame:

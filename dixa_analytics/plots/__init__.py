@@ -7,15 +7,19 @@ definition in the hover text of its "definition" note.
 """
 
 from dixa_analytics.plots._durations import (
+    duration_figure,
     plot_first_response,
     plot_handling_time,
     plot_queue_wait,
     plot_resolution,
 )
+from dixa_analytics.plots._figure import figure
 from dixa_analytics.plots._rates import plot_reopen_rate
 from dixa_analytics.plots._trends import plot_tag_trends
 
 __all__ = [
+    "duration_figure",
+    "figure",
     "plot_first_response",
     "plot_handling_time",
     "plot_queue_wait",

@@ -6,13 +6,13 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from dixa_analytics._format import format_count
 from dixa_analytics.frames import require_columns
 from dixa_analytics.plots._style import (
     PALETTE,
     base_layout,
     definition_annotation,
     fill_doc,
-    format_count,
     group_labels,
     no_data_figure,
     period_starts,

@@ -1,10 +1,9 @@
-"""What every plot shares: units, number formats, colours, layout, input checks, parameter docs.
+"""What every plot shares: colours, layout, labels, parameter docs.
 
-Duration metrics come in seconds; plots and the report show them in one human unit chosen from
-the median (``unit="auto"``), so a first response reads "4.2 min" and a resolution "3.1 h".
-User-controlled strings (queue, agent and tag names) go through :func:`label` before they reach
-a figure: plotly renders a subset of HTML in legends, titles and hover text, so a name like
-``<b>VIP</b>`` must be shown, not interpreted.
+Numbers and durations are written by :mod:`dixa_analytics._format`, as in the report and on the
+command line. User-controlled strings (queue, agent and tag names) go through :func:`label`
+before they reach a figure: plotly renders a subset of HTML in legends, titles and hover text,
+so a name like ``<b>VIP</b>`` must be shown, not interpreted.
 """
 
 from __future__ import annotations
@@ -18,22 +17,17 @@ from typing import Any, TypeVar
 import pandas as pd
 import plotly.graph_objects as go
 
+from dixa_analytics._format import MISSING_LABEL
 from dixa_analytics.metrics import DEFINITIONS
 
 __all__ = [
     "CENSORED_COLOUR",
-    "MISSING_LABEL",
     "OBSERVED_COLOUR",
     "PALETTE",
-    "UNITS",
     "base_layout",
-    "choose_unit",
     "definition",
     "definition_annotation",
     "fill_doc",
-    "format_count",
-    "format_duration",
-    "format_percent",
     "group_labels",
     "label",
     "nice_bin_size",
@@ -41,23 +35,12 @@ __all__ = [
     "period_starts",
 ]
 
-# unit name -> (seconds per unit, short label)
-UNITS: dict[str, tuple[float, str]] = {
-    "seconds": (1.0, "s"),
-    "minutes": (60.0, "min"),
-    "hours": (3600.0, "h"),
-    "days": (86400.0, "d"),
-}
-
 OBSERVED_COLOUR = "#3b6fd8"
 CENSORED_COLOUR = "#e0912f"
 # Colour-blind-safe qualitative palette (Okabe–Ito, without black/yellow which read poorly).
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999", "#332288")
 
 FONT = "-apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
-
-# Shown for a missing group value (no queue, no agent) in figures and in the report's tables.
-MISSING_LABEL = "(none)"
 
 _F = TypeVar("_F", bound=Callable[..., Any])
 
@@ -115,81 +98,6 @@ def group_labels(frame: pd.DataFrame, columns: Iterable[str]) -> pd.Series:
     for part in parts[1:]:
         out = out + " · " + part
     return out.astype(object)
-
-
-def choose_unit(seconds: pd.Series, unit: str = "auto") -> str:
-    """Return the display unit for ``seconds``: ``unit`` itself, or one picked from the median.
-
-    Examples
-    --------
-    >>> choose_unit(pd.Series([300.0, 900.0]))
-    'minutes'
-    >>> choose_unit(pd.Series([7200.0, 36000.0]))
-    'hours'
-    """
-    if unit != "auto":
-        if unit not in UNITS:
-            raise ValueError(f"unit must be 'auto' or one of {sorted(UNITS)}, not {unit!r}")
-        return unit
-    median = seconds.dropna().median() if len(seconds) else float("nan")
-    if pd.isna(median) or median < 90 * 60:
-        return "minutes"
-    if median < 48 * 3600:
-        return "hours"
-    return "days"
-
-
-def format_duration(seconds: float | None, unit: str = "auto") -> str:
-    """Format a duration in seconds in a human unit, e.g. ``"12.5 min"``; missing values as "—".
-
-    Examples
-    --------
-    >>> format_duration(750.0)
-    '12.5 min'
-    >>> format_duration(11520.0)
-    '3.2 h'
-    >>> format_duration(None)
-    '—'
-    """
-    if seconds is None or pd.isna(seconds):
-        return "—"
-    if unit == "auto":
-        # Seconds read better than "0.3 min" for very short waits.
-        unit = "seconds" if seconds < 60 else choose_unit(pd.Series([float(seconds)]))
-    per, short = UNITS[unit]
-    return f"{seconds / per:,.1f} {short}"
-
-
-def format_percent(rate: float | None) -> str:
-    """Format a rate in ``[0, 1]`` as a percentage, e.g. ``"8.1 %"``; missing values as "—".
-
-    Examples
-    --------
-    >>> format_percent(0.0812)
-    '8.1 %'
-    """
-    if rate is None or pd.isna(rate):
-        return "—"
-    return f"{rate * 100:.1f} %"
-
-
-def format_count(value: float | None, noun: str | None = None) -> str:
-    """Format a count with thousands separators; missing values as "—".
-
-    With ``noun``, the count is followed by the noun, given in the singular and made plural
-    with an "s" unless the count is 1.
-
-    Examples
-    --------
-    >>> format_count(12345), format_count(1, "conversation"), format_count(2_000, "event")
-    ('12,345', '1 conversation', '2,000 events')
-    """
-    if value is None or pd.isna(value):
-        return "—" if noun is None else f"— {noun}s"
-    text = f"{int(value):,}"
-    if noun is None:
-        return text
-    return f"{text} {noun}" if int(value) == 1 else f"{text} {noun}s"
 
 
 def definition(metric: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from importlib import resources
 from pathlib import Path
 from string import Template
@@ -22,21 +22,9 @@ import plotly.io as pio
 from plotly.offline import get_plotlyjs
 
 from dixa_analytics._dates import DateLike
-from dixa_analytics.metrics import DEFINITIONS, summarize_durations
-from dixa_analytics.plots import (
-    plot_first_response,
-    plot_handling_time,
-    plot_queue_wait,
-    plot_reopen_rate,
-    plot_resolution,
-    plot_tag_trends,
-)
-from dixa_analytics.plots._style import (
-    MISSING_LABEL,
-    format_count,
-    format_duration,
-    format_percent,
-)
+from dixa_analytics._format import MISSING_LABEL, format_count, format_duration, format_percent
+from dixa_analytics.metrics import CATALOGUE, Metric, summarize_durations
+from dixa_analytics.plots import figure
 from dixa_analytics.report._compute import (
     RISING_TAGS_DEFINITION,
     ReportData,
@@ -121,9 +109,9 @@ def _table(
     )
 
 
-def _card(label: str, value: str, detail: str, *, anchor: str, metric: str | None) -> str:
-    tip = f' title="{_e(DEFINITIONS[metric])}"' if metric else ""
-    link = f' · <a href="#{anchor}">definition</a>' if metric else ""
+def _card(label: str, value: str, detail: str, *, metric: Metric | None) -> str:
+    tip = f' title="{_e(metric.definition)}"' if metric else ""
+    link = f' · <a href="#{metric.anchor}">definition</a>' if metric else ""
     return (
         f'<div class="card"{tip}><div class="label">{_e(label)}</div>'
         f'<div class="value">{_e(value)}</div>'
@@ -131,65 +119,34 @@ def _card(label: str, value: str, detail: str, *, anchor: str, metric: str | Non
     )
 
 
-def _duration_card(label: str, summary: dict[str, Any], *, anchor: str, metric: str) -> str:
+def _duration_card(metric: Metric, data: ReportData) -> str:
+    summary = duration_summary(data.result(metric.name), metric.seconds)
     p90, count = format_duration(summary["p90_seconds"]), format_count(summary["count"])
     censored = format_count(summary["censored"])
     detail = (
         f'p90 {_e(p90)} · of {_e(count)}, <span class="censored">{_e(censored)} censored</span>'
     )
-
     return _card(
-        f"Median {label}",
-        format_duration(summary["median_seconds"]),
-        detail,
-        anchor=anchor,
-        metric=metric,
+        f"Median {metric.card}", format_duration(summary["median_seconds"]), detail, metric=metric
     )
 
 
-def _cards(data: ReportData) -> str:
+def _rate_card(metric: Metric, data: ReportData) -> str:
     totals = reopen_totals(data)
-    cards = [
-        _card(
-            "Conversations",
-            format_count(data.n_conversations),
-            _e(format_count(len(data.events), "event")),
-            anchor="",
-            metric=None,
-        ),
-        _duration_card(
-            "first response",
-            duration_summary(data.first_response, "response_seconds"),
-            anchor="first-response",
-            metric="first_response_time",
-        ),
-        _duration_card(
-            "handling time",
-            duration_summary(data.handling, "handling_seconds"),
-            anchor="handling-time",
-            metric="handling_time",
-        ),
-        _duration_card(
-            "full resolution",
-            duration_summary(data.resolution, "full_resolution_seconds"),
-            anchor="resolution-time",
-            metric="resolution_time",
-        ),
-        _duration_card(
-            "queue wait",
-            duration_summary(data.queue_wait, "wait_seconds"),
-            anchor="queue-wait",
-            metric="queue_wait_time",
-        ),
-        _card(
-            "Reopen rate",
-            format_percent(totals["reopen_rate"]),
-            f"{_e(format_count(totals['reopened']))} of {_e(format_count(totals['closed']))} "
-            f"closed reopened",
-            anchor="reopen-rate",
-            metric="reopen_rate",
-        ),
-    ]
+    detail = (
+        f"{_e(format_count(totals['reopened']))} of {_e(format_count(totals['closed']))} "
+        "closed reopened"
+    )
+    return _card(metric.title, format_percent(totals["reopen_rate"]), detail, metric=metric)
+
+
+def _cards(data: ReportData) -> str:
+    events = _e(format_count(len(data.events), "event"))
+    cards = [_card("Conversations", format_count(data.n_conversations), events, metric=None)]
+    for metric in CATALOGUE.values():
+        if metric.card is not None:
+            card = _duration_card if metric.kind == "duration" else _rate_card
+            cards.append(card(metric, data))
     return '<div class="cards">' + "".join(cards) + "</div>"
 
 
@@ -227,48 +184,59 @@ def _group_name(key: object) -> str:
     return MISSING_LABEL if key is None else str(key)
 
 
+def _view_result(data: ReportData, metric: Metric, **call: Any) -> pd.DataFrame | None:
+    """The result of the view of ``metric`` whose call is ``call``, if it has one."""
+    for view, result in zip(metric.views, data.results[metric.name], strict=True):
+        if dict(view.call) == call:
+            return result
+    return None
+
+
 def _queue_table(data: ReportData) -> str:
-    stats = {
-        "first": _group_stats(data.first_response, "queue_name", "response_seconds"),
-        "handling": _group_stats(data.handling, "queue_name", "handling_seconds"),
-        "resolution": _group_stats(data.resolution, "queue_name", "full_resolution_seconds"),
-    }
+    durations = [m for m in CATALOGUE.values() if m.in_tables and m.kind == "duration"]
+    stats = {m.name: _group_stats(data.result(m.name), "queue_name", m.seconds) for m in durations}
+    rates = [m for m in CATALOGUE.values() if m.in_tables and m.kind == "rate"]
+    by_queue = {m.name: _view_result(data, m, by="queue_name") for m in rates}
     reopen = {
-        (None if pd.isna(row.queue_name) else row.queue_name): row
-        for row in data.reopen_by_queue.astype({"queue_name": object}).itertuples()
+        name: {
+            (None if pd.isna(row.queue_name) else row.queue_name): row
+            for row in result.astype({"queue_name": object}).itertuples()
+        }
+        for name, result in by_queue.items()
+        if result is not None
     }
-    counts = stats["resolution"]
+    # Every conversation has a resolution time, so its groups are every queue.
+    counts = stats["resolution_time"]
     rows = []
     for key in sorted(counts, key=lambda k: (-int(counts[k].count), str(k))):
-        r = reopen.get(key)
-        rows.append(
-            [
-                _group_name(key),
-                format_count(counts[key].count),
-                *_stat_cells(stats["first"].get(key)),
-                *_stat_cells(stats["handling"].get(key)),
-                *_stat_cells(stats["resolution"].get(key)),
-                "—" if r is None else f"{format_percent(r.reopen_rate)} ({r.reopened}/{r.closed})",
-            ]
-        )
+        cells = [_group_name(key), format_count(counts[key].count)]
+        for m in durations:
+            cells += _stat_cells(stats[m.name].get(key))
+        for rows_by_queue in reopen.values():
+            r = rows_by_queue.get(key)
+            cells.append(
+                "—" if r is None else f"{format_percent(r.reopen_rate)} ({r.reopened}/{r.closed})"
+            )
+        rows.append(cells)
     trio = ["Median", "p90", "Censored"]
     return _table(
-        ["Queue", "Conversations", *trio, *trio, *trio, "Reopened/closed"],
+        ["Queue", "Conversations", *(trio * len(durations)), *("Reopened/closed" for _ in reopen)],
         rows,
-        numeric=range(1, 12),
+        numeric=range(1, 2 + 3 * len(durations) + len(reopen)),
         groups=[
             ("", 2),
-            ("First response", 3),
-            ("Handling time", 3),
-            ("Full resolution", 3),
-            ("Reopen rate", 1),
+            *((m.title if not m.card else m.card.capitalize(), 3) for m in durations),
+            *((CATALOGUE[name].title, 1) for name in reopen),
         ],
     )
 
 
 def _agent_table(data: ReportData) -> str:
-    handling = _group_stats(data.handling_agent, "agent_name", "handling_seconds")
-    first = _group_stats(data.first_response, "agent_name", "response_seconds")
+    handling_time = CATALOGUE["handling_time"]
+    first_response = CATALOGUE["first_response_time"]
+    per_agent = _view_result(data, handling_time, **handling_time.per_agent)
+    handling = _group_stats(per_agent, "agent_name", handling_time.seconds)
+    first = _group_stats(data.result(first_response.name), "agent_name", first_response.seconds)
     rows = []
     # Censored first responses have no replying agent; the agents are those who handled or replied.
     keys = {k for k in handling if k is not None} | {k for k in first if k is not None}
@@ -288,7 +256,7 @@ def _agent_table(data: ReportData) -> str:
         ["Agent", "Conversations", "Median", "p90", "Censored", "First replies", "Median", "p90"],
         rows,
         numeric=range(1, 8),
-        groups=[("", 1), ("Handling time", 4), ("First response", 3)],
+        groups=[("", 1), (handling_time.title, 4), ("First response", 3)],
     )
 
 
@@ -324,7 +292,8 @@ def _rising_empty(data: ReportData) -> str:
 
 
 def _open_table(data: ReportData) -> str:
-    still_open = data.resolution.loc[~data.resolution["observed"].fillna(False).astype(bool)]
+    resolution = data.result("resolution_time")
+    still_open = resolution.loc[~resolution["observed"].fillna(False).astype(bool)]
     longest = still_open.sort_values(
         ["full_resolution_seconds", "conversation_id"], ascending=[False, True], kind="stable"
     ).head(LONGEST_OPEN)
@@ -352,6 +321,38 @@ def _open_table(data: ReportData) -> str:
     )
 
 
+def _rising_section(data: ReportData) -> list[str]:
+    return [
+        '<h3 id="rising-tags">Rising tags</h3>',
+        f'<p class="definition">{_e(RISING_TAGS_DEFINITION)}</p>',
+        _rising_table(data),
+    ]
+
+
+# What a metric's section shows below its figures.
+_BELOW_FIGURES: dict[str, Callable[[ReportData], list[str]]] = {
+    "resolution_time": lambda data: ["<h3>Longest-open conversations</h3>", _open_table(data)],
+    "tag_trends": _rising_section,
+}
+
+
+def _metric_section(data: ReportData, metric: Metric, figures: _Figures, top_tags: int) -> str:
+    drawn = []
+    for view, result in zip(metric.views, data.results[metric.name], strict=True):
+        options = dict(view.figure)
+        if metric.kind == "trend":
+            options.setdefault("top", top_tags)
+        drawn.append(figure(metric, result, **options))
+    below = _BELOW_FIGURES.get(metric.name, lambda data: [])(data)
+    return _section(
+        metric.anchor,
+        metric.title,
+        metric.definition,
+        _figure_grid(figures, *drawn),
+        *below,
+    )
+
+
 def _body(data: ReportData, *, top_tags: int) -> str:
     figures = _Figures()
     parts = []
@@ -360,69 +361,9 @@ def _body(data: ReportData, *, top_tags: int) -> str:
             '<p class="notice"><strong>No data.</strong> The events hold no activity '
             "in this window, so every number below is empty.</p>"
         )
+    parts.append(_cards(data))
+    parts += [_metric_section(data, m, figures, top_tags) for m in CATALOGUE.values()]
     parts += [
-        _cards(data),
-        _section(
-            "first-response",
-            "First response time",
-            DEFINITIONS["first_response_time"],
-            _figure_grid(
-                figures,
-                plot_first_response(data.first_response),
-                plot_first_response(data.first_response, by="queue_name"),
-            ),
-        ),
-        _section(
-            "handling-time",
-            "Handling time",
-            DEFINITIONS["handling_time"],
-            _figure_grid(
-                figures,
-                plot_handling_time(data.handling),
-                plot_handling_time(data.handling_agent, by="agent_name"),
-            ),
-        ),
-        _section(
-            "resolution-time",
-            "Resolution time",
-            DEFINITIONS["resolution_time"],
-            _figure_grid(
-                figures,
-                plot_resolution(data.resolution),
-                plot_resolution(data.resolution, which="first"),
-            ),
-            "<h3>Longest-open conversations</h3>",
-            _open_table(data),
-        ),
-        _section(
-            "queue-wait",
-            "Queue wait time",
-            DEFINITIONS["queue_wait_time"],
-            _figure_grid(
-                figures,
-                plot_queue_wait(data.queue_wait),
-                plot_queue_wait(data.queue_wait, by="queue_name"),
-            ),
-        ),
-        _section(
-            "reopen-rate",
-            "Reopen rate",
-            DEFINITIONS["reopen_rate"],
-            _figure_grid(
-                figures,
-                plot_reopen_rate(data.reopen_by_period, title="Reopen rate per period"),
-                plot_reopen_rate(data.reopen_by_queue),
-            ),
-        ),
-        _section(
-            "tag-trends",
-            "Tag trends",
-            DEFINITIONS["tag_trends"],
-            _figure_grid(figures, plot_tag_trends(data.tags, top=top_tags)),
-            '<h3 id="rising-tags">Rising tags</h3>',
-            f'<p class="definition">{_e(RISING_TAGS_DEFINITION)}</p>',
-            _rising_table(data),
-        ),
         _section(
             "by-queue",
             "By queue",

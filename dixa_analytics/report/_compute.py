@@ -6,6 +6,7 @@ numbers printed on the command line are the numbers in the report.
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,15 +15,7 @@ import pandas as pd
 from dixa_analytics._dates import DateLike, date_window, to_utc
 from dixa_analytics.events import EVENTS_SOURCE
 from dixa_analytics.frames import STRING, require_columns
-from dixa_analytics.metrics import (
-    first_response_time,
-    handling_time,
-    queue_wait_time,
-    reopen_rate,
-    resolution_time,
-    summarize_durations,
-    tag_trends,
-)
+from dixa_analytics.metrics import CATALOGUE, REPORT_PERIOD, summarize_durations
 
 __all__ = [
     "MIN_RISING_CONVERSATIONS",
@@ -53,23 +46,23 @@ _REQUIRED = ("conversation_id", "timestamp", "activity_type")
 
 @dataclass(frozen=True)
 class ReportData:
-    """The inputs and metric results of one report."""
+    """The inputs of one report and every metric computed over them.
+
+    ``results`` holds, per metric of the catalogue, one result per view of the metric
+    (:attr:`~dixa_analytics.metrics.Metric.views`), in order.
+    """
 
     events: pd.DataFrame
     window: tuple[pd.Timestamp, pd.Timestamp] | None
     as_of: pd.Timestamp | None
     freq: str
-    handling: pd.DataFrame
-    handling_agent: pd.DataFrame
-    first_response: pd.DataFrame
-    resolution: pd.DataFrame
-    queue_wait: pd.DataFrame
-    reopen_total: pd.DataFrame
-    reopen_by_period: pd.DataFrame
-    reopen_by_queue: pd.DataFrame
-    tags: pd.DataFrame
+    results: dict[str, tuple[pd.DataFrame, ...]]
     rising: pd.DataFrame
     subjects: pd.Series
+
+    def result(self, name: str, view: int = 0) -> pd.DataFrame:
+        """The result of metric ``name`` for its ``view``-th figure."""
+        return self.results[name][view]
 
     @property
     def n_conversations(self) -> int:
@@ -83,13 +76,34 @@ class ReportData:
         These are the cohorts of :func:`dixa_analytics.tag_trends`, which the rising tags
         compare: both take a conversation's creation as resolution time does.
         """
-        created = self.resolution["created_at"].dt.tz_localize(None)
+        created = self.result("resolution_time")["created_at"].dt.tz_localize(None)
         return int(created.dt.to_period(self.freq).nunique())
 
     @property
     def is_empty(self) -> bool:
         """Whether there are no events to report on."""
         return self.events.empty
+
+
+def _results(
+    events: pd.DataFrame, *, as_of: pd.Timestamp | None, freq: str
+) -> dict[str, tuple[pd.DataFrame, ...]]:
+    """Every metric of the catalogue, once per distinct call its views make."""
+    results = {}
+    for metric in CATALOGUE.values():
+        takes_as_of = "as_of" in inspect.signature(metric.compute).parameters
+        computed: dict[tuple, pd.DataFrame] = {}
+        keys = []
+        for view in metric.views:
+            call = {k: freq if v is REPORT_PERIOD else v for k, v in view.call.items()}
+            if takes_as_of:
+                call["as_of"] = as_of
+            key = tuple(sorted(call.items()))
+            if key not in computed:
+                computed[key] = metric.compute(events, **call)
+            keys.append(key)
+        results[metric.name] = tuple(computed[key] for key in keys)
+    return results
 
 
 def compute_report(
@@ -117,22 +131,14 @@ def compute_report(
     if bounds is None and not events.empty:
         bounds = (events["timestamp"].min(), events["timestamp"].max())
 
-    tags = tag_trends(events, freq=freq)
+    results = _results(events, as_of=cutoff, freq=freq)
     return ReportData(
         events=events,
         window=bounds,
         as_of=cutoff,
         freq=freq,
-        handling=handling_time(events, as_of=cutoff),
-        handling_agent=handling_time(events, per="agent", as_of=cutoff),
-        first_response=first_response_time(events, as_of=cutoff),
-        resolution=resolution_time(events, as_of=cutoff),
-        queue_wait=queue_wait_time(events, as_of=cutoff),
-        reopen_total=reopen_rate(events),
-        reopen_by_period=reopen_rate(events, freq=freq),
-        reopen_by_queue=reopen_rate(events, by="queue_name"),
-        tags=tags,
-        rising=rising_tags(tags),
+        results=results,
+        rising=rising_tags(results["tag_trends"][0]),
         subjects=_subjects(events, conversations),
     )
 
@@ -239,9 +245,12 @@ def duration_summary(result: pd.DataFrame, seconds: str) -> dict[str, Any]:
 
 
 def reopen_totals(data: ReportData) -> dict[str, Any]:
-    """Overall closed and reopened counts and the reopen rate (None when nothing closed)."""
-    closed = int(data.reopen_total["closed"].sum())
-    reopened = int(data.reopen_total["reopened"].sum())
+    """Overall closed and reopened counts and the reopen rate (None when nothing closed).
+
+    Every closed conversation is in exactly one period, so the periods add up to the totals.
+    """
+    by_period = data.result("reopen_rate")
+    closed, reopened = int(by_period["closed"].sum()), int(by_period["reopened"].sum())
     return {
         "closed": closed,
         "reopened": reopened,
@@ -297,10 +306,11 @@ def summarize_report(
         "events": len(data.events),
         "window": data.window,
         "as_of": data.as_of,
-        "first_response": duration_summary(data.first_response, "response_seconds"),
-        "handling": duration_summary(data.handling, "handling_seconds"),
-        "full_resolution": duration_summary(data.resolution, "full_resolution_seconds"),
-        "queue_wait": duration_summary(data.queue_wait, "wait_seconds"),
+        **{
+            metric.key: duration_summary(data.result(metric.name), metric.seconds)
+            for metric in CATALOGUE.values()
+            if metric.kind == "duration"
+        },
         **reopen_totals(data),
         "rising_tags": data.rising["tag"].tolist(),
     }

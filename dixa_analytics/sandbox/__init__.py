@@ -6,9 +6,23 @@
 True
 """
 
-from dixa_analytics.sandbox._generator import Rates, generate_organisation
+from dixa_analytics.sandbox._generator import (
+    DEFAULT_END,
+    DEFAULT_START,
+    Rates,
+    generate_organisation,
+)
 from dixa_analytics.sandbox._organisation import Organisation
 from dixa_analytics.sandbox._server import Sandbox, ServedRequest
 from dixa_analytics.sandbox._switches import Switches
 
-__all__ = ["Organisation", "Rates", "Sandbox", "ServedRequest", "Switches", "generate_organisation"]
+__all__ = [
+    "DEFAULT_END",
+    "DEFAULT_START",
+    "Organisation",
+    "Rates",
+    "Sandbox",
+    "ServedRequest",
+    "Switches",
+    "generate_organisation",
+]

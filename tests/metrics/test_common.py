@@ -151,9 +151,23 @@ def test_definitions_cover_every_metric_and_are_in_the_docstrings():
 
 def test_public_names():
     assert sorted(metrics.__all__) == [
+        "CATALOGUE",
         "DEFINITIONS",
+        "FIRST_RESPONSE",
+        "HANDLING_AGENT",
+        "HANDLING_CONVERSATION",
+        "Metric",
+        "QUEUE_WAIT",
+        "REOPEN_RATE",
+        "REPORT_PERIOD",
+        "RESOLUTION",
+        "SUMMARY",
+        "TAG_TRENDS",
+        "View",
+        "check_freq",
         "first_response_time",
         "handling_time",
+        "metric_named",
         "queue_wait_time",
         "reopen_rate",
         "resolution_time",

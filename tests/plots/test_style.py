@@ -6,18 +6,14 @@ import pandas as pd
 import pytest
 
 import dixa_analytics.plots as plots
-from dixa_analytics.plots._style import (
-    choose_unit,
-    format_count,
-    format_duration,
-    format_percent,
-    label,
-    nice_bin_size,
-)
+from dixa_analytics._format import choose_unit, format_count, format_duration, format_percent
+from dixa_analytics.plots._style import label, nice_bin_size
 
 
 def test_public_names():
     assert sorted(plots.__all__) == [
+        "duration_figure",
+        "figure",
         "plot_first_response",
         "plot_handling_time",
         "plot_queue_wait",

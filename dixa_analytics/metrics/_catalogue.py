@@ -1,0 +1,244 @@
+"""Every metric declared once: what computes it, what it returns and how it is shown.
+
+The report, the command line, the figures and the docs read :data:`CATALOGUE` instead of
+naming metrics one by one, so a new metric is one module (its function, result schema and
+``DEFINITION``) plus one entry here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import pandas as pd
+
+from dixa_analytics.frames import Schema
+from dixa_analytics.metrics import (
+    _first_response,
+    _handling,
+    _queue_wait,
+    _reopen,
+    _resolution,
+    _tag_trends,
+)
+
+__all__ = ["CATALOGUE", "DEFINITIONS", "REPORT_PERIOD", "Metric", "View", "metric_named"]
+
+#: In a :class:`View`'s ``call``: the report's period (its ``freq``).
+REPORT_PERIOD = "<the report's period>"
+
+
+@dataclass(frozen=True)
+class View:
+    """One figure of a metric in the report.
+
+    Attributes
+    ----------
+    call : mapping
+        Keyword arguments of the metric function for this figure; :data:`REPORT_PERIOD`
+        stands for the report's period.
+    figure : mapping
+        Keyword arguments of the figure (``by=``, ``seconds=``, ``title=``…).
+    """
+
+    call: Mapping[str, Any] = field(default_factory=dict)
+    figure: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One metric: its function, result, definition, and where it is shown.
+
+    Attributes
+    ----------
+    name : str
+        The function's name, and the key of :data:`DEFINITIONS`.
+    command : str
+        Its name on the command line (``dixa-analytics metric NAME``).
+    key : str
+        Its key in :func:`dixa_analytics.summarize_report`.
+    title : str
+        Its name for people, e.g. ``"First response time"``.
+    compute : callable
+        The metric function, ``compute(events, **options)``.
+    schema : mapping
+        Its result's declared columns (the ``period`` and ``by`` columns of a rate or trend
+        come first).
+    definition : str
+        Its definition in plain text.
+    kind : {"duration", "rate", "trend"}
+        A duration per conversation (summarised, drawn as a distribution), a rate per period
+        and group, or a share per period and tag.
+    seconds : str or None
+        The duration column a summary states (durations only).
+    card : str or None
+        The label of its headline number in the report, if it has one.
+    in_tables : bool
+        Whether the report's per-queue table shows it.
+    options : frozenset of str
+        The command line's options it takes: ``by``, ``freq``, ``top``.
+    per_agent : mapping
+        Keyword arguments that split it per agent, when grouped by agent (handling time's
+        ``per="agent"``).
+    names : mapping
+        Names for people of duration columns other than ``seconds`` (or another name for it),
+        e.g. resolution's ``first_resolution_seconds`` → ``"First resolution time"``.
+    views : tuple of View
+        Its figures in the report.
+    noun : str
+        What a row of its result counts, for captions.
+    """
+
+    name: str
+    command: str
+    key: str
+    title: str
+    compute: Callable[..., pd.DataFrame]
+    schema: Schema
+    definition: str
+    kind: Literal["duration", "rate", "trend"]
+    seconds: str | None = None
+    card: str | None = None
+    in_tables: bool = False
+    options: frozenset[str] = frozenset()
+    per_agent: Mapping[str, Any] = field(default_factory=dict)
+    names: Mapping[str, str] = field(default_factory=dict)
+    views: tuple[View, ...] = (View(),)
+    noun: str = "conversation"
+
+    @property
+    def anchor(self) -> str:
+        """The id of its section in the report."""
+        return self.command
+
+    @property
+    def durations(self) -> dict[str, str]:
+        """Each duration column of its result, with its name for people."""
+        return {**({self.seconds: self.title} if self.seconds else {}), **self.names}
+
+
+_BY_QUEUE = View(figure={"by": "queue_name"})
+_DURATION_OPTIONS = frozenset({"by"})
+
+CATALOGUE: dict[str, Metric] = {
+    metric.name: metric
+    for metric in (
+        Metric(
+            name="first_response_time",
+            command="first-response",
+            key="first_response",
+            title="First response time",
+            compute=_first_response.first_response_time,
+            schema=_first_response.FIRST_RESPONSE,
+            definition=_first_response.DEFINITION,
+            kind="duration",
+            seconds="response_seconds",
+            card="first response",
+            in_tables=True,
+            options=_DURATION_OPTIONS,
+            views=(View(), _BY_QUEUE),
+        ),
+        Metric(
+            name="handling_time",
+            command="handling-time",
+            key="handling",
+            title="Handling time",
+            compute=_handling.handling_time,
+            schema=_handling.HANDLING_CONVERSATION,
+            definition=_handling.DEFINITION,
+            kind="duration",
+            seconds="handling_seconds",
+            card="handling time",
+            in_tables=True,
+            options=_DURATION_OPTIONS,
+            per_agent={"per": "agent"},
+            views=(View(), View(call={"per": "agent"}, figure={"by": "agent_name"})),
+        ),
+        Metric(
+            name="resolution_time",
+            command="resolution",
+            key="full_resolution",
+            title="Resolution time",
+            compute=_resolution.resolution_time,
+            schema=_resolution.RESOLUTION,
+            definition=_resolution.DEFINITION,
+            kind="duration",
+            seconds="full_resolution_seconds",
+            card="full resolution",
+            in_tables=True,
+            options=_DURATION_OPTIONS,
+            names={
+                "full_resolution_seconds": "Full resolution time",
+                "first_resolution_seconds": "First resolution time",
+            },
+            views=(View(), View(figure={"seconds": "first_resolution_seconds"})),
+        ),
+        Metric(
+            name="queue_wait_time",
+            command="queue-wait",
+            key="queue_wait",
+            title="Queue wait time",
+            compute=_queue_wait.queue_wait_time,
+            schema=_queue_wait.QUEUE_WAIT,
+            definition=_queue_wait.DEFINITION,
+            kind="duration",
+            seconds="wait_seconds",
+            card="queue wait",
+            options=_DURATION_OPTIONS,
+            views=(View(), _BY_QUEUE),
+        ),
+        Metric(
+            name="reopen_rate",
+            command="reopen-rate",
+            key="reopen",
+            title="Reopen rate",
+            compute=_reopen.reopen_rate,
+            schema=_reopen.REOPEN_RATE,
+            definition=_reopen.DEFINITION,
+            kind="rate",
+            card="reopen rate",
+            in_tables=True,
+            options=frozenset({"by", "freq"}),
+            views=(
+                View(call={"freq": REPORT_PERIOD}, figure={"title": "Reopen rate per period"}),
+                View(call={"by": "queue_name"}),
+            ),
+        ),
+        Metric(
+            name="tag_trends",
+            command="tag-trends",
+            key="tags",
+            title="Tag trends",
+            compute=_tag_trends.tag_trends,
+            schema=_tag_trends.TAG_TRENDS,
+            definition=_tag_trends.DEFINITION,
+            kind="trend",
+            options=frozenset({"freq", "top"}),
+            views=(View(call={"freq": REPORT_PERIOD}),),
+        ),
+    )
+}
+
+#: Each metric's definition in plain text, by function name.
+DEFINITIONS: dict[str, str] = {name: metric.definition for name, metric in CATALOGUE.items()}
+
+
+def metric_named(name: str) -> Metric:
+    """The catalogue entry of a metric, by function name or command name.
+
+    Raises
+    ------
+    ValueError
+        If no metric has that name; the message lists them.
+
+    Examples
+    --------
+    >>> metric_named("first-response").seconds
+    'response_seconds'
+    """
+    for metric in CATALOGUE.values():
+        if name in (metric.name, metric.command):
+            return metric
+    known = ", ".join(m.command for m in CATALOGUE.values())
+    raise ValueError(f"no metric named {name!r}; the metrics are {known}")

@@ -1,0 +1,38 @@
+"""Any metric's figure from its catalogue entry: how the report draws every section."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dixa_analytics.metrics import Metric
+from dixa_analytics.plots._durations import duration_figure
+from dixa_analytics.plots._rates import plot_reopen_rate
+from dixa_analytics.plots._trends import plot_tag_trends
+
+__all__ = ["figure"]
+
+
+def figure(metric: Metric, result: pd.DataFrame, **options: Any) -> go.Figure:
+    """Draw ``result``, a result of ``metric``, as its kind of metric is drawn.
+
+    A duration is drawn as a distribution (:func:`duration_figure`); the rate and the trend
+    each have their own figure (:func:`plot_reopen_rate`, :func:`plot_tag_trends`).
+    ``options`` go to the figure (``by=``, ``seconds=``, ``title=``…).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from dixa_analytics.metrics import CATALOGUE
+    >>> result = pd.DataFrame({"conversation_id": [1], "wait_seconds": [30.0],
+    ...                        "observed": [True]})
+    >>> figure(CATALOGUE["queue_wait_time"], result).layout.xaxis.title.text
+    'Queue wait time (min)'
+    """
+    if metric.kind == "duration":
+        return duration_figure(result, metric, **options)
+    if metric.kind == "rate":
+        return plot_reopen_rate(result, **options)
+    return plot_tag_trends(result, **options)
