@@ -21,6 +21,7 @@ from dixa_analytics._errors import (
     SchemaError,
     ServerError,
 )
+from dixa_analytics._version import __version__
 from dixa_analytics.client import CacheInfo, DixaClient, cache_info, clear_cache
 from dixa_analytics.events import events_frame, split_by_type
 from dixa_analytics.fetch import (
@@ -52,8 +53,6 @@ from dixa_analytics.plots import (
     plot_tag_trends,
 )
 from dixa_analytics.report import build_report, summarize_report, write_report
-
-__version__ = "0.1.0"
 
 __all__ = [
     "DEFINITIONS",

@@ -11,7 +11,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from dixa_analytics import __version__
+from dixa_analytics._version import __version__
 from dixa_analytics.cli import _cache, _demo, _query, _report, _sandbox
 
 __all__ = ["main"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 import re
 import threading
@@ -15,7 +14,6 @@ from typing import Any, TypeVar
 
 import requests
 import requests_cache
-from requests_cache.cache_keys import create_key
 from tqdm.auto import tqdm
 
 from dixa_analytics._errors import (
@@ -24,6 +22,7 @@ from dixa_analytics._errors import (
     PartialFetchError,
     SchemaError,
 )
+from dixa_analytics.client._cache_keys import namespaced_key_fn
 from dixa_analytics.client._cache_location import caching_disabled, resolve_cache_path
 from dixa_analytics.client._cache_policy import DEFAULT_EXPIRY, URL_EXPIRY, Expiry
 from dixa_analytics.client._paging import collect_pages, envelope_data
@@ -52,9 +51,6 @@ DEFAULT_EXPORT_BURST = 1
 
 _USER_AGENT = "dixa-analytics-python"
 
-# Mixed into the hash that namespaces cache entries by API key, so the namespace is not a plain
-# SHA-256 of the key that could be looked up in a table of hashed keys.
-_NAMESPACE_SALT = b"dixa-analytics/cache-namespace/v1:"
 # Keys at least this long are redacted wherever they occur (real Dixa tokens are far longer);
 # shorter ones, test keys, only as whole words.
 _LONG_KEY_LENGTH = 16
@@ -227,7 +223,7 @@ class DixaClient:
                 urls_expire_after=dict(URL_EXPIRY),
                 allowable_methods=("GET",),
                 allowable_codes=(200,),
-                key_fn=_namespaced_key_fn(self._key),
+                key_fn=namespaced_key_fn(self._key),
             )
         session.headers["User-Agent"] = _USER_AGENT
         # Longest prefix wins in requests, so the exports root (possibly under the base URL,
@@ -484,20 +480,3 @@ def _root(value: str | None, env: str, default: str) -> str:
             f"{env.lower().removeprefix('dixa_')} must be an http(s) URL, not {root!r}"
         )
     return root.rstrip("/")
-
-
-def _namespaced_key_fn(api_key: str) -> Callable[..., str]:
-    """A requests-cache ``key_fn`` that keeps each API key's entries apart.
-
-    requests-cache leaves ``Authorization`` out of cache keys (and redacts it from stored
-    requests), so two organisations would otherwise share entries for the same URL. The
-    namespace is a salted SHA-256 of the key, mixed into the hashed cache key: neither the key
-    nor its hash is written to the cache file.
-    """
-    namespace = hashlib.sha256(_NAMESPACE_SALT + api_key.encode()).hexdigest()
-
-    def key_fn(request: Any, **kwargs: Any) -> str:
-        plain = create_key(request, **kwargs)
-        return hashlib.blake2b(f"{namespace}:{plain}".encode(), digest_size=16).hexdigest()
-
-    return key_fn

@@ -21,6 +21,7 @@ from dixa_analytics.events._vocabulary import (
     TYPE_COLUMNS,
     Kind,
     activity_type_name,
+    is_agent_destination,
     kind_of,
 )
 
@@ -39,6 +40,7 @@ __all__ = [
     "activity_type_name",
     "conform_events",
     "events_frame",
+    "is_agent_destination",
     "kind_of",
     "ordered_events",
     "record_csids",

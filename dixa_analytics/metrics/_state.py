@@ -11,8 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from dixa_analytics.events import Kind
-from dixa_analytics.events._vocabulary import is_agent_destination
+from dixa_analytics.events import Kind, is_agent_destination
 from dixa_analytics.metrics._timeline import Timeline, take
 
 __all__ = ["CLOSED", "OPEN", "PENDING", "Assignees", "assignees", "status"]

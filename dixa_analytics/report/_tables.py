@@ -1,0 +1,178 @@
+"""The report's tables: durations and reopen rate per queue, handling and first replies per
+agent, the longest-open conversations and the rising tags."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from dixa_analytics._format import MISSING_LABEL, format_count, format_duration, format_percent
+from dixa_analytics.metrics import CATALOGUE, Metric, summarize_durations
+from dixa_analytics.report._compute import ReportData
+from dixa_analytics.report._html import table
+
+__all__ = ["LONGEST_OPEN", "agent_table", "open_table", "queue_table", "rising_table"]
+
+LONGEST_OPEN = 10
+NO_CONVERSATIONS = "No conversations in this window."
+
+
+def _group_stats(result: pd.DataFrame, by: str, seconds: str) -> dict[object, Any]:
+    """Map group value (None for missing) to its summary row (count, censored, median, p90)."""
+    summary = summarize_durations(result, by=by, seconds=seconds)
+    return {
+        (None if pd.isna(key) else key): row
+        for key, row in zip(summary[by].astype(object), summary.itertuples(), strict=True)
+    }
+
+
+def _stat_cells(row: Any) -> list[str]:
+    if row is None:
+        return ["—", "—", "—"]
+    return [
+        format_duration(row.median_seconds),
+        format_duration(row.p90_seconds),
+        format_count(row.censored),
+    ]
+
+
+def _group_name(key: object) -> str:
+    return MISSING_LABEL if key is None else str(key)
+
+
+def _view_result(data: ReportData, metric: Metric, **call: Any) -> pd.DataFrame | None:
+    """The result of the view of ``metric`` whose call is ``call``, if it has one."""
+    for view, result in zip(metric.views, data.results[metric.name], strict=True):
+        if dict(view.call) == call:
+            return result
+    return None
+
+
+def queue_table(data: ReportData) -> str:
+    durations = [m for m in CATALOGUE.values() if m.in_tables and m.kind == "duration"]
+    stats = {m.name: _group_stats(data.result(m.name), "queue_name", m.seconds) for m in durations}
+    rates = [m for m in CATALOGUE.values() if m.in_tables and m.kind == "rate"]
+    by_queue = {m.name: _view_result(data, m, by="queue_name") for m in rates}
+    reopen = {
+        name: {
+            (None if pd.isna(row.queue_name) else row.queue_name): row
+            for row in result.astype({"queue_name": object}).itertuples()
+        }
+        for name, result in by_queue.items()
+        if result is not None
+    }
+    # Every conversation has a resolution time, so its groups are every queue.
+    counts = stats["resolution_time"]
+    rows = []
+    for key in sorted(counts, key=lambda k: (-int(counts[k].count), str(k))):
+        cells = [_group_name(key), format_count(counts[key].count)]
+        for m in durations:
+            cells += _stat_cells(stats[m.name].get(key))
+        for rows_by_queue in reopen.values():
+            r = rows_by_queue.get(key)
+            cells.append(
+                "—" if r is None else f"{format_percent(r.reopen_rate)} ({r.reopened}/{r.closed})"
+            )
+        rows.append(cells)
+    trio = ["Median", "p90", "Censored"]
+    return table(
+        ["Queue", "Conversations", *(trio * len(durations)), *("Reopened/closed" for _ in reopen)],
+        rows,
+        numeric=range(1, 2 + 3 * len(durations) + len(reopen)),
+        groups=[
+            ("", 2),
+            *((m.title if not m.card else m.card.capitalize(), 3) for m in durations),
+            *((CATALOGUE[name].title, 1) for name in reopen),
+        ],
+    )
+
+
+def agent_table(data: ReportData) -> str:
+    handling_time = CATALOGUE["handling_time"]
+    first_response = CATALOGUE["first_response_time"]
+    per_agent = _view_result(data, handling_time, **handling_time.per_agent)
+    handling = _group_stats(per_agent, "agent_name", handling_time.seconds)
+    first = _group_stats(data.result(first_response.name), "agent_name", first_response.seconds)
+    rows = []
+    # Censored first responses have no replying agent; the agents are those who handled or replied.
+    keys = {k for k in handling if k is not None} | {k for k in first if k is not None}
+    for key in sorted(keys, key=lambda k: (-int(handling[k].count) if k in handling else 0, k)):
+        h, f = handling.get(key), first.get(key)
+        rows.append(
+            [
+                str(key),
+                format_count(h.count if h is not None else 0),
+                *_stat_cells(h),
+                format_count(f.count if f is not None else 0),
+                format_duration(f.median_seconds if f is not None else None),
+                format_duration(f.p90_seconds if f is not None else None),
+            ]
+        )
+    return table(
+        ["Agent", "Conversations", "Median", "p90", "Censored", "First replies", "Median", "p90"],
+        rows,
+        numeric=range(1, 8),
+        groups=[("", 1), (handling_time.title, 4), ("First response", 3)],
+    )
+
+
+def rising_table(data: ReportData) -> str:
+    rows = [
+        [
+            str(r.tag),
+            format_percent(r.earlier_share),
+            format_percent(r.later_share),
+            f"+{r.change * 100:.1f} pp",
+            format_count(r.later_conversations),
+        ]
+        for r in data.rising.itertuples()
+    ]
+    return table(
+        ["Tag", "Earlier share", "Later share", "Change", "Conversations (later half)"],
+        rows,
+        numeric=range(1, 5),
+        empty=_rising_empty(data),
+    )
+
+
+def _rising_empty(data: ReportData) -> str:
+    """Why no tag is listed as rising: no conversations, too few periods, or no rise."""
+    if data.n_conversations == 0:
+        return NO_CONVERSATIONS
+    if data.periods < 2:
+        return (
+            f"Too few periods to compare: every conversation was created in one period "
+            f"({data.freq}), so there is no earlier and later half."
+        )
+    return "No tag's share rose between the earlier and the later half of the window."
+
+
+def open_table(data: ReportData) -> str:
+    resolution = data.result("resolution_time")
+    still_open = resolution.loc[~resolution["observed"].fillna(False).astype(bool)]
+    longest = still_open.sort_values(
+        ["full_resolution_seconds", "conversation_id"], ascending=[False, True], kind="stable"
+    ).head(LONGEST_OPEN)
+    rows = []
+    for r in longest.itertuples():
+        subject = data.subjects.get(r.conversation_id)
+        rows.append(
+            [
+                str(r.conversation_id),
+                "—" if subject is None or pd.isna(subject) else str(subject),
+                _group_name(None if pd.isna(r.queue_name) else r.queue_name),
+                format_duration(r.full_resolution_seconds),
+            ]
+        )
+    return table(
+        ["Conversation", "Subject", "Queue", "Open for"],
+        rows,
+        numeric=[0, 3],
+        text=[1],
+        empty=(
+            NO_CONVERSATIONS
+            if data.n_conversations == 0
+            else "Every conversation was closed at as_of."
+        ),
+    )
