@@ -18,11 +18,12 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from dixa_analytics._errors import listing
 from dixa_analytics.events._agents import derive_agents
 from dixa_analytics.events._frame import respelled
 from dixa_analytics.events._order import event_order, is_ordered
 from dixa_analytics.events._schema import EVENTS, EVENTS_SOURCE
-from dixa_analytics.frames import STRING, UTC, conform, require_columns
+from dixa_analytics.frames import STRING, UTC, conform, require_columns, utc_array
 
 __all__ = ["OrderedEvents", "conform_events", "ordered_events"]
 
@@ -72,9 +73,26 @@ def _labels(values: pd.Series) -> pa.Array | pd.Categorical:
 
 
 def _nanoseconds(stamps: pd.Series) -> np.ndarray:
-    if stamps.dtype != UTC:
-        stamps = pd.to_datetime(stamps, utc=True).dt.as_unit("ns")
-    return np.asarray(stamps.array.asi8)
+    """UTC nanoseconds of a timestamp column (``_NAT`` where missing).
+
+    Datetimes of any unit or zone are converted; anything else is read as the APIs write
+    times (ISO text in any documented form, epoch milliseconds).
+
+    Raises
+    ------
+    ValueError
+        If a value is present but is no time; the message shows the first ones.
+    """
+    if stamps.dtype == UTC:
+        return np.asarray(stamps.array.asi8)
+    if isinstance(stamps.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(stamps):
+        aware = stamps.dt.tz_localize("UTC") if stamps.dt.tz is None else stamps
+        return np.asarray(aware.dt.tz_convert("UTC").dt.as_unit("ns").array.asi8)
+    parsed, bad = utc_array(stamps.to_numpy(dtype=object))
+    if bad.any():
+        shown = listing(stamps[bad].tolist(), 3, repr)
+        raise ValueError(f"timestamp holds values that are not times: {shown}")
+    return np.asarray(parsed.asi8)
 
 
 def ordered_events(
@@ -194,6 +212,6 @@ def conform_events(frame: pd.DataFrame) -> pd.DataFrame:
     require_columns(frame, _KEYS, name="frame", source="a frame with the events' key columns")
     extra = [c for c in frame.columns if c not in EVENTS]
     ordered = ordered_events(frame, [*EVENTS, *extra], use="conform_events").frame
-    stamps = pd.to_datetime(ordered["timestamp"], utc=True).dt.as_unit("ns")
+    stamps = pd.DatetimeIndex(_nanoseconds(ordered["timestamp"]).view("M8[ns]")).tz_localize("UTC")
     typed = conform(ordered.assign(timestamp=stamps), EVENTS, extra=True)
     return typed.assign(activity_type=respelled(pd.Categorical(typed["activity_type"])))

@@ -1,4 +1,9 @@
-"""Fixtures for client tests: one small sandbox organisation over real sockets on loopback.
+"""Fixtures for the HTTP tests (client, fetch): one small sandbox organisation over real sockets
+on loopback.
+
+Tests come in tiers: pure tests of normalisers, frames and metrics on hand-written payloads
+need none of this; HTTP tests go through the sandbox started here (the sandbox's own tests
+start theirs in ``tests/sandbox``). No test reaches the internet.
 
 The sandbox is started once per module and its switches and counters are reset before each
 test. Cache files live in ``tmp_path``. Retries sleep through :class:`SleepRecorder`, so
@@ -7,12 +12,16 @@ backoff is recorded rather than waited for; throttling uses real time.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs
 
+import pandas as pd
 import pytest
 
-from dixa_analytics.client._client import DixaClient
+from dixa_analytics.client import DixaClient
 from dixa_analytics.sandbox import Sandbox, Switches
 
 # A small organisation over ten days whose seed leaves three conversations open at its end.
@@ -105,3 +114,62 @@ def query_csids() -> Callable[[object], list[int]]:
         return [int(part) for value in values for part in value.split(",") if part]
 
     return csids
+
+
+# --- payloads and schemas (pure tests of frames and events) -------------------------------
+
+# The API reference beside the repository (``../shared``); tests that need it skip, saying so.
+REFERENCE = Path(__file__).parents[2] / "shared" / "reference" / "dixa-examples.json"
+
+
+def _assert_schema(frame: pd.DataFrame, schema: dict[str, Any], *, extra: bool = False) -> None:
+    """The frame starts with exactly the schema's columns, in order, with its dtypes."""
+    columns = list(frame.columns)
+    if extra:
+        columns = columns[: len(schema)]
+    assert columns == list(schema)
+    for name, dtype in schema.items():
+        assert str(frame[name].dtype) == str(pd.Series([], dtype=dtype).dtype), name
+
+
+def _event(
+    event_id: str,
+    csid: int,
+    when: str,
+    activity_type: str,
+    *,
+    author: dict | None = None,
+    attributes: dict | None = None,
+    spelling: str = "activity_timestamp",
+) -> dict:
+    """One raw activity-log record."""
+    return {
+        "id": event_id,
+        "conversation_id": csid,
+        spelling: when,
+        "activity_type": activity_type,
+        "author": author,
+        "attributes": attributes,
+    }
+
+
+@pytest.fixture(scope="session")
+def examples() -> dict[str, Any]:
+    """The reference's example payloads, keyed by operation."""
+    if not REFERENCE.exists():
+        pytest.skip(
+            f"reference examples not found at {REFERENCE} (the shared/ folder beside the repo)"
+        )
+    return json.loads(REFERENCE.read_text(encoding="utf-8"))["operations"]
+
+
+@pytest.fixture(scope="session")
+def assert_schema():
+    """``assert_schema(frame, schema, extra=False)``: columns in order and dtypes as declared."""
+    return _assert_schema
+
+
+@pytest.fixture(scope="session")
+def make_event():
+    """``make_event(id, csid, when, type, author=None, attributes=None, spelling=...)``."""
+    return _event

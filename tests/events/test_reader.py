@@ -1,0 +1,164 @@
+"""The reader: records in the shape the API sends are read; any other shape is refused with an
+error naming the record and the field."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from dixa_analytics import SchemaError
+from dixa_analytics.events import events_frame
+from dixa_analytics.events._reader import read_attributes, read_core
+
+
+def test_hostile_attribute_values_are_read_by_their_column(make_event):
+    # Attribute shapes are the reference's best guesses, so their values are read leniently.
+    records = [
+        make_event(
+            "e1",
+            12,
+            "2021-01-01T00:00:00Z",
+            "tag_added",
+            author={"id": "42", "name": "<script>alert(1)</script>", "email": None},
+            attributes={"tag_name": 7, "score": "5", "agent_names": "solo"},
+        ),
+        make_event(
+            "e2",
+            12.0,  # a whole float is still a csid
+            "2021-01-01T00:01:00Z",
+            "conversation_rated",
+            attributes={"score": "not a number", "language": "日本語"},
+        ),
+    ]
+    events = events_frame(records)
+    assert list(events["conversation_id"]) == [12, 12]
+    assert events["author_name"].iloc[0] == "<script>alert(1)</script>"
+    assert events["tag"].iloc[0] == "7"
+    assert events["score"].iloc[0] == 5
+    assert pd.isna(events["score"].iloc[1])
+    assert events["agent_names"].iloc[0] == ["solo"]
+    assert events["language"].iloc[1] == "日本語"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("id", 5, r"id 5 \(int\); expected text"),
+        ("id", float("nan"), r"id nan \(float\); expected text"),
+        ("conversation_id", "12", r"conversation_id '12' \(str\); expected an integer csid"),
+        ("conversation_id", 12.5, r"conversation_id 12.5 \(float\)"),
+        ("conversation_id", True, r"conversation_id True \(bool\)"),
+        ("conversation_id", 2**60, r"conversation_id 1152921504606846976 \(int\)"),
+        ("activity_type", 7, "activity_type of type int; expected a string"),
+        ("activity_timestamp", 1609459200000, r"activity_timestamp 1609459200000 \(int\)"),
+        ("author", "Alex", "author of type str; expected an object or null"),
+        ("author", ["a1", "Alex"], "author of type list"),
+        ("author", {"id": 42}, r"author.id 42 \(int\); expected text"),
+        ("attributes", "vip", "attributes of type str"),
+    ],
+)
+def test_core_fields_of_another_kind_name_the_record_and_field(make_event, field, value, message):
+    # The core fields are documented: a record that breaks them is refused, never guessed at.
+    records = [make_event("e0", 1, "2021-01-01T00:00:00Z", "x")] * 2
+    records = [records[0], {**records[1], "id": "bad", field: value}]
+    with pytest.raises(SchemaError, match=r"activity-log record 1 \(id .*\) has " + message):
+        events_frame(records)
+
+
+# --- errors -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("records", [None, {"data": []}, "events", 3])
+def test_records_must_be_a_list(records):
+    with pytest.raises(TypeError, match="list of dicts"):
+        events_frame(records)
+
+
+def test_records_must_be_dicts(make_event):
+    with pytest.raises(TypeError, match="item 1"):
+        events_frame([make_event("e1", 1, "2021-01-01T00:00:00Z", "x"), "oops"])
+
+
+@pytest.mark.parametrize("missing", ["id", "conversation_id", "activity_type"])
+def test_missing_required_field_names_the_record(make_event, missing):
+    records = [
+        make_event("e1", 1, "2021-01-01T00:00:00Z", "x"),
+        make_event("e2", 1, "2021-01-01T00:00:00Z", "x"),
+    ]
+    del records[1][missing]
+    with pytest.raises(SchemaError, match=f"record 1.*{missing}"):
+        events_frame(records)
+
+
+@pytest.mark.parametrize("stamp", ["yesterday", "2021-13-45T00:00:00Z", None, ""])
+def test_unreadable_or_missing_timestamp_names_the_record(make_event, stamp):
+    records = [make_event("e1", 1, "2021-01-01T00:00:00Z", "x"), make_event("bad", 1, stamp, "x")]
+    with pytest.raises(SchemaError, match="record 1 \\(id 'bad'\\)"):
+        events_frame(records)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("conversation_id", "abc"),
+        ("conversation_id", True),
+        ("author", "Alex"),
+        ("attributes", ["tag"]),
+    ],
+)
+def test_wrong_shapes_raise_schema_error(make_event, field, value):
+    record = make_event("e1", 1, "2021-01-01T00:00:00Z", "x", attributes={"a": 1})
+    record[field] = value
+    with pytest.raises(SchemaError, match="record 0"):
+        events_frame([record])
+
+
+@pytest.mark.parametrize("attributes", [{"a": 1}, None])
+@pytest.mark.parametrize("activity_type", [["tag_added"], {"a": 1}, 7, 7.5, True])
+def test_activity_type_that_is_not_text_is_a_schema_error(make_event, activity_type, attributes):
+    record = make_event("e1", 1, "2021-01-01T00:00:00Z", "x", attributes=attributes)
+    record["activity_type"] = activity_type
+    with pytest.raises(SchemaError, match=r"record 0.*activity_type of type"):
+        events_frame([record])
+
+
+def test_the_first_key_of_a_record_wins(make_event):
+    record = make_event(
+        "e1",
+        1,
+        "2021-01-01T00:00:00Z",
+        "tag_added",
+        attributes={"tag": "first", "tag_name": "second"},
+    )
+    other = make_event(
+        "e2", 1, "2021-01-01T00:00:00Z", "tag_added", attributes={"tag_name": "only"}
+    )
+    rows, values = read_attributes([record, other])["tag"]
+    assert dict(zip(rows.tolist(), values, strict=True)) == {0: "first", 1: "only"}
+    assert read_core([record, other])["timestamp"].to_pylist() == ["2021-01-01T00:00:00Z"] * 2
+
+
+def test_key_spellings_sharing_a_record(make_event):
+    def tagged(event_id, attributes):
+        return make_event(event_id, 1, "2021-01-01T00:00:00Z", "tag_added", attributes=attributes)
+
+    records = [
+        tagged("e1", {"tag_name": "a"}),
+        tagged("e2", {"tag": "b", "tag_name": "c"}),  # tag_name was met first in the input
+        tagged("e3", {"tag_name": None, "tag": "d"}),  # a None gives way to the other key
+        tagged("e4", {"tag": "e"}),
+    ]
+    rows, values = read_attributes(records)["tag"]
+    got = dict(zip(rows.tolist(), values, strict=True))
+    assert got == {0: "a", 1: "c", 2: "d", 3: "e"}
+
+
+def test_keys_in_order_first_met_and_csids_as_int64(make_event):
+    records = [
+        make_event("e1", 5, "2021-01-01T00:00:00Z", "x", attributes={"zeta": 1}),
+        make_event("e2", 2**53, "2021-01-01T00:00:00Z", "y", attributes={"alpha": "a", "zeta": 2}),
+    ]
+    assert list(read_attributes(records)) == ["zeta", "alpha"]
+    csids = read_core(records)["conversation_id"]
+    assert csids.dtype == "int64"
+    assert csids.tolist() == [5, 2**53]
