@@ -102,9 +102,9 @@ def read_core(records: Sequence[Any]) -> dict[str, Any]:
     whole = csids.to_numpy()
     if not np.array_equal(whole, csids_as_float.to_numpy()) or np.abs(whole).max() > _LARGEST_CSID:
         raise diagnose(records)  # a fractional, boolean or out-of-range csid
-    first = next((r.get("author") for r in records if r.get("author") is not None), None)
+    first = next((r["author"] for r in records if r.get("author")), None)
     if first is not None and not isinstance(first, dict):
-        # Arrow reads every author as it reads the first one: a sequence by position.
+        # Arrow reads every author as it reads the first one it meets: a sequence by position.
         raise diagnose(records)
     author_ids, author_names, author_emails = author.flatten()
     return {
@@ -285,16 +285,19 @@ def diagnose(records: Sequence[Any], *, found: str | None = None) -> Exception:
     activity-log record 0 (id 'e1') has conversation_id '7' (str); expected an integer csid
     """
     require_records(records, "activity-log records")
-    for index, record in enumerate(records):
-        problem = _problem(record)
-        if problem is not None:
-            return SchemaError(f"activity-log {record_label(record, index)} has {problem}")
+    # Arrow reads an author of empty text or an empty list as none, unless it is the first
+    # author it meets: if nothing else is wrong, such an author is what it stumbled on.
+    for strict in (False, True):
+        for index, record in enumerate(records):
+            problem = _problem(record, strict=strict)
+            if problem is not None:
+                return SchemaError(f"activity-log {record_label(record, index)} has {problem}")
     detail = f": {found}" if found else ""
     return SchemaError(f"activity-log records are not in the documented shape{detail}")
 
 
-def _problem(record: Mapping[str, Any]) -> str | None:
-    """What is wrong with one record, or None."""
+def _problem(record: Mapping[str, Any], *, strict: bool) -> str | None:
+    """What is wrong with one record, or None (``strict``: an empty author is wrong too)."""
     for key in ("id", "conversation_id", "activity_type"):
         if record.get(key) is None:
             return f"no {key!r}"
@@ -310,9 +313,10 @@ def _problem(record: Mapping[str, Any]) -> str | None:
         if stamp is not None and not isinstance(stamp, str):
             return f"{key} {_shown(stamp)}; expected ISO-8601 text"
     author = record.get("author")
-    if author and not isinstance(author, dict):
+    empty = not strict and author in ("", [])
+    if not (author is None or isinstance(author, dict) or empty):
         return f"author of type {type(author).__name__}; expected an object or null"
-    for field in _AUTHOR_FIELDS if author else ():
+    for field in _AUTHOR_FIELDS if isinstance(author, dict) else ():
         value = author.get(field)
         if value is not None and not isinstance(value, str):
             return f"author.{field} {_shown(value)}; expected text"

@@ -3,8 +3,12 @@ error naming the record and the field."""
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dixa_analytics import SchemaError
 from dixa_analytics.events import events_frame
@@ -162,3 +166,64 @@ def test_keys_in_order_first_met_and_csids_as_int64(make_event):
     csids = read_core(records)["conversation_id"]
     assert csids.dtype == "int64"
     assert csids.tolist() == [5, 2**53]
+
+
+# --- any JSON at all: a frame or an error naming the record, never anything else -------------
+
+_json_scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(2**64), max_value=2**64),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=3),
+)
+_json = st.recursive(
+    _json_scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=2), st.dictionaries(st.text(max_size=3), inner, max_size=2)
+    ),
+    max_leaves=4,
+)
+_good = {
+    "id": st.sampled_from(["e1", "e2"]),
+    "conversation_id": st.sampled_from([1, 2]),
+    "activity_type": st.sampled_from(["tag_added", "conversation_claimed"]),
+    "activity_timestamp": st.just("2021-01-01T00:00:00Z"),
+    "author": st.one_of(st.none(), st.fixed_dictionaries({"id": st.just("a1")})),
+    "attributes": st.one_of(st.none(), st.fixed_dictionaries({"tag_name": st.just("vip")})),
+}
+
+
+@st.composite
+def _records(draw):
+    records = []
+    for _ in range(draw(st.integers(1, 3))):
+        record = {key: draw(value) for key, value in _good.items()}
+        for key in draw(st.lists(st.sampled_from([*_good, "activity_timestmap"]), max_size=2)):
+            record[key] = draw(_json)  # one field of any JSON kind
+        records.append(record)
+    return records
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(_records())
+def test_any_json_gives_a_frame_or_an_error_naming_the_record(records):
+    try:
+        events = events_frame(records)
+    except SchemaError as error:
+        message = str(error)
+    else:
+        assert_documented(events, records)
+        return
+    assert re.search(r"activity-log record \d+|activity-log records without", message), message
+
+
+def assert_documented(events: pd.DataFrame, records: list[dict]) -> None:
+    """A frame was made: then every record was in the documented shape."""
+    for record in records:
+        assert isinstance(record["id"], str)
+        assert isinstance(record["conversation_id"], int | float)
+        assert not isinstance(record["conversation_id"], bool)
+        assert float(record["conversation_id"]).is_integer()
+        assert isinstance(record["activity_type"], str)
+    assert set(events["event_id"]) == {r["id"] for r in records}
