@@ -1,9 +1,9 @@
 """One call that gives a notebook a client: your organisation, or the embedded sandbox.
 
 Notebooks and examples start with ``client = dxa.connect()`` so they run top to bottom with
-no account: when ``DIXA_API_KEY`` is set the client talks to that organisation, otherwise an
-embedded sandbox (a local fake Dixa with a seeded synthetic organisation) is started for the
-life of the Python process.
+no account: when ``DIXA_API_TOKEN`` or ``DIXA_API_KEY`` is set the client talks to that
+organisation, otherwise an embedded sandbox (a local fake Dixa with a seeded synthetic
+organisation) is started for the life of the Python process.
 """
 
 from __future__ import annotations
@@ -20,7 +20,14 @@ __all__ = ["connect"]
 
 # The sandbox enforces no rate limit unless a test switches one on, so a client bound to it
 # need not pace itself at Dixa's documented rates (10/s, and 10/min for exports).
-_SANDBOX_LIMITS = {"rate_limit": 500.0, "burst": 50, "export_rate_limit": 100.0, "export_burst": 10}
+_SANDBOX_LIMITS = {
+    "rate_limit": 500.0,
+    "burst": 50,
+    "export_rate_limit": 100.0,
+    "export_burst": 10,
+    "api_rate_limit": 500.0,
+    "api_burst": 50,
+}
 
 
 def connect(
@@ -37,9 +44,10 @@ def connect(
     Parameters
     ----------
     sandbox : bool, Sandbox or None
-        ``None`` (default) uses the embedded sandbox only when ``DIXA_API_KEY`` is unset;
-        ``True`` always starts one (serving until the process exits); ``False`` always uses
-        ``DIXA_API_KEY``; a running :class:`~dixa_analytics.sandbox.Sandbox` is used as it is.
+        ``None`` (default) uses the embedded sandbox only when neither ``DIXA_API_TOKEN`` nor
+        ``DIXA_API_KEY`` is set; ``True`` always starts one (serving until the process
+        exits); ``False`` always uses the environment's secrets; a running
+        :class:`~dixa_analytics.sandbox.Sandbox` is used as it is.
     seed, conversations : int
         The organisation a started sandbox generates (ignored otherwise).
     cache : str, Path, False or None
@@ -54,8 +62,8 @@ def connect(
     Returns
     -------
     DixaClient
-        A client for a sandbox does not throttle itself to Dixa's rates, as the sandbox does
-        not limit by default.
+        A client for a sandbox holds both of its secrets (so it reads either API) and does
+        not throttle itself to Dixa's rates, as the sandbox does not limit by default.
 
     Examples
     --------
@@ -65,7 +73,7 @@ def connect(
     ['queue_id', 'queue_name']
     """
     if sandbox is None:
-        sandbox = not os.environ.get("DIXA_API_KEY")
+        sandbox = not (os.environ.get("DIXA_API_KEY") or os.environ.get("DIXA_API_TOKEN"))
     if sandbox is False:
         return DixaClient(cache=cache, progress=progress, refresh=refresh)
     if sandbox is True:
@@ -80,8 +88,10 @@ def connect(
         cache = Path(tmp.name) / "cache.sqlite"
     return DixaClient(
         sandbox.api_key,
+        api_token=sandbox.api_token,
         base_url=sandbox.base_url,
         exports_url=sandbox.exports_url,
+        api_url=sandbox.api_url,
         cache=cache,
         progress=progress,
         refresh=refresh,

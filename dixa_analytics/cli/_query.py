@@ -30,7 +30,7 @@ __all__ = ["register"]
 BY_COLUMNS = {"queue": "queue_name", "agent": "agent_name", "channel": "channel"}
 METRICS = tuple(metric.command for metric in CATALOGUE.values())
 # Kinds of ``fetch`` that take the --start/--end window; the others are reference data.
-WINDOWED_KINDS = ("activitylog", "conversations")
+WINDOWED_KINDS = ("activitylog", "conversations", "events")
 FORMATS = ("table", "csv", "json")
 
 
@@ -171,7 +171,9 @@ def run_metric(args: argparse.Namespace) -> int:
     """Fetch the window's events and print one metric."""
     check_metric_options(args.name, freq=args.freq, top=args.top, by=args.by)
     with open_target(args) as target:
-        events = dxa.fetch_activitylog(start=target.start, end=target.end, client=target.client)
+        events = dxa.fetch_activitylog(
+            start=target.start, end=target.end, source=target.source, client=target.client
+        )
     note_if_empty(target, len(events))
     frame = compute_metric(args.name, events, by=args.by, freq=args.freq, top=args.top)
     sys.stdout.write(render(frame, args.format))
@@ -179,7 +181,13 @@ def run_metric(args: argparse.Namespace) -> int:
 
 
 def _fetch_activitylog(target: Target) -> pd.DataFrame:
-    return dxa.fetch_activitylog(start=target.start, end=target.end, client=target.client)
+    return dxa.fetch_activitylog(
+        start=target.start, end=target.end, source=target.source, client=target.client
+    )
+
+
+def _fetch_events(target: Target) -> pd.DataFrame:
+    return dxa.fetch_events(target.start, target.end, client=target.client)
 
 
 def _fetch_conversations(target: Target) -> pd.DataFrame:
@@ -188,10 +196,12 @@ def _fetch_conversations(target: Target) -> pd.DataFrame:
 
 FETCHERS: dict[str, Callable[[Target], pd.DataFrame]] = {
     "activitylog": _fetch_activitylog,
+    "events": _fetch_events,
     "conversations": _fetch_conversations,
     "users": lambda target: dxa.fetch_users(client=target.client),
     "queues": lambda target: dxa.fetch_queues(client=target.client),
     "tags": lambda target: dxa.fetch_tags(client=target.client),
+    "teams": lambda target: dxa.fetch_teams(client=target.client),
 }
 
 

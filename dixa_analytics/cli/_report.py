@@ -60,7 +60,9 @@ def run(args: argparse.Namespace) -> int:
     """Fetch the window, filter queues, write the report and print its path."""
     out = output_path(args.out, suffixes=REPORT_SUFFIXES)
     with open_target(args) as target:
-        events = fetch_activitylog(start=target.start, end=target.end, client=target.client)
+        events = fetch_activitylog(
+            start=target.start, end=target.end, source=target.source, client=target.client
+        )
     note_if_empty(target, len(events))
     if args.queue:
         known = set(events["queue_name"].dropna().unique())

@@ -1,8 +1,9 @@
 """Where a command's data comes from: a real organisation or the embedded sandbox.
 
-Shared by ``report``, ``metric`` and ``fetch``: they take ``--sandbox``, ``--cache``,
-``--refresh`` and ``--no-progress``, and never fall back to fake data silently — with neither an
-API key nor ``--sandbox`` they stop with a message saying how to set one.
+Shared by ``report``, ``metric`` and ``fetch``: they take ``--sandbox``, ``--source``,
+``--cache``, ``--refresh`` and ``--no-progress``, and never fall back to fake data silently —
+with neither a secret (``DIXA_API_TOKEN`` or ``DIXA_API_KEY``) nor ``--sandbox`` they stop with
+a message saying how to set one.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import pandas as pd
 from dixa_analytics import DixaClient, connect
 from dixa_analytics._dates import date_window
 from dixa_analytics.client import means_off
+from dixa_analytics.fetch import SOURCES
 from dixa_analytics.sandbox import Sandbox
 
 __all__ = [
@@ -35,21 +37,23 @@ DEFAULT_DAYS = 28
 
 
 class MissingKeyError(ValueError):
-    """Neither ``DIXA_API_KEY`` nor ``--sandbox`` was given."""
+    """Neither a secret (``DIXA_API_TOKEN`` / ``DIXA_API_KEY``) nor ``--sandbox`` was given."""
 
 
 @dataclass(frozen=True)
 class Target:
-    """A ready client plus the window to fetch.
+    """A ready client plus the window to fetch and the source of the activity log.
 
-    ``default_note`` describes the default window taken when the user named none (empty if
-    they did), so that an empty result can say why.
+    ``where`` names the organisation's host (or the sandbox) for messages; ``default_note``
+    describes the default window taken when the user named none (empty if they did), so that
+    an empty result can say why.
     """
 
     client: DixaClient
     start: pd.Timestamp
     end: pd.Timestamp
-    source: str
+    where: str
+    source: str = "auto"
     default_note: str = ""
 
 
@@ -58,7 +62,14 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--sandbox",
         action="store_true",
-        help="use the embedded sandbox organisation instead of DIXA_API_KEY / DIXA_BASE_URL",
+        help="use the embedded sandbox organisation instead of DIXA_API_TOKEN / DIXA_API_KEY",
+    )
+    parser.add_argument(
+        "--source",
+        choices=SOURCES,
+        default="auto",
+        help="where the activity log comes from: the Dixa API's organisation-wide log, the "
+        "Integrations API's per-conversation log, or (auto) the cheaper one available",
     )
     parser.add_argument(
         "--cache",
@@ -114,7 +125,7 @@ def note_if_empty(target: Target, rows: int) -> None:
     default = f" ({target.default_note}; pass --start and --end)" if target.default_note else ""
     print(
         f"dixa-analytics: note: no conversations created in [{_moment(target.start)}, "
-        f"{_moment(target.end)}) at {target.source}{default}",
+        f"{_moment(target.end)}) at {target.where}{default}",
         file=sys.stderr,
     )
 
@@ -152,15 +163,17 @@ def open_target(args: argparse.Namespace) -> Iterator[Target]:
             org = sandbox.organisation
             start, end = window or date_window(org.start, org.end)
             default = "" if window else "the default window: the sandbox organisation's whole span"
-            yield Target(client, start, end, "the embedded sandbox", default)
+            yield Target(client, start, end, "the embedded sandbox", args.source, default)
         return
-    if not os.environ.get("DIXA_API_KEY"):
+    if not (os.environ.get("DIXA_API_TOKEN") or os.environ.get("DIXA_API_KEY")):
         raise MissingKeyError(
-            "no Dixa API key: set DIXA_API_KEY (and DIXA_BASE_URL / DIXA_EXPORTS_URL if not "
+            "no Dixa API key: set DIXA_API_TOKEN to a Dixa API token (or DIXA_API_KEY to an "
+            "Integrations API token; DIXA_API_URL / DIXA_BASE_URL / DIXA_EXPORTS_URL if not "
             "the public Dixa hosts), or pass --sandbox to use the embedded sandbox"
         )
     today = pd.Timestamp.now(tz="UTC").normalize()
     start, end = window or (today - pd.Timedelta(days=DEFAULT_DAYS), today)
     default = "" if window else f"the default window: the last {DEFAULT_DAYS} days"
     with DixaClient(cache=cache, progress=progress, refresh=refresh) as client:
-        yield Target(client, start, end, client.base_url, default)
+        where = client.api_url if "dixa-api" in client.sources else client.base_url
+        yield Target(client, start, end, where, args.source, default)

@@ -10,6 +10,8 @@ cache policy (what is kept, and for how long) is data in ``_cache_policy``; ``ca
 from dixa_analytics.client._cache_admin import CacheInfo, cache_info, clear_cache
 from dixa_analytics.client._cache_location import means_off, resolve_cache_path
 from dixa_analytics.client._cache_policy import (
+    FINAL,
+    LIVE,
     RECENT_EXPORT_EXPIRY,
     conversation_expiry,
     export_expiry,
@@ -18,6 +20,8 @@ from dixa_analytics.client._cache_policy import (
 from dixa_analytics.client._client import DixaClient
 
 __all__ = [
+    "FINAL",
+    "LIVE",
     "RECENT_EXPORT_EXPIRY",
     "CacheInfo",
     "DixaClient",

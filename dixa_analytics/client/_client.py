@@ -4,32 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, TypeVar
 
 import requests
 import requests_cache
-from tqdm.auto import tqdm
 
-from dixa_analytics._errors import (
-    AuthenticationError,
-    DixaError,
-    PartialFetchError,
-    SchemaError,
-)
+from dixa_analytics._errors import DixaError, SchemaError
 from dixa_analytics.client._cache_keys import namespaced_key_fn
 from dixa_analytics.client._cache_location import caching_disabled, resolve_cache_path
 from dixa_analytics.client._cache_policy import DEFAULT_EXPIRY, URL_EXPIRY, Expiry
+from dixa_analytics.client._credentials import DIXA_API, EXPORTS, INTEGRATIONS, Credentials
 from dixa_analytics.client._paging import collect_pages, envelope_data
 from dixa_analytics.client._throttle import TokenBucket
 from dixa_analytics.client._transport import RetryPolicy, ThrottledAdapter, Transport
+from dixa_analytics.client._workers import run_all
 
 __all__ = [
+    "DEFAULT_API_URL",
     "DEFAULT_BASE_URL",
     "DEFAULT_EXPORTS_URL",
     "DEFAULT_EXPORT_RATE_LIMIT",
@@ -42,7 +37,8 @@ R = TypeVar("R")
 
 DEFAULT_BASE_URL = "https://integrations.dixa.io"
 DEFAULT_EXPORTS_URL = "https://exports.dixa.io"
-#: Dixa's documented per-key limit: 10 requests per second, bursts of 4.
+DEFAULT_API_URL = "https://dev.dixa.io"
+#: Dixa's documented per-token limit: 10 requests per second, bursts of 4.
 DEFAULT_RATE_LIMIT = 10.0
 DEFAULT_BURST = 4
 #: The Exports API allows 10 requests per minute.
@@ -50,10 +46,6 @@ DEFAULT_EXPORT_RATE_LIMIT = 10 / 60
 DEFAULT_EXPORT_BURST = 1
 
 _USER_AGENT = "dixa-analytics-python"
-
-# Keys at least this long are redacted wherever they occur (real Dixa tokens are far longer);
-# shorter ones, test keys, only as whole words.
-_LONG_KEY_LENGTH = 16
 
 
 class DixaClient:
@@ -65,18 +57,24 @@ class DixaClient:
     Parameters
     ----------
     api_key : str, optional
-        The Integrations API token. Defaults to the ``DIXA_API_KEY`` environment variable; the
-        client refuses to start without one. The key is never stored in the cache, logs,
-        exception messages or ``repr``.
+        An Integrations API token (``integrations.dixa.io``). Defaults to ``DIXA_API_KEY``.
+    api_token : str, optional
+        A Dixa API token (``dev.dixa.io``, the successor API). Defaults to
+        ``DIXA_API_TOKEN``. The client needs at least one of the two, may have both, and
+        uses the one each request's API takes (the Exports API takes either); see
+        :attr:`sources`. Secrets are never stored in the cache, logs, exception messages or
+        ``repr``.
     base_url : str, optional
         Integrations API root. Defaults to ``DIXA_BASE_URL``, else ``https://integrations.dixa.io``.
     exports_url : str, optional
         Exports API root. Defaults to ``DIXA_EXPORTS_URL``, else ``https://exports.dixa.io``.
+    api_url : str, optional
+        Dixa API root. Defaults to ``DIXA_API_URL``, else ``https://dev.dixa.io``.
     cache : str, Path, None or False
         SQLite file of the HTTP cache. ``None``: ``DIXA_CACHE`` (``off`` disables caching),
         else ``./data/dixa-cache.sqlite`` when ``./data`` exists, else the user cache
-        directory. ``False``: no caching.
-        Entries of different API keys never mix (they are namespaced by a salted hash of the key).
+        directory. ``False``: no caching. Entries of different secrets never mix (they are
+        namespaced by a salted hash of the secret).
     progress : bool
         Show tqdm progress bars on fetches that take many requests.
     timeout : float
@@ -85,9 +83,12 @@ class DixaClient:
         Retries of a request after 429, 5xx, timeouts, dropped connections or a broken body.
     rate_limit, burst : float, int
         Integrations API throttle: requests per second and burst size (Dixa's documented
-        per-key limit by default: 10/s, bursts of 4).
+        per-token limit by default: 10/s, bursts of 4).
     export_rate_limit, export_burst : float, int
         Exports API throttle in requests per second (10 per minute by default).
+    api_rate_limit, api_burst : float, int
+        Dixa API throttle (10/s, bursts of 4, by default). Each API has its own throttle,
+        whichever host serves it.
     max_workers : int
         Concurrent requests for independent batches (they share one throttle).
     backoff : float
@@ -109,16 +110,16 @@ class DixaClient:
     Raises
     ------
     AuthenticationError
-        If no API key is given and ``DIXA_API_KEY`` is unset or empty.
+        If neither a key nor a token is given or set in the environment.
     ValueError
-        If the key holds a line break, control or non-ASCII character (the message never
+        If a secret holds a line break, control or non-ASCII character (the message never
         quotes it), or another argument is out of range.
 
     Examples
     --------
     >>> client = DixaClient("my-token", base_url="http://127.0.0.1:9", cache=False)
     >>> client
-    DixaClient(base_url='http://127.0.0.1:9', exports_url='https://exports.dixa.io', cache=False)
+    DixaClient(sources=['integrations'], base_url='http://127.0.0.1:9', cache=False)
     >>> "my-token" in repr(client)
     False
     >>> client.close()
@@ -128,8 +129,10 @@ class DixaClient:
         self,
         api_key: str | None = None,
         *,
+        api_token: str | None = None,
         base_url: str | None = None,
         exports_url: str | None = None,
+        api_url: str | None = None,
         cache: str | os.PathLike[str] | bool | None = None,
         progress: bool = True,
         timeout: float = 30.0,
@@ -138,6 +141,8 @@ class DixaClient:
         burst: int = DEFAULT_BURST,
         export_rate_limit: float = DEFAULT_EXPORT_RATE_LIMIT,
         export_burst: int = DEFAULT_EXPORT_BURST,
+        api_rate_limit: float = DEFAULT_RATE_LIMIT,
+        api_burst: int = DEFAULT_BURST,
         max_workers: int = 4,
         backoff: float = 0.5,
         max_retry_after: float = 300.0,
@@ -145,22 +150,7 @@ class DixaClient:
         seed: int | None = None,
         refresh: bool = False,
     ):
-        key = api_key if api_key is not None else os.environ.get("DIXA_API_KEY", "")
-        if not isinstance(key, str):
-            raise TypeError(f"api_key must be a string, not {type(key).__name__}")
-        key = key.strip()
-        if not key:
-            raise AuthenticationError(
-                "No Dixa API key: set the DIXA_API_KEY environment variable or pass "
-                "api_key= to DixaClient (create a token under Settings → Integrations → API tokens)"
-            )
-        if not (key.isascii() and key.isprintable()):
-            # requests would reject such a header with an error quoting the whole value, and
-            # the key must never reach a message; it also cannot be a real token.
-            raise ValueError(
-                "api_key holds a line break, control or non-ASCII character; pass the token "
-                "exactly as Dixa shows it (check DIXA_API_KEY for a stray newline)"
-            )
+        self.credentials = Credentials.of(api_key, api_token)
         for name, value in (
             ("timeout", timeout),
             ("backoff", backoff),
@@ -174,9 +164,9 @@ class DixaClient:
         if max_workers < 1:
             raise ValueError("max_workers must be at least 1")
 
-        self._key = key
         self.base_url = _root(base_url, "DIXA_BASE_URL", DEFAULT_BASE_URL)
         self.exports_url = _root(exports_url, "DIXA_EXPORTS_URL", DEFAULT_EXPORTS_URL)
+        self.api_url = _root(api_url, "DIXA_API_URL", DEFAULT_API_URL)
         self.progress = bool(progress)
         self.refresh = bool(refresh)
         self.max_workers = max_workers
@@ -187,12 +177,17 @@ class DixaClient:
         )
         # In a worker thread of map(): the event that says its fetch was interrupted.
         self._worker = threading.local()
+        # Per thread, the API of the request being sent: it chooses the throttle.
+        self._current = threading.local()
         wait = sleep if sleep is not None else self._pause
         # One token of each burst stays unused: requests reach the server a few milliseconds
         # apart from when they were sent, and that slack keeps a server-side bucket of the same
         # size from ever running dry.
-        self.throttle = TokenBucket(rate_limit, max(1, burst - 1), sleep=wait)
-        self.export_throttle = TokenBucket(export_rate_limit, max(1, export_burst - 1), sleep=wait)
+        self.throttles = {
+            INTEGRATIONS: TokenBucket(rate_limit, max(1, burst - 1), sleep=wait),
+            EXPORTS: TokenBucket(export_rate_limit, max(1, export_burst - 1), sleep=wait),
+            DIXA_API: TokenBucket(api_rate_limit, max(1, api_burst - 1), sleep=wait),
+        }
         self.session = self._build_session()
         self.transport = Transport(
             self.session,
@@ -204,7 +199,7 @@ class DixaClient:
             ),
             sleep=wait,
             seed=seed,
-            redact=self._redact,
+            redact=self.credentials.redact,
             on_retry_after=self._hold_back,
             fallback_retry_after=self._rate_limited_wait,
         )
@@ -223,21 +218,44 @@ class DixaClient:
                 urls_expire_after=dict(URL_EXPIRY),
                 allowable_methods=("GET",),
                 allowable_codes=(200,),
-                key_fn=namespaced_key_fn(self._key),
+                key_fn=namespaced_key_fn(),
             )
         session.headers["User-Agent"] = _USER_AGENT
-        # Longest prefix wins in requests, so the exports root (possibly under the base URL,
-        # as in the sandbox) keeps its own throttle.
-        session.mount(self.base_url + "/", ThrottledAdapter(self.throttle))
-        session.mount(self.exports_url + "/", ThrottledAdapter(self.export_throttle))
+        # One adapter for every host: the throttle is chosen by the request's API, not by
+        # its URL, so APIs behind one host (a proxy) still keep their own limits.
+        adapter = ThrottledAdapter(self._bucket)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
         return session
+
+    @property
+    def throttle(self) -> TokenBucket:
+        """The Integrations API's throttle."""
+        return self.throttles[INTEGRATIONS]
+
+    @property
+    def export_throttle(self) -> TokenBucket:
+        """The Exports API's throttle."""
+        return self.throttles[EXPORTS]
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The sources of the activity log this client can read: ``"dixa-api"`` with a Dixa
+        API token, ``"integrations"`` with an Integrations API key (cheapest first)."""
+        return self.credentials.sources
+
+    def root(self, api: str) -> str:
+        """The root URL of ``api`` (``"integrations"``, ``"dixa-api"`` or ``"exports"``)."""
+        return {INTEGRATIONS: self.base_url, DIXA_API: self.api_url, EXPORTS: self.exports_url}[api]
 
     def __repr__(self) -> str:
         cache = str(self.cache_path) if self.cache_path is not None else False
-        return (
-            f"DixaClient(base_url={self.base_url!r}, exports_url={self.exports_url!r}, "
-            f"cache={cache!r})"
+        roots = ", ".join(
+            f"{name}={self.root(api)!r}"
+            for name, api in (("api_url", DIXA_API), ("base_url", INTEGRATIONS))
+            if api in self.sources
         )
+        return f"DixaClient(sources={list(self.sources)}, {roots}, cache={cache!r})"
 
     def close(self) -> None:
         """Close the HTTP session and the cache's database connection."""
@@ -256,11 +274,16 @@ class DixaClient:
     # -- requests ----------------------------------------------------------------------------
 
     def get_object(
-        self, path: str, params: Mapping[str, Any] | None = None, *, expire_after: Expiry | None
+        self,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        expire_after: Expiry | None,
+        api: str = INTEGRATIONS,
     ) -> dict[str, Any]:
-        """GET one Integrations API object and return its ``data`` (e.g. a conversation)."""
-        url = self.base_url + path
-        payload, response = self._get(url, params, expire_after=expire_after)
+        """GET one object and return its ``data`` (e.g. a conversation)."""
+        url = self.root(api) + path
+        payload, response = self._get(url, params, api=api, expire_after=expire_after)
         return self._checked(envelope_data, payload, response, url=url, many=False)
 
     def get_list(
@@ -269,23 +292,31 @@ class DixaClient:
         params: Mapping[str, Any] | None = None,
         *,
         expire_after: Expiry | None,
+        api: str = INTEGRATIONS,
         keep: Callable[[list[dict[str, Any]]], bool] | None = None,
+        on_page: Callable[[list[dict[str, Any]]], None] | None = None,
     ) -> list[dict[str, Any]]:
-        """GET an Integrations API list, following ``paging.next_page``; return every item.
+        """GET a list of ``api``, following its pages; return every item.
 
-        ``keep(items)`` says, once every page is in, whether the answer may stay in the cache
-        (e.g. not when it looks incomplete): if not, every page is removed from it, those read
-        from it included (an earlier, interrupted run may have stored the first pages).
+        Pages are followed through ``paging.next_page`` (Integrations API) or ``meta.next``
+        (Dixa API); a list whose paging is neither is an error. ``keep(items)`` says, once
+        every page is in, whether the answer may stay in the cache (e.g. not when it looks
+        incomplete): if not, every page is removed from it, those read from it included (an
+        earlier, interrupted run may have stored the first pages). ``on_page(items)`` is
+        called with each page's items as it comes (for progress).
         """
         responses: list[requests.Response] = []
+        root = self.root(api)
 
         def get(url: str, query: Mapping[str, Any] | None) -> Any:
-            payload, response = self._get(url, query, expire_after=expire_after)
-            self._checked(envelope_data, payload, response, url=url, many=True)
+            payload, response = self._get(url, query, api=api, expire_after=expire_after)
+            data = self._checked(envelope_data, payload, response, url=url, many=True)
             responses.append(response)
+            if on_page is not None:
+                on_page(data)
             return payload
 
-        records = collect_pages(get, self.base_url + path, params, root=self.base_url)
+        records = collect_pages(get, root + path, params, root=root)
         if keep is not None and not keep(records):
             for response in responses:
                 self.transport.evict(response)
@@ -306,8 +337,7 @@ class DixaClient:
         updated accordingly.
         """
         url = self.exports_url + path
-        headers = {"Authorization": f"Bearer {self._key}"}
-        payload, response = self._get(url, params, expire_after=expire_after, headers=headers)
+        payload, response = self._get(url, params, api=EXPORTS, expire_after=expire_after)
         if not (isinstance(payload, list) and all(isinstance(r, dict) for r in payload)):
             self.transport.evict(response)
             raise SchemaError(f"GET {url} did not return a JSON array of records", url=url)
@@ -328,73 +358,20 @@ class DixaClient:
     ) -> list[R]:
         """Run ``func`` over independent ``items`` with ``max_workers`` threads, in order.
 
-        Every item is attempted. Authentication failures stop everything; if some items still
-        fail after their retries, :class:`PartialFetchError` names the csids (``ids(item)``)
-        that are missing. When all of them fail, or items carry no csids (``ids=None``), the
-        first error is raised as it is. An interrupt (Ctrl-C, a notebook's stop button) or an
-        authentication failure stops the workers: those waiting for the throttle or a retry
-        stop at once, the others once their request on the wire is answered, without asking
-        for another page. The progress bar counts items, named ``unit``.
+        Every item is attempted; failures are reported as :func:`._workers.run_all` says
+        (a :class:`PartialFetchError` naming the csids ``ids(item)`` that are missing). An
+        interrupt stops the workers. The progress bar counts items, named ``unit``.
         """
-        results: list[Any] = [None] * len(items)
-        errors: dict[int, DixaError] = {}
-        bar = tqdm(
-            total=len(items), desc=desc, unit=unit, disable=not self.progress or len(items) < 2
+        return run_all(
+            func,
+            items,
+            ids=ids,
+            desc=desc,
+            unit=unit,
+            max_workers=self.max_workers,
+            progress=self.progress,
+            worker=self._worker,
         )
-        lock = threading.Lock()
-
-        def run(index: int) -> None:
-            try:
-                results[index] = func(items[index])
-            except AuthenticationError:
-                raise
-            except DixaError as exc:
-                with lock:
-                    errors[index] = exc
-            finally:
-                bar.update(1)
-
-        try:
-            if self.max_workers == 1 or len(items) < 2:
-                for index in range(len(items)):
-                    run(index)
-            else:
-                # This fetch's own stop signal: an interrupt stops its workers, not those of
-                # another fetch on the same client.
-                stop = threading.Event()
-
-                def work(index: int) -> None:
-                    self._worker.stop = stop
-                    run(index)
-
-                pool = ThreadPoolExecutor(max_workers=self.max_workers)
-                try:
-                    futures = [pool.submit(work, i) for i in range(len(items))]
-                    for future in futures:
-                        future.result()
-                except BaseException:
-                    stop.set()
-                    try:
-                        pool.shutdown(wait=True, cancel_futures=True)
-                    except KeyboardInterrupt:
-                        # A second Ctrl-C: leave the requests on the wire to finish alone.
-                        pool.shutdown(wait=False, cancel_futures=True)
-                        raise
-                    raise
-                pool.shutdown()
-        finally:
-            bar.close()
-        if errors:
-            if ids is None or len(errors) == len(items):
-                raise errors[min(errors)]
-            by_csid = {c: err for index, err in errors.items() for c in ids(items[index])}
-            raise PartialFetchError(
-                f"{len(errors)} of {len(items)} requests for {desc} failed after retries "
-                f"(first: {errors[min(errors)]}).",
-                missing=by_csid,
-                errors=by_csid,
-            )
-        return results
 
     # -- internals ---------------------------------------------------------------------------
 
@@ -403,14 +380,15 @@ class DixaClient:
         url: str,
         params: Mapping[str, Any] | None,
         *,
+        api: str,
         expire_after: Expiry | None,
-        headers: Mapping[str, str] | None = None,
     ) -> tuple[Any, requests.Response]:
         self._stop_if_interrupted()  # e.g. before the next page of an interrupted fetch
+        self._current.api = api
         return self.transport.get_json(
             url,
             params=params,
-            headers=headers if headers is not None else {"Authorization": self._key},
+            headers=self.credentials.header(api),
             expire_after=expire_after if self.cache_path is not None else None,
             refresh=self.refresh and self.cache_path is not None,
         )
@@ -431,11 +409,12 @@ class DixaClient:
 
         self.transport.edit_cache(response, expire)
 
-    def _bucket_for(self, url: str) -> TokenBucket:
-        return self.export_throttle if url.startswith(self.exports_url + "/") else self.throttle
+    def _bucket(self) -> TokenBucket:
+        """The throttle of the request this thread is sending."""
+        return self.throttles[getattr(self._current, "api", INTEGRATIONS)]
 
     def _hold_back(self, url: str, seconds: float) -> None:
-        self._bucket_for(url).pause(seconds)
+        self._bucket().pause(seconds)
 
     def _pause(self, seconds: float) -> None:
         """Sleep; a worker of an interrupted fetch stops instead."""
@@ -456,17 +435,7 @@ class DixaClient:
         At the Exports API's 10 requests/minute that is 6 s, 12 s, 24 s …, which outlasts a
         per-minute window, where the usual sub-second backoff would spend every retry in it.
         """
-        return 2.0**retry / self._bucket_for(url).rate
-
-    def _redact(self, text: str) -> str:
-        if not self._key:
-            return text
-        if len(self._key) >= _LONG_KEY_LENGTH:
-            # Every occurrence: a server may echo the key glued to other text ("key…is unknown").
-            return text.replace(self._key, "***")
-        # Too short to be a real token (a test key): only whole occurrences, so that it does not
-        # garble every word that holds its letters.
-        return re.sub(rf"(?<![A-Za-z0-9]){re.escape(self._key)}(?![A-Za-z0-9])", "***", text)
+        return 2.0**retry / self._bucket().rate
 
 
 class _Stopped(Exception):

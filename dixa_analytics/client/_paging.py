@@ -1,11 +1,13 @@
-"""Following ``paging.next_page`` links of Integrations API list endpoints.
+"""Following the next-page links of list endpoints, in either API's style.
 
-``next_page`` is an absolute URL or one relative to the API root. Only its path and query are
-used: the request always goes to the configured API host (scheme, host and port), because it
-carries the API key, which a link naming another host (or the same one spelt differently, as
-``:443`` or ``localhost``) must not redirect. Paging stops when ``next_page`` is missing, null
-or empty, or when a page holds no data. A server that hands out the same ``next_page`` twice
-would loop forever, so that raises :class:`SchemaError`.
+The Integrations API links pages with ``paging.next_page``, the Dixa API with ``meta.next`` (a
+URL holding an opaque ``pageKey``). A link is an absolute URL or one relative to the API root.
+Only its path and query are used: the request always goes to the configured API host (scheme,
+host and port), because it carries the secret, which a link naming another host (or the same
+one spelt differently, as ``:443`` or ``localhost``) must not redirect. Paging stops when the
+link is missing, null or empty, or when a page holds no data. A page whose paging is in
+neither style is a :class:`SchemaError`, never taken for the last page; so is a server that
+hands out the same link twice, which would loop forever.
 """
 
 from __future__ import annotations
@@ -52,7 +54,7 @@ def collect_pages(
     ----------
     get : callable
         ``get(url, params) -> parsed JSON``; ``params`` is ``None`` for follow-up pages, whose
-        ``next_page`` already carries its query.
+        link already carries its query.
     url, params : str, mapping
         The first page.
     root : str
@@ -65,6 +67,10 @@ def collect_pages(
     >>> pages = {"http://x/v1/queues": first, "http://x/v1/queues?after=a": last}
     >>> collect_pages(lambda u, p: pages[u], "http://x/v1/queues", None, root="http://x")
     [{'id': 'a'}, {'id': 'b'}]
+    >>> first = {"data": [{"id": "a"}], "meta": {"next": "http://x/v1/agents?pageKey=k1"}}
+    >>> pages = {"http://x/v1/agents": first, "http://x/v1/agents?pageKey=k1": {"data": []}}
+    >>> collect_pages(lambda u, p: pages[u], "http://x/v1/agents", None, root="http://x")
+    [{'id': 'a'}]
     """
     records: list[dict[str, Any]] = []
     seen: set[str] = set()
@@ -80,7 +86,7 @@ def collect_pages(
         nxt = _on_api_host(next_page, base)
         if nxt in seen:
             raise SchemaError(
-                f"paging loop: GET {current} pointed again at next_page {next_page!r}, "
+                f"paging loop: GET {current} pointed again at next page {next_page!r}, "
                 f"which was already fetched",
                 url=current,
             )
@@ -112,13 +118,40 @@ def _on_api_host(next_page: str, base: str) -> str:
     return urlunsplit((root.scheme, root.netloc, path, link.query, ""))
 
 
+# Words that mark a key as being about paging: one the client does not follow means a list
+# it would read only the first page of.
+_PAGING_WORDS = ("page", "next", "cursor", "offset")
+
+
+def _unrecognised(keys: Any, known: set[str]) -> list[str]:
+    return [
+        str(key)
+        for key in keys
+        if str(key) not in known and any(word in str(key).lower() for word in _PAGING_WORDS)
+    ]
+
+
 def _next_page(payload: dict[str, Any]) -> str | None:
-    paging = payload.get("paging")
-    if paging is None:
-        return None
-    if not isinstance(paging, dict):
-        raise SchemaError("'paging' is not an object")
-    next_page = paging.get("next_page")
+    """The link to the next page: ``paging.next_page`` or ``meta.next`` (None on the last)."""
+    strange = _unrecognised(payload, {"paging", "meta"})
+    links: list[object] = []
+    for name, field, known in (
+        ("paging", "next_page", {"next_page", "prev_page", "cursors"}),
+        ("meta", "next", {"next", "previous", "prev"}),
+    ):
+        block = payload.get(name)
+        if block is None:
+            continue
+        if not isinstance(block, dict):
+            raise SchemaError(f"'{name}' is not an object")
+        strange += [f"{name}.{key}" for key in _unrecognised(block, known)]
+        links.append(block.get(field))
+    if strange:
+        raise SchemaError(
+            f"the list's paging is in no style the client follows ({', '.join(strange)}); "
+            "reading on would miss every page after the first"
+        )
+    next_page = next((link for link in links if link), None)
     if next_page is not None and not isinstance(next_page, str):
-        raise SchemaError(f"'paging.next_page' is not a string: {next_page!r}")
+        raise SchemaError(f"the next-page link is not a string: {next_page!r}")
     return next_page.strip() if next_page else None

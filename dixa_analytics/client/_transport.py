@@ -80,23 +80,31 @@ class RetryPolicy:
 class ThrottledAdapter(HTTPAdapter):
     """An HTTP adapter that takes a token from a :class:`TokenBucket` before each real send.
 
-    Mounted on the session under an API's base URL, it throttles exactly the requests that go
-    over the network: cache hits never reach the adapter, so they cost no token.
+    Mounted on the session, it throttles exactly the requests that go over the network:
+    cache hits never reach the adapter, so they cost no token. ``bucket`` is the bucket
+    itself, or a function that picks the bucket of the request being sent (each API has its
+    own, whatever host serves it).
     """
 
-    def __init__(self, bucket: TokenBucket, **kwargs: Any):
+    def __init__(self, bucket: TokenBucket | Callable[[], TokenBucket], **kwargs: Any):
         super().__init__(**kwargs)
-        self.bucket = bucket
+        self._choose = (lambda: bucket) if isinstance(bucket, TokenBucket) else bucket
+
+    @property
+    def bucket(self) -> TokenBucket:
+        """The bucket of the request being sent."""
+        return self._choose()
 
     def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any) -> Any:
-        self.bucket.acquire()
+        bucket = self.bucket
+        bucket.acquire()
         try:
             return super().send(request, *args, **kwargs)
         except requests.ConnectionError as exc:
             # A connection never made cost the API nothing; without the refund, each retry of
             # an unreachable host would wait a whole Exports API token interval (6 s).
             if _is_refused(exc):
-                self.bucket.refund()
+                bucket.refund()
             raise
 
 

@@ -24,7 +24,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from dixa_analytics._errors import SchemaError
-from dixa_analytics.events._vocabulary import TIMESTAMP_KEYS, attribute_column, snake_case
+from dixa_analytics.events._vocabulary import (
+    IGNORED_ATTRIBUTE_KEYS,
+    RECORD_KEYS,
+    TIMESTAMP_KEYS,
+    attribute_column,
+    snake_case,
+)
 from dixa_analytics.frames import as_integer, record_label, require_records
 
 __all__ = ["Sparse", "diagnose", "read_attributes", "read_core", "record_csids", "require_list"]
@@ -33,15 +39,7 @@ __all__ = ["Sparse", "diagnose", "read_attributes", "read_core", "record_csids",
 Sparse = tuple[np.ndarray, list[Any] | pa.Array]
 _TEXT = pa.large_string()
 _AUTHOR_FIELDS = ("id", "name", "email")
-# The csid is read twice: as an integer (arrow truncates a fraction silently) and as a float
-# (arrow reads a boolean as 1.0); a csid is one only where the two agree.
-_CORE_FIELDS = [
-    ("id", _TEXT),
-    ("conversation_id", pa.int64()),
-    ("conversation_id", pa.float64()),
-    ("activity_type", _TEXT),
-    ("author", pa.struct([(field, _TEXT) for field in _AUTHOR_FIELDS])),
-]
+_AUTHOR = pa.struct([(field, _TEXT) for field in _AUTHOR_FIELDS])
 # A float64 holds every integer up to 2**53 exactly; a csid beyond that cannot be checked.
 _LARGEST_CSID = 2**53
 
@@ -53,8 +51,27 @@ def require_list(records: object) -> Sequence[Any]:
     return records  # type: ignore[return-value]
 
 
-def _layout(keys: Sequence[str]) -> pa.StructType:
-    return pa.struct([*_CORE_FIELDS, *((key, _TEXT) for key in keys)])
+def _layout(spellings: Mapping[str, Sequence[str]]) -> pa.StructType:
+    """The struct arrow reads: every spelling of every field, the csid twice (as an integer,
+    of which arrow truncates a fraction silently, and as a float, as which it reads a boolean
+    as 1.0: a csid is one only where the two agree)."""
+    fields: list[tuple[str, pa.DataType]] = [("id", _TEXT), ("author", _AUTHOR)]
+    for key in spellings["conversation_id"]:
+        fields += [(key, pa.int64()), (key, pa.float64())]
+    fields += [(key, _TEXT) for key in spellings["activity_type"]]
+    fields += [(key, _TEXT) for key in spellings["timestamp"]]
+    return pa.struct(fields)
+
+
+def _spellings(head: object, *, every: bool) -> dict[str, tuple[str, ...]]:
+    """The spellings to read: every one, or those the first record uses (reading a spelling
+    no record uses costs a lookup per record)."""
+    if every or not isinstance(head, Mapping):
+        return dict(RECORD_KEYS)
+    return {
+        field: tuple(k for k in keys if head.get(k) not in (None, "")) or keys
+        for field, keys in RECORD_KEYS.items()
+    }
 
 
 def read_core(records: Sequence[Any]) -> dict[str, Any]:
@@ -68,10 +85,11 @@ def read_core(records: Sequence[Any]) -> dict[str, Any]:
     Returns
     -------
     dict
-        ``event_id``, ``activity_type`` (arrow text), ``conversation_id`` (int64 numpy array),
-        ``timestamp`` (the text under the first :data:`TIMESTAMP_KEYS` spelling that holds
-        one), ``author_id``, ``author_name``, ``author_email`` (arrow text, null where the
-        record has no author).
+        ``event_id``, ``activity_type`` (arrow text, as spelled), ``conversation_id`` (int64
+        numpy array), ``timestamp`` (the text under the first :data:`TIMESTAMP_KEYS` spelling
+        that holds one), ``author_id``, ``author_name``, ``author_email`` (arrow text, null
+        where the record has no author). Each field is read under any of its spellings
+        (:data:`RECORD_KEYS`: snake_case, or the Dixa API's camelCase).
 
     Raises
     ------
@@ -84,38 +102,60 @@ def read_core(records: Sequence[Any]) -> dict[str, Any]:
     ...     "activity_timestmap": "2015-11-30T00:00:00:000Z", "author": None}])
     >>> core["timestamp"].to_pylist(), core["author_id"].to_pylist(), core["conversation_id"]
     (['2015-11-30T00:00:00:000Z'], [None], array([7]))
+    >>> core = read_core([{"id": "e1", "conversationId": 7, "activityType": "TagAdded",
+    ...     "activityTimestamp": "2021-12-01T12:46:36.581Z[GMT]"}])
+    >>> core["activity_type"].to_pylist(), core["conversation_id"]
+    (['TagAdded'], array([7]))
     """
-    # Reading the spellings a record does not use costs a lookup per record, so only the one
-    # the first record uses is read, unless some record leaves it empty.
     head = records[0] if records else None
-    keys = TIMESTAMP_KEYS
-    if isinstance(head, Mapping):
-        keys = tuple(k for k in TIMESTAMP_KEYS if head.get(k)) or TIMESTAMP_KEYS
-    fields = _read(records, _layout(keys))
-    stamps = _first_text(fields[len(_CORE_FIELDS) :])
-    if len(keys) < len(TIMESTAMP_KEYS) and (stamps.null_count or _has_empty(stamps)):
-        fields = _read(records, _layout(TIMESTAMP_KEYS))
-        stamps = _first_text(fields[len(_CORE_FIELDS) :])
-    event_ids, csids, csids_as_float, types, author = fields[: len(_CORE_FIELDS)]
-    if event_ids.null_count or csids.null_count or types.null_count:
+    spellings = _spellings(head, every=False)
+    core = _core(_read(records, _layout(spellings)), spellings)
+    if spellings != RECORD_KEYS and (
+        core["event_id"].null_count
+        or core["csids"].null_count
+        or core["activity_type"].null_count
+        or core["timestamp"].null_count
+        or _has_empty(core["timestamp"])
+    ):
+        # Some record spells a field another way than the first one.
+        spellings = _spellings(head, every=True)
+        core = _core(_read(records, _layout(spellings)), spellings)
+    if core["event_id"].null_count or core["csids"].null_count or core["activity_type"].null_count:
         raise diagnose(records)  # a record without one: named there
-    whole = csids.to_numpy()
-    if not np.array_equal(whole, csids_as_float.to_numpy()) or np.abs(whole).max() > _LARGEST_CSID:
+    whole = core.pop("csids").to_numpy()
+    if not np.array_equal(whole, core.pop("csids_as_float").to_numpy()) or (
+        np.abs(whole).max() > _LARGEST_CSID
+    ):
         raise diagnose(records)  # a fractional, boolean or out-of-range csid
     first = next((r["author"] for r in records if r.get("author")), None)
     if first is not None and not isinstance(first, dict):
         # Arrow reads every author as it reads the first one it meets: a sequence by position.
         raise diagnose(records)
+    return {"conversation_id": whole, **core}
+
+
+def _core(fields: list[pa.Array], spellings: Mapping[str, Sequence[str]]) -> dict[str, Any]:
+    """The core columns from what arrow read with :func:`_layout`: each field's spellings
+    merged, the first that holds a value winning."""
+    event_ids, author, *rest = fields
+    n_csid = 2 * len(spellings["conversation_id"])
+    n_type = len(spellings["activity_type"])
+    csids, types, stamps = rest[:n_csid], rest[n_csid : n_csid + n_type], rest[n_csid + n_type :]
     author_ids, author_names, author_emails = author.flatten()
     return {
         "event_id": event_ids,
-        "conversation_id": whole,
-        "timestamp": stamps,
-        "activity_type": types,
+        "csids": _first_present(csids[0::2]),
+        "csids_as_float": _first_present(csids[1::2]),
+        "timestamp": _first_text(stamps),
+        "activity_type": _first_present(types),
         "author_id": author_ids,
         "author_name": author_names,
         "author_email": author_emails,
     }
+
+
+def _first_present(spellings: Sequence[pa.Array]) -> pa.Array:
+    return spellings[0] if len(spellings) == 1 else pc.coalesce(*spellings)
 
 
 def _read(records: Sequence[Any], layout: pa.StructType) -> list[pa.Array]:
@@ -185,6 +225,8 @@ def read_attributes(records: Sequence[Any]) -> dict[str, Sparse]:
     except (AttributeError, TypeError):  # a record or attributes that are no object
         raise diagnose(records) from None
     sparse: dict[str, Sparse] = {}
+    for key in IGNORED_ATTRIBUTE_KEYS & collected.keys():
+        del collected[key]
     for key, (_, _, rows, values) in collected.items():
         for name, piece in _pieces(attribute_column(str(key)), _positions(rows), values):
             earlier = sparse.get(name)
@@ -296,18 +338,29 @@ def diagnose(records: Sequence[Any], *, found: str | None = None) -> Exception:
     return SchemaError(f"activity-log records are not in the documented shape{detail}")
 
 
+def _spelled(record: Mapping[str, Any], field: str) -> tuple[str, Any]:
+    """The key a record spells ``field`` with, and its value (the first spelling it has)."""
+    keys = RECORD_KEYS.get(field, (field,))
+    for key in keys:
+        if record.get(key) is not None:
+            return key, record[key]
+    return keys[0], None
+
+
 def _problem(record: Mapping[str, Any], *, strict: bool) -> str | None:
     """What is wrong with one record, or None (``strict``: an empty author is wrong too)."""
-    for key in ("id", "conversation_id", "activity_type"):
-        if record.get(key) is None:
+    (_, event_id), (csid_key, csid), (type_key, kind) = (
+        _spelled(record, field) for field in ("id", "conversation_id", "activity_type")
+    )
+    for key, value in (("id", event_id), (csid_key, csid), (type_key, kind)):
+        if value is None:
             return f"no {key!r}"
-    if not isinstance(record["id"], str):
-        return f"id {_shown(record['id'])}; expected text"
-    csid = record["conversation_id"]
+    if not isinstance(event_id, str):
+        return f"id {_shown(event_id)}; expected text"
     if as_integer(csid) is None or isinstance(csid, str) or abs(csid) > _LARGEST_CSID:
-        return f"conversation_id {_shown(csid)}; expected an integer csid"
-    if not isinstance(record["activity_type"], str):
-        return f"activity_type of type {type(record['activity_type']).__name__}; expected a string"
+        return f"{csid_key} {_shown(csid)}; expected an integer csid"
+    if not isinstance(kind, str):
+        return f"{type_key} of type {type(kind).__name__}; expected a string"
     for key in TIMESTAMP_KEYS:
         stamp = record.get(key)
         if stamp is not None and not isinstance(stamp, str):
@@ -335,12 +388,12 @@ def record_csids(records: Iterable[Any]) -> set[int]:
 
     Examples
     --------
-    >>> sorted(record_csids([{"conversation_id": 7}, {"conversation_id": "8"}, {}]))
+    >>> sorted(record_csids([{"conversation_id": 7}, {"conversationId": "8"}, {}]))
     [7, 8]
     """
     return {
         csid
         for record in records
         if isinstance(record, Mapping)
-        and (csid := as_integer(record.get("conversation_id"))) is not None
+        and (csid := as_integer(_spelled(record, "conversation_id")[1])) is not None
     }

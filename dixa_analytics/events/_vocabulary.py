@@ -15,6 +15,8 @@ from functools import lru_cache
 __all__ = [
     "AGENT_DESTINATION_TYPES",
     "EVENT_CORE_FIELDS",
+    "IGNORED_ATTRIBUTE_KEYS",
+    "RECORD_KEYS",
     "TAG_KEYS",
     "TIMESTAMP_KEYS",
     "TRANSFER_TYPES",
@@ -27,9 +29,18 @@ __all__ = [
     "snake_case",
 ]
 
-#: The record's timestamp, in order of preference: the spelling real data uses, then the
-#: documented misspelling (sic).
-TIMESTAMP_KEYS = ("activity_timestamp", "activity_timestmap")
+#: The record's timestamp, in order of preference: the spelling real data uses, the documented
+#: misspelling (sic), and the Dixa API's camelCase.
+TIMESTAMP_KEYS = ("activity_timestamp", "activity_timestmap", "activityTimestamp")
+#: The spellings of the other fields of a record that the APIs use: the Integrations API's
+#: snake_case and the Dixa API's camelCase (``id`` and ``author`` are the same in both).
+RECORD_KEYS: dict[str, tuple[str, ...]] = {
+    "conversation_id": ("conversation_id", "conversationId"),
+    "activity_type": ("activity_type", "activityType"),
+    "timestamp": TIMESTAMP_KEYS,
+}
+#: Attribute keys that are not data: the Dixa API's discriminator of the attribute variant.
+IGNORED_ATTRIBUTE_KEYS = frozenset({"_type"})
 #: Every documented spelling of the tag attribute, in order of preference.
 TAG_KEYS = ("tag_name", "tag_added", "tag", "tag_removed")
 # Attribute keys spelled differently in real data than in the docs.

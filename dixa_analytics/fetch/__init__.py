@@ -6,7 +6,9 @@ declared columns and dtypes, empty results included.
 
 Request economy: conversations are looked up through the Exports API (``conversation_export``
 by creation window, or by ``csids`` in batches), never one request per conversation; activity
-logs come from the bulk endpoint in batches of at most 10 csids. A conversation's status in its
+logs come from the Integrations API's bulk endpoint in batches of at most 10 csids, or from
+the Dixa API's organisation-wide log, 10,000 events a request, whichever costs fewer requests
+(``fetch_events`` reads that log by event time). A conversation's status in its
 export record decides whether its activity log, messages and notes are cached for good (closed)
 or asked again on every fetch (open); closed and open conversations go in separate batches.
 Every conversation has events, so a batch whose answer leaves one out is not cached, and a
@@ -20,17 +22,29 @@ from dixa_analytics.fetch._conversations import (
     fetch_messages,
     fetch_notes,
 )
-from dixa_analytics.fetch._reference import fetch_endpoints, fetch_queues, fetch_tags, fetch_users
+from dixa_analytics.fetch._events import fetch_events
+from dixa_analytics.fetch._reference import (
+    fetch_endpoints,
+    fetch_queues,
+    fetch_tags,
+    fetch_teams,
+    fetch_users,
+)
+from dixa_analytics.fetch._sources import SOURCES, activitylog_requests
 
 __all__ = [
     "ACTIVITYLOG_BATCH",
     "EXPORT_CSIDS_BATCH",
+    "SOURCES",
+    "activitylog_requests",
     "fetch_activitylog",
     "fetch_conversations",
     "fetch_endpoints",
+    "fetch_events",
     "fetch_messages",
     "fetch_notes",
     "fetch_queues",
     "fetch_tags",
+    "fetch_teams",
     "fetch_users",
 ]

@@ -1,4 +1,8 @@
-"""The activity log of conversations, by csids or by creation window, as the events frame."""
+"""The activity log of conversations, by csids or by creation window, as the events frame.
+
+From either source: the Integrations API's bulk log (ten conversations a request) or the Dixa
+API's organisation-wide log (every event by time, 10,000 a request); see :mod:`._sources`.
+"""
 
 from __future__ import annotations
 
@@ -11,16 +15,14 @@ import pandas as pd
 from dixa_analytics._dates import DateLike
 from dixa_analytics._errors import listing
 from dixa_analytics.client import DixaClient
-from dixa_analytics.events import events_frame, record_csids
+from dixa_analytics.events import record_csids
 from dixa_analytics.fetch._conversations import export_by_csids, export_window
-from dixa_analytics.fetch._reference import fetch_queues, fetch_users
+from dixa_analytics.fetch._events import events_with_joins
+from dixa_analytics.fetch._orgwide import read_events
 from dixa_analytics.fetch._selection import selection, status_batches, using
-from dixa_analytics.frames import conversations_frame
+from dixa_analytics.fetch._sources import ACTIVITYLOG_BATCH, INTEGRATIONS, choose_source
 
 __all__ = ["ACTIVITYLOG_BATCH", "fetch_activitylog"]
-
-#: The bulk activity log refuses more than 10 csids per request (HTTP 422).
-ACTIVITYLOG_BATCH = 10
 
 Record = dict[str, Any]
 
@@ -30,14 +32,25 @@ def fetch_activitylog(
     *,
     start: DateLike | None = None,
     end: DateLike | None = None,
+    source: str = "auto",
     keep_raw: bool = False,
     client: DixaClient | None = None,
 ) -> pd.DataFrame:
     """Fetch activity-log events, exploded and joined with users, queues and conversations.
 
     With ``start``/``end``: every event of the conversations **created** in ``[start, end)``,
-    found through the Exports API first. Events come from the bulk activity log in batches of
-    at most 10 csids, fetched concurrently (``client.max_workers``) under the client's throttle.
+    found through the Exports API first. The events come from one of two sources:
+
+    * ``"integrations"``: the Integrations API's bulk log, ten conversations a request,
+      fetched concurrently (``client.max_workers``) under the client's throttle;
+    * ``"dixa-api"``: the Dixa API's organisation-wide log, every event from ``start`` up to
+      now (a conversation's later events come after its creation), 10,000 a request, keeping
+      those of the window's conversations.
+
+    ``"auto"`` (the default) takes the one the client has a secret for, or, with both, the
+    one that costs fewer requests: the Dixa API for recent windows (far fewer requests), the
+    Integrations API for a short window long ago, whose conversations are few next to every
+    event since. Either way the frame is the same.
 
     Parameters
     ----------
@@ -45,6 +58,8 @@ def fetch_activitylog(
         Conversation ids. Give either ``csids`` or a window.
     start, end : str, date, datetime or Timestamp, optional
         Creation window of the conversations, half-open.
+    source : {"auto", "dixa-api", "integrations"}
+        Where the events come from.
     keep_raw : bool
         Keep each event's raw ``attributes`` dict in an ``attributes`` column.
     client : DixaClient, optional
@@ -60,6 +75,8 @@ def fetch_activitylog(
     ------
     PartialFetchError
         If some batches failed after their retries; ``.missing`` names their csids.
+    AuthenticationError
+        If ``source`` names an API the client has no secret for.
 
     Warns
     -----
@@ -84,41 +101,70 @@ def fetch_activitylog(
         else:
             assert window is not None
             conversations = export_window(c, *window)
-        status = {int(r["id"]): r.get("status") for r in conversations}
-        batches = status_batches(sorted(status), status, ACTIVITYLOG_BATCH)
-        without_events: list[int] = []
+        lo, hi = window if window is not None else _creation_span(conversations)
+        chosen = choose_source(c, source, conversations=len(conversations), start=lo, end=hi)
+        csids_wanted = {int(r["id"]) for r in conversations}
+        if chosen == INTEGRATIONS:
+            records = _bulk_log(c, conversations)
+        else:
+            records = _organisation_log(c, csids_wanted, lo, hi)
+        return events_with_joins(c, records, conversations=conversations, keep_raw=keep_raw)
 
-        def fetch(batch: tuple[list[int], Any]) -> list[Record]:
-            ids, expiry = batch
 
-            def complete(records: list[Record]) -> bool:
-                absent = set(ids) - record_csids(records)
-                without_events.extend(absent)  # list.extend is atomic: safe across workers
-                return not absent
+def _creation_span(conversations: Sequence[Record]) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """From the first creation to just after the last (for conversations asked by csid)."""
+    created = [int(r.get("created_at") or 0) for r in conversations] or [0]
+    lo = pd.Timestamp(min(created), unit="ms", tz="UTC")
+    return lo, pd.Timestamp(max(created) + 1, unit="ms", tz="UTC")
 
-            params = {"csids": ",".join(str(i) for i in ids)}
-            return c.get_list(
-                "/v1/conversations/activitylog", params, expire_after=expiry, keep=complete
-            )
 
-        try:
-            pages = c.map(
-                fetch, batches, ids=lambda batch: batch[0], desc="activity log", unit="batch"
-            )
-        except BaseException as exc:  # the warning must not replace the error: it rides along
-            if without_events:
-                exc.add_note(_without_events(without_events, len(status)))
-            raise
-        if without_events:
-            warnings.warn(_without_events(without_events, len(status)), stacklevel=2)
-        records = [record for page in pages for record in page]
-        return events_frame(
-            records,
-            users=fetch_users(client=c),
-            queues=fetch_queues(client=c),
-            conversations=conversations_frame(conversations),
-            keep_raw=keep_raw,
+def _organisation_log(
+    client: DixaClient, csids: set[int], lo: pd.Timestamp, hi: pd.Timestamp
+) -> list[Record]:
+    """The events of ``csids``, read from the organisation-wide log from ``lo`` up to now."""
+    until = max(pd.Timestamp(client.now()), hi)
+    records = [r for r in read_events(client, lo, until) if _csid(r) in csids]
+    without = csids - record_csids(records)
+    if without:
+        warnings.warn(_without_events(sorted(without), len(csids)), stacklevel=3)
+    return records
+
+
+def _csid(record: Record) -> object:
+    csid = record.get("conversationId")
+    return csid if csid is not None else record.get("conversation_id")
+
+
+def _bulk_log(client: DixaClient, conversations: Sequence[Record]) -> list[Record]:
+    """The events of ``conversations`` from the Integrations API's bulk log, ten at a time."""
+    status = {int(r["id"]): r.get("status") for r in conversations}
+    batches = status_batches(sorted(status), status, ACTIVITYLOG_BATCH)
+    without_events: list[int] = []
+
+    def fetch(batch: tuple[list[int], Any]) -> list[Record]:
+        ids, expiry = batch
+
+        def complete(records: list[Record]) -> bool:
+            absent = set(ids) - record_csids(records)
+            without_events.extend(absent)  # list.extend is atomic: safe across workers
+            return not absent
+
+        params = {"csids": ",".join(str(i) for i in ids)}
+        return client.get_list(
+            "/v1/conversations/activitylog", params, expire_after=expiry, keep=complete
         )
+
+    try:
+        pages = client.map(
+            fetch, batches, ids=lambda batch: batch[0], desc="activity log", unit="batch"
+        )
+    except BaseException as exc:  # the warning must not replace the error: it rides along
+        if without_events:
+            exc.add_note(_without_events(without_events, len(status)))
+        raise
+    if without_events:
+        warnings.warn(_without_events(without_events, len(status)), stacklevel=3)
+    return [record for page in pages for record in page]
 
 
 def _without_events(csids: Sequence[int], total: int) -> str:

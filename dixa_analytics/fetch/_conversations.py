@@ -171,8 +171,14 @@ def export_window(client: DixaClient, start: pd.Timestamp, end: pd.Timestamp) ->
     return [records[k] for k in sorted(records)]
 
 
-def export_by_csids(client: DixaClient, csids: Sequence[int]) -> list[Record]:
-    """Export records of the given conversations, ``EXPORT_CSIDS_BATCH`` per request."""
+def export_by_csids(
+    client: DixaClient, csids: Sequence[int], *, must_exist: bool = True
+) -> list[Record]:
+    """Export records of the given conversations, ``EXPORT_CSIDS_BATCH`` per request.
+
+    A csid the export does not know is a :class:`NotFoundError`, unless ``must_exist`` is
+    False (then only the conversations found are returned, in the order asked).
+    """
     now = client.now()
 
     def fetch(batch: list[int]) -> list[Record]:
@@ -190,9 +196,9 @@ def export_by_csids(client: DixaClient, csids: Sequence[int]) -> list[Record]:
         for record in batch_records:
             found[int(record["id"])] = record
     missing = [c for c in csids if c not in found]
-    if missing:
+    if missing and must_exist:
         raise NotFoundError(f"no such conversation(s): {listing(missing, 20)}")
-    return [found[c] for c in csids]
+    return [found[c] for c in csids if c in found]
 
 
 def _per_conversation(

@@ -1,4 +1,6 @@
-"""Reference data: users, queues, tags and endpoints, each a whole list (cached for hours)."""
+"""Reference data: users, queues, tags, teams and endpoints, each a whole list (cached for
+hours), from the Dixa API when the client has its token, else from the Integrations API; the
+frames are the same either way."""
 
 from __future__ import annotations
 
@@ -6,15 +8,41 @@ from collections.abc import Sequence
 
 import pandas as pd
 
+from dixa_analytics._errors import AuthenticationError
 from dixa_analytics.client import DixaClient
 from dixa_analytics.fetch._selection import using
-from dixa_analytics.frames import endpoints_frame, queues_frame, tags_frame, users_frame
+from dixa_analytics.frames import (
+    endpoints_frame,
+    queues_frame,
+    tags_frame,
+    teams_frame,
+    users_frame,
+)
 
-__all__ = ["ENDPOINT_TYPES", "fetch_endpoints", "fetch_queues", "fetch_tags", "fetch_users"]
+__all__ = [
+    "ENDPOINT_TYPES",
+    "fetch_endpoints",
+    "fetch_queues",
+    "fetch_tags",
+    "fetch_teams",
+    "fetch_users",
+]
 
 #: ``GET /v1/users`` accepts up to 200 items per page.
 USERS_PAGE_LIMIT = 200
+#: Items asked for per page of the Dixa API's lists.
+LIST_PAGE_LIMIT = 1_000
 ENDPOINT_TYPES = ("email_address", "phone_number")
+_DIXA_API, _INTEGRATIONS = "dixa-api", "integrations"
+
+
+def _reference_list(client: DixaClient, path: str) -> list[dict]:
+    """A reference list from the Dixa API if the client has its token, else the Integrations
+    API (the paths are the same)."""
+    if _DIXA_API in client.sources:
+        params = {"pageLimit": LIST_PAGE_LIMIT}
+        return client.get_list(path, params, api=_DIXA_API, expire_after=None)
+    return client.get_list(path, expire_after=None)
 
 
 def fetch_users(*, client: DixaClient | None = None) -> pd.DataFrame:
@@ -41,7 +69,15 @@ def fetch_users(*, client: DixaClient | None = None) -> pd.DataFrame:
     ['user_id', 'name', 'email']
     """
     with using(client) as c:
-        return users_frame(c.get_list("/v1/users", {"limit": USERS_PAGE_LIMIT}, expire_after=None))
+        if _DIXA_API not in c.sources:
+            params = {"limit": USERS_PAGE_LIMIT}
+            return users_frame(c.get_list("/v1/users", params, expire_after=None))
+        # The Dixa API lists agents and end users apart; an agent listed without roles is
+        # still an agent.
+        agents = _reference_list(c, "/v1/agents")
+        end_users = _reference_list(c, "/v1/endusers")
+        agents = [{**agent, "roles": agent.get("roles") or ["Agent"]} for agent in agents]
+        return users_frame(agents + [{**user, "roles": []} for user in end_users])
 
 
 def fetch_queues(*, client: DixaClient | None = None) -> pd.DataFrame:
@@ -57,7 +93,7 @@ def fetch_queues(*, client: DixaClient | None = None) -> pd.DataFrame:
     ['queue_id', 'queue_name', 'is_default', 'priority']
     """
     with using(client) as c:
-        return queues_frame(c.get_list("/v1/queues", expire_after=None))
+        return queues_frame(_reference_list(c, "/v1/queues"))
 
 
 def fetch_tags(*, client: DixaClient | None = None) -> pd.DataFrame:
@@ -73,7 +109,33 @@ def fetch_tags(*, client: DixaClient | None = None) -> pd.DataFrame:
     ['tag_id', 'tag_name', 'is_deactivated']
     """
     with using(client) as c:
-        return tags_frame(c.get_list("/v1/tags", expire_after=None))
+        return tags_frame(_reference_list(c, "/v1/tags"))
+
+
+def fetch_teams(*, client: DixaClient | None = None) -> pd.DataFrame:
+    """Fetch every team: ``team_id``, ``team_name`` (Dixa API only).
+
+    Raises
+    ------
+    AuthenticationError
+        If the client has no Dixa API token (the Integrations API has no teams).
+
+    Examples
+    --------
+    >>> from dixa_analytics.sandbox import Sandbox
+    >>> with Sandbox(seed=1, conversations=20) as sb:
+    ...     client = DixaClient(api_token=sb.api_token, api_url=sb.api_url, cache=False,
+    ...                         progress=False)
+    ...     teams = fetch_teams(client=client)
+    >>> teams.columns.tolist(), teams["team_name"].iloc[0]
+    (['team_id', 'team_name'], 'Support team')
+    """
+    with using(client) as c:
+        if _DIXA_API not in c.sources:
+            raise AuthenticationError(
+                "teams come from the Dixa API only: set DIXA_API_TOKEN to a Dixa API token"
+            )
+        return teams_frame(_reference_list(c, "/v1/teams"))
 
 
 def fetch_endpoints(type: str | None = None, *, client: DixaClient | None = None) -> pd.DataFrame:
@@ -107,6 +169,11 @@ def fetch_endpoints(type: str | None = None, *, client: DixaClient | None = None
     else:
         raise ValueError(f"type must be one of {', '.join(ENDPOINT_TYPES)} or None, not {type!r}")
     with using(client) as c:
+        if _INTEGRATIONS not in c.sources:
+            raise AuthenticationError(
+                "endpoints are read from the Integrations API: set DIXA_API_KEY to an "
+                "Integrations API token"
+            )
         records = [
             record
             for kind in types

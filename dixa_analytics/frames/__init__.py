@@ -50,6 +50,7 @@ from dixa_analytics.frames._reference import (
     queue_table,
     queues_frame,
     tags_frame,
+    teams_frame,
     users_frame,
 )
 from dixa_analytics.frames._schemas import (
@@ -59,6 +60,7 @@ from dixa_analytics.frames._schemas import (
     NOTES,
     QUEUES,
     TAGS,
+    TEAMS,
     USERS,
 )
 from dixa_analytics.frames._text import arrow_lists, arrow_strings, arrow_text, objects
@@ -80,6 +82,7 @@ __all__ = [
     "STRING",
     "STRING_LIST",
     "TAGS",
+    "TEAMS",
     "USERS",
     "UTC",
     "Schema",
@@ -111,6 +114,7 @@ __all__ = [
     "require_keys",
     "require_records",
     "tags_frame",
+    "teams_frame",
     "to_bool",
     "users_frame",
     "utc_array",

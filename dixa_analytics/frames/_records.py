@@ -7,8 +7,9 @@ one endpoint, in any spelling variant the API reference documents, and returns a
 Values are left as they came (timestamps stay strings or epoch milliseconds); only names and
 shapes are normalised here.
 
-Variants handled (see the API reference, sections 2 and 4): ``avatal_url`` (sic) /
-``avatar_url`` / ``avatarUrl``, ``phone_number`` / ``phoneNumber``; the
+Variants handled (see the API reference, sections 2, 4 and 6): ``avatal_url`` (sic) /
+``avatar_url`` / ``avatarUrl``, ``phone_number`` / ``phoneNumber``, ``name`` /
+``displayName``, ``is_default`` / ``isDefault`` (the Dixa API's camelCase lists); the
 ``/v1/conversations/{csid}`` object and the Exports API record (``initial_channel`` spellings
 such as ``widgetchat``, upper-case ``status``); message flags as booleans or
 ``"true"``/``"false"`` strings, ``to_emails`` as a string or a list.
@@ -36,6 +37,7 @@ __all__ = [
     "require_keys",
     "require_records",
     "tag_columns",
+    "team_columns",
     "to_bool",
     "user_columns",
 ]
@@ -174,7 +176,7 @@ def user_columns(records: Sequence[Mapping[str, Any]]) -> dict[str, list]:
         records,
         {
             "user_id": _first("id"),
-            "name": _first("name"),
+            "name": _first("name", "displayName"),
             "email": _first("email"),
             "phone_number": _first("phone_number", "phoneNumber"),
             "roles": _roles,
@@ -200,7 +202,7 @@ def queue_columns(records: Sequence[Mapping[str, Any]]) -> dict[str, list]:
         {
             "queue_id": _first("id"),
             "queue_name": _first("name"),
-            "is_default": lambda r: to_bool(r.get("is_default")),
+            "is_default": lambda r: to_bool(_first("is_default", "isDefault")(r)),
             "priority": lambda r: as_integer(r.get("priority")),
         },
     )
@@ -227,6 +229,19 @@ def tag_columns(records: Sequence[Mapping[str, Any]]) -> dict[str, list]:
         records,
         {"tag_id": _first("id"), "tag_name": _first("name"), "is_deactivated": _deactivated},
     )
+
+
+def team_columns(records: Sequence[Mapping[str, Any]]) -> dict[str, list]:
+    """Columns of the Dixa API's ``GET /v1/teams`` records.
+
+    Examples
+    --------
+    >>> team_columns([{"id": "t1", "name": "Tier 1"}])
+    {'team_id': ['t1'], 'team_name': ['Tier 1']}
+    """
+    require_records(records, "team records")
+    require_keys(records, ("id",), "team")
+    return _columns(records, {"team_id": _first("id"), "team_name": _first("name")})
 
 
 def endpoint_columns(records: Sequence[Mapping[str, Any]]) -> dict[str, list]:

@@ -24,6 +24,7 @@ from dixa_analytics.frames._records import (
     note_columns,
     queue_columns,
     tag_columns,
+    team_columns,
     user_columns,
 )
 from dixa_analytics.frames._schemas import (
@@ -33,6 +34,7 @@ from dixa_analytics.frames._schemas import (
     NOTES,
     QUEUES,
     TAGS,
+    TEAMS,
     USERS,
 )
 from dixa_analytics.frames._timestamps import utc_array
@@ -46,6 +48,7 @@ __all__ = [
     "queue_table",
     "queues_frame",
     "tags_frame",
+    "teams_frame",
     "users_frame",
 ]
 
@@ -96,6 +99,18 @@ def tags_frame(records: list[dict]) -> pd.DataFrame:
     0     t1   refund           False
     """
     return build_frame(tag_columns(records), TAGS)
+
+
+def teams_frame(records: list[dict]) -> pd.DataFrame:
+    """Teams as a frame: ``team_id``, ``team_name``.
+
+    Examples
+    --------
+    >>> teams_frame([{"id": "t1", "name": "Tier 1"}])
+      team_id team_name
+    0      t1    Tier 1
+    """
+    return build_frame(team_columns(records), TEAMS)
 
 
 def endpoints_frame(records: list[dict]) -> pd.DataFrame:

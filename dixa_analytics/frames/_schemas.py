@@ -1,11 +1,11 @@
-"""The reference frames' declared columns: users, queues, tags, endpoints, conversations,
-messages and notes (the events frame's are in :mod:`dixa_analytics.events`)."""
+"""The reference frames' declared columns: users, queues, tags, teams, endpoints,
+conversations, messages and notes (the events frame's are in :mod:`dixa_analytics.events`)."""
 
 from __future__ import annotations
 
 from dixa_analytics.frames._dtypes import BOOL, INT, OBJECT, STRING, UTC, Schema
 
-__all__ = ["CONVERSATIONS", "ENDPOINTS", "MESSAGES", "NOTES", "QUEUES", "TAGS", "USERS"]
+__all__ = ["CONVERSATIONS", "ENDPOINTS", "MESSAGES", "NOTES", "QUEUES", "TAGS", "TEAMS", "USERS"]
 
 USERS: Schema = {
     "user_id": STRING,
@@ -28,6 +28,11 @@ TAGS: Schema = {
     "tag_id": STRING,
     "tag_name": STRING,
     "is_deactivated": BOOL,
+}
+
+TEAMS: Schema = {
+    "team_id": STRING,
+    "team_name": STRING,
 }
 
 ENDPOINTS: Schema = {

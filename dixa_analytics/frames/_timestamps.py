@@ -23,6 +23,9 @@ __all__ = ["parse_iso", "utc_array"]
 # A seconds field before the milliseconds is followed by ':' in the documented examples
 # ("2015-11-30T00:00:00:000Z"); it must be '.' for an ISO-8601 parser.
 _COLON_MILLIS = r"(T\d{2}:\d{2}:\d{2}):(\d+)"
+# Real data of the Dixa API writes the zone's name after the offset ("...581Z[GMT]", as Java's
+# zoned date-times do); the offset says the instant, so the name is dropped.
+_ZONE_NAME = r"\[[^\]]*\]\s*$"
 _NAT = np.iinfo(np.int64).min
 _MIN_TIME, _MAX_TIME = pd.Timestamp.min.tz_localize("UTC"), pd.Timestamp.max.tz_localize("UTC")
 # Epoch milliseconds and microseconds a nanosecond timestamp holds (years 1677 to 2262).
@@ -62,15 +65,22 @@ def utc_array(values: Sequence[Any] | np.ndarray) -> tuple[pd.DatetimeIndex, np.
 def parse_iso(arrow: pa.Array) -> pd.DatetimeIndex:
     """ISO-8601 text → UTC times; NaT where a value is null or cannot be read.
 
-    Arrow's cast reads ``Z`` and ``±HH:MM`` offsets at C speed; the colon-milliseconds form is
-    rewritten first, and anything Arrow refuses (no offset, other layouts, nanosecond digits)
-    goes to pandas. Times a nanosecond timestamp cannot hold (before 1677 or after 2262) are
-    unreadable too.
+    Arrow's cast reads ``Z`` and ``±HH:MM`` offsets at C speed; the colon-milliseconds form and
+    a zone name after the offset (``2021-12-01T12:46:36.581Z[GMT]``) are rewritten first, and
+    anything Arrow refuses (no offset, other layouts, nanosecond digits) goes to pandas. Times
+    a nanosecond timestamp cannot hold (before 1677 or after 2262) are unreadable too.
+
+    Examples
+    --------
+    >>> stamps = parse_iso(pa.array(["2021-12-01T12:46:36.581Z[GMT]", "2015-11-30T00:00:00:250Z"]))
+    >>> [str(t) for t in stamps]
+    ['2021-12-01 12:46:36.581000+00:00', '2015-11-30 00:00:00.250000+00:00']
     """
     fixed = None
     for attempt in range(2):
         if attempt:
             fixed = pc.replace_substring_regex(arrow, pattern=_COLON_MILLIS, replacement=r"\1.\2")
+            fixed = pc.replace_substring_regex(fixed, pattern=_ZONE_NAME, replacement="")
         try:
             # Parsed to microseconds, whose range no year overflows: some pyarrow versions
             # wrap an out-of-range year silently when parsing straight to nanoseconds.

@@ -130,15 +130,18 @@ def generate_organisation(
         if collecting:
             gc.enable()
     key = "sandbox-" + hashlib.sha256(f"dixa-sandbox|{params}".encode()).hexdigest()[:24]
+    token = "sandbox-api-" + hashlib.sha256(f"dixa-api|{params}".encode()).hexdigest()[:24]
     return Organisation(
         name=name,
         seed=seed,
         api_key=key,
+        api_token=token,
         start=start_dt,
         end=end_dt,
         users=builder.users,
         queues=builder.queues,
         tags=builder.tags,
+        teams=builder.teams(),
         endpoints=builder.endpoints,
         conversations=builder.conversations,
         events=builder.events,
@@ -270,6 +273,18 @@ class Builder:
             endpoint = {"phone_number": {"phone_number": number}}
             self.endpoints.append(endpoint)
             self.phone_endpoints.append(endpoint)
+
+    def teams(self) -> list[Record]:
+        """One team per queue, holding its members (ids derived from the queue's, so the
+        other records do not change)."""
+        return [
+            {
+                "id": "team-" + hashlib.sha256(queue["id"].encode()).hexdigest()[:12],
+                "name": f"{queue['name']} team",
+                "agent_ids": [member["id"] for member in members],
+            }
+            for queue, members in zip(self.queues, self.queue_members, strict=True)
+        ]
 
     def _add_user(
         self,

@@ -26,7 +26,10 @@ class Organisation:
     seed : int
         Seed it was generated from.
     api_key : str
-        Its (fake, deterministic) API key, ``"sandbox-" + 24 hex digits``.
+        Its (fake, deterministic) Integrations API key, ``"sandbox-" + 24 hex digits``.
+    api_token : str
+        Its Dixa API token, ``"sandbox-api-" + 24 hex digits``: another kind of token, which
+        the Integrations API refuses as the Dixa API refuses the key.
     start, end, as_of : datetime.datetime
         The generated window ``[start, end)`` (UTC); ``as_of == end`` is the organisation's
         "now": no event happens at or after it.
@@ -37,6 +40,8 @@ class Organisation:
         Wire ``Queue`` objects (``id``, ``name``, ``is_default``, ``priority``).
     tags : list of dict
         Wire tag objects (``id``, ``name``, ``is_deactivated``).
+    teams : list of dict
+        Teams (``id``, ``name``, ``agent_ids``): one per queue, its members.
     endpoints : list of dict
         Wire one-key union objects ``{"email_address": {...}}`` / ``{"phone_number": {...}}``.
     conversations : list of dict
@@ -64,11 +69,13 @@ class Organisation:
     name: str
     seed: int
     api_key: str
+    api_token: str
     start: dt.datetime
     end: dt.datetime
     users: list[Record]
     queues: list[Record]
     tags: list[Record]
+    teams: list[Record]
     endpoints: list[Record]
     conversations: list[Record]
     events: list[Record]
@@ -82,6 +89,7 @@ class Organisation:
     _event_slices: dict[int, tuple[int, int]] = field(init=False, repr=False)
     _requested: dict[str, list[int]] = field(init=False, repr=False)
     _message_times: list[tuple[int, int, str]] | None = field(init=False, repr=False)
+    _event_times: list[tuple[int, int]] | None = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         self._users_by_id = {user["id"]: i for i, user in enumerate(self.users)}
@@ -102,6 +110,7 @@ class Organisation:
                 first = i
         self._event_slices = slices
         self._message_times = None
+        self._event_times = None
 
     def __repr__(self) -> str:
         return (
@@ -164,6 +173,18 @@ class Organisation:
             message = next(m for m in self.messages[csid] if m["id"] == message_id)
             out.append((ms, self._conversations_by_id[csid], message))
         return out
+
+    def events_between(self, lo_ms: int, hi_ms: int) -> list[Record]:
+        """Return the canonical events whose time is in ``[lo_ms, hi_ms)``, in time order.
+
+        Events at the same time keep the order of :attr:`events` (by conversation). The time
+        index is built on first use.
+        """
+        if self._event_times is None:
+            self._event_times = sorted((e["timestamp_ms"], i) for i, e in enumerate(self.events))
+        times = self._event_times
+        lo, hi = bisect_left(times, (lo_ms,)), bisect_left(times, (hi_ms,))
+        return [self.events[i] for _, i in times[lo:hi]]
 
 
 _MESSAGE_TYPES = frozenset({"message_added_by_customer", "message_added_by_agent"})

@@ -37,7 +37,7 @@ from dixa_analytics.sandbox._wire import (
     render_note,
 )
 
-__all__ = ["ApiError", "Request", "exports", "integrations"]
+__all__ = ["ApiError", "Request", "exports", "integrations", "maybe_shuffle", "served_events"]
 
 MAX_LIMIT = 200
 MAX_CSIDS = 10
@@ -164,14 +164,15 @@ def _conversations(req: Request, rest: list[str]) -> Any:
         return {"data": [render_message(m, req.switches) for m in org.messages.get(csid, [])]}
     if what == "notes":
         return {"data": [render_note(n, req.switches) for n in org.notes.get(csid, [])]}
-    events = _served_events(org.events_of(csid), req.switches)  # what == "activitylog"
+    events = served_events(org.events_of(csid), req.switches)  # what == "activitylog"
     if req.switches.duplicate_events and events:
         events.append(events[len(events) // 2])
     rendered = [render_event(e, req.switches) for e in events]
-    return {"data": _maybe_shuffle(rendered, req)}
+    return {"data": maybe_shuffle(rendered, req)}
 
 
-def _served_events(events: list[Record], switches: Switches) -> list[Record]:
+def served_events(events: list[Record], switches: Switches) -> list[Record]:
+    """The events the ``activity_types`` switch lets through."""
     if switches.activity_types == "documented":
         return [e for e in events if e["activity_type"] in DOCUMENTED_TYPES]
     if switches.activity_types == "old":
@@ -187,7 +188,7 @@ def _bulk_activitylog(req: Request) -> Any:
     csids = list(dict.fromkeys(_csid(part) for part in raw))
     if len(csids) > MAX_CSIDS:
         raise ApiError(422, f"Exceeded max allowed {MAX_CSIDS} csids per request")
-    events = [e for csid in csids for e in _served_events(req.org.events_of(csid), req.switches)]
+    events = [e for csid in csids for e in served_events(req.org.events_of(csid), req.switches)]
     return _page(
         req,
         events,
@@ -198,7 +199,8 @@ def _bulk_activitylog(req: Request) -> Any:
     )
 
 
-def _maybe_shuffle(records: list[Record], req: Request) -> list[Record]:
+def maybe_shuffle(records: list[Record], req: Request) -> list[Record]:
+    """``records`` shuffled (the same way for the same request) when ``out_of_order`` is on."""
     if req.switches.out_of_order and len(records) > 1:
         key = f"{req.path}?{sorted(req.query.items())}"
         random.Random(zlib.crc32(key.encode())).shuffle(records)
@@ -238,7 +240,7 @@ def _page(
         first, last = 0, min(len(items), limit)
     page = [render(item) if render else item for item in items[first:last]]
     if shuffle:
-        page = _maybe_shuffle(page, req)
+        page = maybe_shuffle(page, req)
     paging: Record = {
         "cursors": {
             "after": key(items[last - 1]) if last > first else None,

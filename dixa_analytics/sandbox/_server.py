@@ -1,9 +1,12 @@
 """The sandbox HTTP server: authentication, rate limits, injected faults and bookkeeping.
 
-One ``ThreadingHTTPServer`` on loopback serves both APIs: the Integrations API at the root
-(``/v1/...``) and the Exports API under ``/exports`` (``/exports/v1/conversation_export``).
-Requests are handled in this order: authentication (401), rate limit (429), injected faults
-(dropped connection, 5xx, slow answer, truncated body), then the endpoint itself.
+Two ``ThreadingHTTPServer`` on loopback serve three APIs: one the Integrations API at the root
+(``/v1/...``) and the Exports API under ``/exports`` (``/exports/v1/conversation_export``),
+the other the Dixa API on a port of its own (as ``dev.dixa.io`` is a host of its own).
+Requests are handled in this order: authentication (401: the Integrations API takes an
+organisation's Integrations key, the Dixa API its Dixa API token, the Exports API either),
+rate limit per token and API (429), injected faults (dropped connection, 5xx, slow answer,
+truncated body), then the endpoint itself.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from types import TracebackType
 from typing import Any, NamedTuple
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from dixa_analytics.sandbox._api_routes import dixa_api
 from dixa_analytics.sandbox._generator import generate_organisation
 from dixa_analytics.sandbox._organisation import Organisation
 from dixa_analytics.sandbox._routes import ApiError, Request, exports, integrations
@@ -28,6 +32,7 @@ from dixa_analytics.sandbox._switches import Switches
 __all__ = ["Sandbox", "ServedRequest"]
 
 EXPORTS_PREFIX = "/exports"
+_INTEGRATIONS, _EXPORTS, _DIXA_API = "integrations", "exports", "dixa-api"
 
 
 class ServedRequest(NamedTuple):
@@ -85,7 +90,9 @@ class Sandbox:
         Wire variants and faults; default well-behaved. Replace ``sandbox.switches`` at any
         time; doing so also resets the fault counter and the rate-limit buckets.
     port : int
-        Port to listen on; 0 (default) picks a free one.
+        Port of the Integrations and Exports APIs; 0 (default) picks a free one.
+    api_port : int
+        Port of the Dixa API; 0 (default) picks a free one.
     host : str
         Interface to bind; loopback by default.
     **generate_kwargs
@@ -110,47 +117,54 @@ class Sandbox:
         conversations: int = 2000,
         switches: Switches | None = None,
         port: int = 0,
+        api_port: int = 0,
         host: str = "127.0.0.1",
         **generate_kwargs: Any,
     ) -> None:
         if organisation is None:
             organisation = generate_organisation(seed, conversations, **generate_kwargs)
         self._orgs: dict[str, Organisation] = {organisation.api_key: organisation}
+        self._tokens: dict[str, Organisation] = {organisation.api_token: organisation}
         self._first = organisation
-        self._host, self._port = host, port
+        self._host, self._ports = host, {_INTEGRATIONS: port, _DIXA_API: api_port}
         self._lock = threading.Lock()
         self._served: list[ServedRequest] = []
         self._switches = switches if switches is not None else Switches()
         self._fault_counter = 0
-        self._buckets: dict[tuple[str, bool], _Bucket] = {}
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
+        self._buckets: dict[tuple[str, str], _Bucket] = {}
+        self._servers: dict[str, ThreadingHTTPServer] = {}
+        self._threads: list[threading.Thread] = []
 
     # --- life cycle ----------------------------------------------------------------------
 
     def start(self) -> Sandbox:
-        """Bind the socket and serve in a daemon thread; returns ``self``."""
-        if self._server is not None:
+        """Bind the sockets and serve in daemon threads; returns ``self``."""
+        if self._servers:
             raise RuntimeError("the sandbox is already running")
-        server = _QuietServer((self._host, self._port), _handler_for(self))
-        server.daemon_threads = True
-        self._server = server
-        self._thread = threading.Thread(
-            target=server.serve_forever, name="dixa-sandbox", daemon=True
-        )
-        self._thread.start()
+        try:
+            for api, port in self._ports.items():
+                server = _QuietServer((self._host, port), _handler_for(self, api))
+                server.daemon_threads = True
+                self._servers[api] = server
+                thread = threading.Thread(
+                    target=server.serve_forever, name=f"dixa-sandbox-{api}", daemon=True
+                )
+                thread.start()
+                self._threads.append(thread)
+        except BaseException:
+            self.stop()
+            raise
         return self
 
     def stop(self) -> None:
-        """Stop serving and close the socket (a stopped sandbox may be started again)."""
-        server, thread = self._server, self._thread
-        if server is None:
-            return
-        server.shutdown()
-        server.server_close()
-        if thread is not None:
+        """Stop serving and close the sockets (a stopped sandbox may be started again)."""
+        servers, threads = self._servers, self._threads
+        self._servers, self._threads = {}, []
+        for server in servers.values():
+            server.shutdown()
+            server.server_close()
+        for thread in threads:
             thread.join()
-        self._server, self._thread = None, None
 
     def __enter__(self) -> Sandbox:
         return self.start()
@@ -164,18 +178,27 @@ class Sandbox:
         self.stop()
 
     def __repr__(self) -> str:
-        where = self.base_url if self._server is not None else "stopped"
+        where = self.base_url if self._servers else "stopped"
         return f"Sandbox({where}, organisations={len(self._orgs)})"
 
     # --- public state --------------------------------------------------------------------
 
+    def _root(self, api: str) -> str:
+        server = self._servers.get(api)
+        if server is None:
+            raise RuntimeError("the sandbox is not running; use it in a with block or start()")
+        host, port = server.server_address[:2]
+        return f"http://{host}:{port}"
+
     @property
     def base_url(self) -> str:
         """Root of the Integrations API, ``http://127.0.0.1:<port>`` (paths ``/v1/...``)."""
-        if self._server is None:
-            raise RuntimeError("the sandbox is not running; use it in a with block or start()")
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return self._root(_INTEGRATIONS)
+
+    @property
+    def api_url(self) -> str:
+        """Root of the Dixa API, ``http://127.0.0.1:<api port>`` (paths ``/v1/...``)."""
+        return self._root(_DIXA_API)
 
     @property
     def exports_url(self) -> str:
@@ -184,8 +207,13 @@ class Sandbox:
 
     @property
     def api_key(self) -> str:
-        """API key of the first organisation."""
+        """Integrations API key of the first organisation."""
         return self._first.api_key
+
+    @property
+    def api_token(self) -> str:
+        """Dixa API token of the first organisation."""
+        return self._first.api_token
 
     @property
     def organisation(self) -> Organisation:
@@ -254,22 +282,27 @@ class Sandbox:
                     "an organisation with this key is already served; pass another seed"
                 )
             self._orgs[organisation.api_key] = organisation
+            self._tokens[organisation.api_token] = organisation
         return organisation.api_key, organisation
 
     # --- request handling ----------------------------------------------------------------
 
-    def _serve(self, handler: BaseHTTPRequestHandler) -> None:
+    def _serve(self, handler: BaseHTTPRequestHandler, server_api: str) -> None:
         split = urlsplit(handler.path)
         path = unquote(split.path)
-        is_export = path == EXPORTS_PREFIX or path.startswith(EXPORTS_PREFIX + "/")
+        api = server_api
+        if api == _INTEGRATIONS and (
+            path == EXPORTS_PREFIX or path.startswith(EXPORTS_PREFIX + "/")
+        ):
+            api = _EXPORTS
         try:
             if handler.command != "GET":
                 handler.close_connection = True
                 raise ApiError(
                     405, f"the sandbox serves read endpoints only, not {handler.command}"
                 )
-            org = self._authenticate(handler.headers.get("Authorization"), is_export)
-            self._throttle(org.api_key, is_export)
+            org = self._authenticate(handler.headers.get("Authorization"), api)
+            self._throttle(org.api_key, api)
             number, switches = self._next_fault()
             if switches.drop_every and number % switches.drop_every == 0:
                 self._record(handler.command, split.path, split.query, 0)
@@ -281,13 +314,18 @@ class Sandbox:
             if switches.slow_every and number % switches.slow_every == 0:
                 time.sleep(switches.slow_seconds)
             request = Request(
-                path=path[len(EXPORTS_PREFIX) :] if is_export else path,
+                path=path[len(EXPORTS_PREFIX) :] if api == _EXPORTS else path,
                 query=parse_qs(split.query, keep_blank_values=True),
-                base_url=self.exports_url if is_export else self.base_url,
+                base_url={
+                    _INTEGRATIONS: self.base_url,
+                    _EXPORTS: self.exports_url,
+                    _DIXA_API: self.api_url,
+                }[api],
                 org=org,
                 switches=switches,
             )
-            body = _encode(exports(request) if is_export else integrations(request))
+            answer = {_INTEGRATIONS: integrations, _EXPORTS: exports, _DIXA_API: dixa_api}[api]
+            body = _encode(answer(request))
             if switches.truncate_every and number % switches.truncate_every == 0:
                 body = body[: len(body) // 2]
             status, headers = 200, {}
@@ -305,27 +343,45 @@ class Sandbox:
         handler.end_headers()
         handler.wfile.write(body)
 
-    def _authenticate(self, header: str | None, is_export: bool) -> Organisation:
-        key = _key_from(header, is_export)
-        org = self._orgs.get(key) if key else None
+    def _authenticate(self, header: str | None, api: str) -> Organisation:
+        key = _key_from(header, api == _EXPORTS)
+        by_key = self._orgs.get(key) if key else None
+        by_token = self._tokens.get(key) if key else None
+        if api == _INTEGRATIONS and by_key is None and by_token is not None:
+            raise ApiError(
+                401,
+                "this is a Dixa API token; the Integrations API takes an Integrations API token",
+            )
+        if api == _DIXA_API and by_token is None and by_key is not None:
+            raise ApiError(
+                401,
+                "this is an Integrations API token; the Dixa API takes a Dixa API token",
+            )
+        org = {_INTEGRATIONS: by_key, _DIXA_API: by_token}.get(api, by_key or by_token)
         if org is None:
-            scheme = "Bearer <key> or Basic bearer:<key>" if is_export else "<key> or Bearer <key>"
+            scheme = (
+                "Bearer <key> or Basic bearer:<key>" if api == _EXPORTS else "<key> or Bearer <key>"
+            )
             raise ApiError(401, f"Invalid or missing credentials; send Authorization: {scheme}")
         return org
 
-    def _throttle(self, key: str, is_export: bool) -> None:
+    def _throttle(self, key: str, api: str) -> None:
         switches = self._switches
         if not switches.rate_limit:
             return
         with self._lock:
-            bucket = self._buckets.get((key, is_export))
+            bucket = self._buckets.get((key, api))
             if bucket is None:
-                bucket = (
-                    _Bucket(switches.exports_burst, switches.exports_per_minute / 60)
-                    if is_export
-                    else _Bucket(switches.integrations_burst, switches.integrations_per_second)
-                )
-                self._buckets[(key, is_export)] = bucket
+                bucket = {
+                    _INTEGRATIONS: lambda: _Bucket(
+                        switches.integrations_burst, switches.integrations_per_second
+                    ),
+                    _EXPORTS: lambda: _Bucket(
+                        switches.exports_burst, switches.exports_per_minute / 60
+                    ),
+                    _DIXA_API: lambda: _Bucket(switches.api_burst, switches.api_per_second),
+                }[api]()
+                self._buckets[(key, api)] = bucket
             wait = bucket.take()
         if wait > 0:
             retry_after = str(max(1, math.ceil(wait)))
@@ -365,14 +421,14 @@ def _key_from(header: str | None, is_export: bool) -> str | None:
     return value
 
 
-def _handler_for(sandbox: Sandbox) -> type[BaseHTTPRequestHandler]:
+def _handler_for(sandbox: Sandbox, api: str) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as clients with sessions expect
         server_version = "DixaSandbox/1.0"
         timeout = 30  # idle keep-alive connections end eventually
 
         def do_GET(self) -> None:
-            sandbox._serve(self)
+            sandbox._serve(self, api)
 
         do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = do_GET
 

@@ -17,6 +17,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "tag_key": ("tag_name", "tag_added", "tag", "mixed"),
     "missing_attributes": ("null", "absent", "empty", "mixed"),
     "activity_types": ("all", "documented", "old"),
+    "api_activity_types": ("camel", "snake", "mixed"),
 }
 
 _EVERY_FIELDS = ("error_every", "slow_every", "drop_every", "truncate_every")
@@ -60,7 +61,22 @@ class Switches:
         repeat one record in every single-conversation activity log.
     page_size : int
         Items per page when a request gives no ``limit`` (the bulk activity log, whose
-        ``limit`` the reference does not document, honours one too).
+        ``limit`` the reference does not document, honours one too) or no ``pageLimit``.
+    zone_suffix : float
+        Share of timestamps (chosen per record id, in both APIs) written with the zone's name
+        after the offset, ``2026-01-05T08:00:00.123Z[GMT]``, as seen in real data.
+
+    The Dixa API (its own port, its own token):
+
+    api_activity_types : str
+        How the organisation-wide log spells activity types: ``"camel"``
+        (``ConversationClosed``, default), ``"snake"`` (``conversation_closed``, the legacy
+        names) or ``"mixed"`` (chosen per record).
+    max_window_days : int
+        Longest ``fromDatetime``..``toDatetime`` span the organisation-wide log accepts;
+        longer is a 400.
+    max_page_limit : int
+        Largest ``pageLimit`` accepted (10,000 by default; more is a 400).
 
     Rate limits (token buckets per API key, only when ``rate_limit`` is true):
 
@@ -70,6 +86,8 @@ class Switches:
         Refill rate and size of the Integrations API bucket (documented: 10/s, burst 4).
     exports_per_minute, exports_burst : float, int
         Refill rate (per minute) and size of the Exports API bucket (documented: 10/min).
+    api_per_second, api_burst : float, int
+        Refill rate and size of the Dixa API bucket (documented: 10/s, burst 4).
 
     Faults, by a counter of the requests that passed authentication and rate limiting (reset
     when the switches are replaced), so they are deterministic and a retry eventually succeeds:
@@ -108,11 +126,17 @@ class Switches:
     out_of_order: bool = False
     duplicate_events: bool = False
     page_size: int = 100
+    zone_suffix: float = 0.0
+    api_activity_types: str = "camel"
+    max_window_days: int = 31
+    max_page_limit: int = 10_000
     rate_limit: bool = False
     integrations_per_second: float = 10.0
     integrations_burst: int = 4
     exports_per_minute: float = 10.0
     exports_burst: int = 10
+    api_per_second: float = 10.0
+    api_burst: int = 4
     error_every: int = 0
     error_burst: int = 1
     error_status: int = 503
@@ -126,7 +150,7 @@ class Switches:
             value = getattr(self, name)
             if value not in allowed:
                 raise ValueError(f"{name}={value!r} is not allowed; pass one of {list(allowed)}")
-        for name in ("null_authors", "null_attributes"):
+        for name in ("null_authors", "null_attributes", "zone_suffix"):
             share = getattr(self, name)
             if not 0.0 <= share <= 1.0:
                 raise ValueError(f"{name} must be a share between 0 and 1, not {share!r}")
@@ -142,12 +166,59 @@ class Switches:
             raise ValueError(f"error_status must be a 5xx status, not {self.error_status}")
         if not 1 <= self.page_size <= 200:
             raise ValueError(f"page_size must be between 1 and 200, not {self.page_size}")
-        for name in ("integrations_per_second", "exports_per_minute", "slow_seconds"):
+        if not 1 <= self.max_page_limit <= 100_000:
+            raise ValueError(
+                f"max_page_limit must be between 1 and 100000, not {self.max_page_limit}"
+            )
+        for name in (
+            "integrations_per_second",
+            "exports_per_minute",
+            "api_per_second",
+            "slow_seconds",
+        ):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name} must be positive, not {getattr(self, name)!r}")
-        for name in ("integrations_burst", "exports_burst"):
+        for name in ("integrations_burst", "exports_burst", "api_burst", "max_window_days"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1, not {getattr(self, name)!r}")
+
+    @classmethod
+    def from_spec(cls, spec: str) -> Switches:
+        """Switches from text such as ``"error_every=5, tag_key=mixed, rate_limit=true"``.
+
+        Each value is read as its field's type (number, ``true``/``false``, or a word).
+
+        Raises
+        ------
+        ValueError
+            If a part is not ``name=value``, names no switch, or holds a bad value.
+
+        Examples
+        --------
+        >>> Switches.from_spec("error_every=5, duplicate_events=true").error_every
+        5
+        """
+        known = {f.name: f for f in dataclasses.fields(cls)}
+        values: dict[str, object] = {}
+        for part in filter(None, (p.strip() for p in spec.split(","))):
+            name, sep, text = (x.strip() for x in part.partition("="))
+            if not sep or name not in known:
+                raise ValueError(
+                    f"{part!r} is not name=value of a switch; switches: {', '.join(known)}"
+                )
+            kind = str(known[name].type)
+            try:
+                if kind == "bool":
+                    if text.lower() not in ("true", "false", "1", "0", "yes", "no"):
+                        raise ValueError(text)
+                    values[name] = text.lower() in ("true", "1", "yes")
+                elif kind in ("int", "float"):
+                    values[name] = int(text) if kind == "int" else float(text)
+                else:
+                    values[name] = text
+            except ValueError:
+                raise ValueError(f"{name}={text!r} is not a {kind}") from None
+        return cls(**values)
 
     def replace(self, **changes: object) -> Switches:
         """Return a copy with ``changes`` applied (validated like the constructor).

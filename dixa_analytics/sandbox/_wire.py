@@ -22,6 +22,7 @@ __all__ = [
     "DOCUMENTED_TYPES",
     "EXPORT_CHANNELS",
     "OLD_TYPES",
+    "choose",
     "export_conversation",
     "export_message",
     "format_timestamp",
@@ -30,6 +31,8 @@ __all__ = [
     "render_event",
     "render_message",
     "render_note",
+    "share",
+    "with_zone_name",
 ]
 
 OLD_TYPES = frozenset(
@@ -107,14 +110,29 @@ def _bucket(key: str, salt: str) -> int:
     return zlib.crc32(f"{salt}:{key}".encode())
 
 
-def _share(key: str, salt: str, share: float) -> bool:
-    return share > 0 and (_bucket(key, salt) % 10_000) < share * 10_000
+def share(key: str, salt: str, fraction: float) -> bool:
+    """Whether record ``key`` falls in the ``fraction`` of records a switch picks (by hash)."""
+    return fraction > 0 and (_bucket(key, salt) % 10_000) < fraction * 10_000
 
 
-def _choose(choice: str, options: tuple[str, ...], key: str, salt: str) -> str:
+def choose(choice: str, options: tuple[str, ...], key: str, salt: str) -> str:
+    """``choice`` itself, or for ``"mixed"`` one of ``options`` picked by the record's hash."""
     if choice != "mixed":
         return choice
     return options[_bucket(key, salt) % len(options)]
+
+
+def with_zone_name(stamp: str | None, fraction: float, key: str) -> str | None:
+    """``stamp`` with the zone's name after it (``...Z[GMT]``) for ``fraction`` of records.
+
+    Examples
+    --------
+    >>> with_zone_name("2021-12-01T12:46:36.581Z", 1.0, "e1")
+    '2021-12-01T12:46:36.581Z[GMT]'
+    """
+    if stamp is None or not share(key, "zone", fraction):
+        return stamp
+    return stamp + "[GMT]"
 
 
 def format_timestamp(stamp: str | None, form: str, key: str = "") -> str | None:
@@ -138,7 +156,7 @@ def format_timestamp(stamp: str | None, form: str, key: str = "") -> str | None:
     """
     if stamp is None:
         return None
-    form = _choose(form, _FORMS, key, "form")
+    form = choose(form, _FORMS, key, "form")
     if form == "iso_ms":
         return stamp
     if form == "iso_seconds":
@@ -152,29 +170,30 @@ def render_event(event: Mapping[str, Any], switches: Switches) -> dict[str, Any]
     """Return one canonical activity-log event as served, with ``switches`` applied."""
     event_id = event["id"]
     stamp = format_timestamp(iso_ms(event["timestamp_ms"]), switches.timestamp_form, event_id)
+    stamp = with_zone_name(stamp, switches.zone_suffix, event_id)
     out: dict[str, Any] = {"id": event_id, "conversation_id": event["conversation_id"]}
     field = switches.timestamp_field
     if field == "both":
         out["activity_timestmap"] = stamp
         out["activity_timestamp"] = stamp
     else:
-        out[_choose(field, _TIMESTAMP_FIELDS, event_id, "field")] = stamp
+        out[choose(field, _TIMESTAMP_FIELDS, event_id, "field")] = stamp
     activity_type = event["activity_type"]
     out["activity_type"] = activity_type
     author = event["author"]
-    out["author"] = None if _share(event_id, "author", switches.null_authors) else author
+    out["author"] = None if share(event_id, "author", switches.null_authors) else author
     attributes = event["attributes"]
-    if attributes and _share(event_id, "attributes", switches.null_attributes):
+    if attributes and share(event_id, "attributes", switches.null_attributes):
         attributes = None
     if not attributes:
-        missing = _choose(switches.missing_attributes, _MISSING, event_id, "missing")
+        missing = choose(switches.missing_attributes, _MISSING, event_id, "missing")
         if missing == "null":
             out["attributes"] = None
         elif missing == "empty":
             out["attributes"] = {}
         return out
     if activity_type in _TAG_TYPES and switches.tag_key != "tag_name":
-        key = _choose(switches.tag_key, _TAG_KEYS, event_id, "tag")
+        key = choose(switches.tag_key, _TAG_KEYS, event_id, "tag")
         attributes = {key: attributes["tag_name"]}
     out["attributes"] = attributes
     return out

@@ -23,7 +23,13 @@ from dixa_analytics.sandbox import Sandbox
 
 @pytest.fixture(autouse=True)
 def _no_real_org(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in ("DIXA_API_KEY", "DIXA_BASE_URL", "DIXA_EXPORTS_URL"):
+    for name in (
+        "DIXA_API_KEY",
+        "DIXA_API_TOKEN",
+        "DIXA_BASE_URL",
+        "DIXA_EXPORTS_URL",
+        "DIXA_API_URL",
+    ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("DIXA_CACHE", str(tmp_path / "cache.sqlite"))
 

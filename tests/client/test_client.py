@@ -156,7 +156,8 @@ def test_redaction_replaces_the_key_not_its_letters_inside_words() -> None:
     client = DixaClient("x", base_url="http://127.0.0.1:9", cache=False, progress=False)
     text = "GET /v1/conversation_export failed; Authorization: x; bearer:x"
     assert (
-        client._redact(text) == "GET /v1/conversation_export failed; Authorization: ***; bearer:***"
+        client.credentials.redact(text)
+        == "GET /v1/conversation_export failed; Authorization: ***; bearer:***"
     )
     client.close()
 
@@ -166,7 +167,9 @@ def test_redaction_of_a_real_length_key_also_inside_words() -> None:
 
     key = "sandbox-46d24076fa30f18a9c0e7b21"
     client = DixaClient(key, base_url="http://127.0.0.1:9", cache=False, progress=False)
-    assert client._redact(f"token {key}is unknown; x{key}") == "token ***is unknown; x***"
+    assert (
+        client.credentials.redact(f"token {key}is unknown; x{key}") == "token ***is unknown; x***"
+    )
     client.close()
 
 

@@ -29,6 +29,7 @@ def test_notebook_is_stored_without_outputs(path: Path) -> None:
 def test_notebook_runs(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # No key in the kernel's environment: the notebook must fall back to the sandbox.
     monkeypatch.delenv("DIXA_API_KEY", raising=False)
+    monkeypatch.delenv("DIXA_API_TOKEN", raising=False)
     monkeypatch.setenv("DIXA_CACHE", str(tmp_path / "cache.sqlite"))
     book = nbformat.read(path, as_version=4)
     NotebookClient(

@@ -19,21 +19,31 @@ def test_sandbox_command_prints_shell_lines_and_serves() -> None:
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT)
     try:
         assert process.stdout is not None
-        lines = [process.stdout.readline().strip() for _ in range(4)]
-        assert all(line.startswith("export ") for line in lines[:3])
-        settings = dict(line.removeprefix("export ").split("=", 1) for line in lines[:3])
-        assert list(settings) == ["DIXA_BASE_URL", "DIXA_EXPORTS_URL", "DIXA_API_KEY"]
+        lines = [process.stdout.readline().strip() for _ in range(6)]
+        assert all(line.startswith("export ") for line in lines[:5])
+        settings = dict(line.removeprefix("export ").split("=", 1) for line in lines[:5])
+        assert list(settings) == [
+            "DIXA_API_URL",
+            "DIXA_API_TOKEN",
+            "DIXA_BASE_URL",
+            "DIXA_EXPORTS_URL",
+            "DIXA_API_KEY",
+        ]
         assert settings["DIXA_BASE_URL"].startswith("http://127.0.0.1:")
+        assert settings["DIXA_API_URL"].startswith("http://127.0.0.1:")
+        assert settings["DIXA_API_URL"] != settings["DIXA_BASE_URL"]
         assert settings["DIXA_EXPORTS_URL"] == settings["DIXA_BASE_URL"] + "/exports"
         assert settings["DIXA_API_KEY"].startswith("sandbox-")
-        assert lines[3].startswith("#")
-        request = urllib.request.Request(
-            settings["DIXA_BASE_URL"] + "/v1/queues",
-            headers={"Authorization": settings["DIXA_API_KEY"]},
-        )
-        with urllib.request.urlopen(request, timeout=10) as response:
-            assert response.status == 200
-            assert json.load(response)["data"]
+        assert settings["DIXA_API_TOKEN"].startswith("sandbox-api-")
+        assert lines[5].startswith("#")
+        for root, secret in (
+            (settings["DIXA_BASE_URL"], settings["DIXA_API_KEY"]),
+            (settings["DIXA_API_URL"], settings["DIXA_API_TOKEN"]),
+        ):
+            request = urllib.request.Request(root + "/v1/queues", headers={"Authorization": secret})
+            with urllib.request.urlopen(request, timeout=10) as response:
+                assert response.status == 200
+                assert json.load(response)["data"]
     finally:
         process.terminate()
         process.wait(timeout=10)
