@@ -63,13 +63,18 @@ def sleeps() -> SleepRecorder:
 def make_client(
     sb: Sandbox, tmp_path, sleeps: SleepRecorder
 ) -> Iterator[Callable[..., DixaClient]]:
-    """Build clients on the sandbox; fast throttles unless a test sets its own."""
+    """Build clients on the sandbox; fast throttles unless a test sets its own.
+
+    A client gets the Integrations key unless ``api_key=`` says otherwise, and the Dixa API
+    token only when ``api_token=`` is given.
+    """
     clients: list[DixaClient] = []
 
     def make(**overrides: object) -> DixaClient:
         settings: dict[str, object] = {
             "base_url": sb.base_url,
             "exports_url": sb.exports_url,
+            "api_url": sb.api_url,
             "cache": tmp_path / "cache.sqlite",
             "progress": False,
             "timeout": 5.0,
@@ -77,6 +82,8 @@ def make_client(
             "burst": 50,
             "export_rate_limit": 1000.0,
             "export_burst": 50,
+            "api_rate_limit": 1000.0,
+            "api_burst": 50,
             "sleep": sleeps,
             "seed": 0,
         }

@@ -120,7 +120,7 @@ def _on_api_host(next_page: str, base: str) -> str:
 
 # Words that mark a key as being about paging: one the client does not follow means a list
 # it would read only the first page of.
-_PAGING_WORDS = ("page", "next", "cursor", "offset")
+_PAGING_WORDS = ("page", "pagin", "next", "cursor", "offset")
 
 
 def _unrecognised(keys: Any, known: set[str]) -> list[str]:

@@ -3,8 +3,8 @@
 The layer between raw JSON and the analyses. :mod:`._dtypes` holds the nullable dtypes and
 holds frames to a schema (:func:`conform`, :func:`empty`); :mod:`._text`, :mod:`._timestamps`
 and :mod:`._columns` build typed columns from raw values in every form the APIs write them;
-:mod:`._records` flattens the reference data's records (pure functions over dicts) and
-:mod:`._reference` makes them frames. The events frame is built on these in
+:mod:`._records` and :mod:`._conversation_records` flatten the records (pure functions over
+dicts) and :mod:`._reference` makes them frames. The events frame is built on these in
 :mod:`dixa_analytics.events`.
 """
 
@@ -44,6 +44,7 @@ from dixa_analytics.frames._records import (
 from dixa_analytics.frames._reference import (
     conversations_frame,
     endpoints_frame,
+    exported_messages_frame,
     lookup,
     messages_frame,
     notes_frame,
@@ -99,6 +100,7 @@ __all__ = [
     "conversations_frame",
     "empty",
     "endpoints_frame",
+    "exported_messages_frame",
     "extra_array",
     "from_arrow",
     "lookup",

@@ -1,5 +1,5 @@
-"""Raw reference-data records → flat columns: users, queues, tags, endpoints, conversations,
-messages and notes.
+"""Raw reference-data records → flat columns: users, queues, tags, teams and endpoints; and
+the helpers every normaliser shares.
 
 Pure functions over dicts: no pandas, no I/O. Each ``*_columns`` function takes the records of
 one endpoint, in any spelling variant the API reference documents, and returns a mapping
@@ -28,14 +28,14 @@ __all__ = [
     "INT64_MAX",
     "INT64_MIN",
     "as_integer",
-    "conversation_columns",
     "endpoint_columns",
-    "message_columns",
-    "note_columns",
+    "first",
     "queue_columns",
+    "record_columns",
     "record_label",
     "require_keys",
     "require_records",
+    "sub",
     "tag_columns",
     "team_columns",
     "to_bool",
@@ -132,17 +132,21 @@ def as_integer(value: object) -> int | None:
     return value if isinstance(value, int) and INT64_MIN <= value <= INT64_MAX else None
 
 
-def _sub(value: object, key: str) -> Any:
+def sub(value: object, key: str) -> Any:
+    """``value[key]`` if ``value`` is a mapping, else None."""
     return value.get(key) if isinstance(value, Mapping) else None
 
 
-def _columns(
+def record_columns(
     records: Sequence[Mapping[str, Any]], spec: Mapping[str, Callable[[Mapping[str, Any]], Any]]
 ) -> dict[str, list]:
+    """One list per column of ``spec``, each value got from its record by the spec's getter."""
     return {column: [get(r) for r in records] for column, get in spec.items()}
 
 
-def _first(*keys: str) -> Callable[[Mapping[str, Any]], Any]:
+def first(*keys: str) -> Callable[[Mapping[str, Any]], Any]:
+    """A getter of a record's first non-null value among ``keys`` (its spellings)."""
+
     def get(record: Mapping[str, Any]) -> Any:
         for key in keys:
             value = record.get(key)
@@ -172,15 +176,15 @@ def user_columns(records: Sequence[Mapping[str, Any]]) -> dict[str, list]:
     """
     require_records(records, "user records")
     require_keys(records, ("id",), "user")
-    columns = _columns(
+    columns = record_columns(
         records,
         {
-            "user_id": _first("id"),
-            "name": _first("name", "displayName"),
-            "email": _first("email"),
-            "phone_number": _first("phone_number", "phoneNumber"),
+            "user_id": first("id"),
+            "name": first("name", "displayName"),
+            "email": first("email"),
+            "phone_number": first("phone_number", "phoneNumber"),
             "roles": _roles,
-            "avatar_url": _first("avatar_url", "avatal_url", "avatarUrl"),
+            "avatar_url": first("avatar_url", "avatal_url", "avatarUrl"),
         },
     )
     columns["is_agent"] = [bool(roles) for roles in columns["roles"]]
@@ -197,12 +201,12 @@ def queue_columns(records: Sequence[Mapping[str, Any]]) -> dict[str, list]:
     """
     require_records(records, "queue records")
     require_keys(records, ("id",), "queue")
-    return _columns(
+    return record_columns(
         records,
         {
-            "queue_id": _first("id"),
-            "queue_name": _first("name"),
-            "is_default": lambda r: to_bool(_first("is_default", "isDefault")(r)),
+            "queue_id": first("id"),
+            "queue_name": first("name"),
+            "is_default": lambda r: to_bool(first("is_default", "isDefault")(r)),
             "priority": lambda r: as_integer(r.get("priority")),
         },
     )
@@ -225,9 +229,9 @@ def tag_columns(records: Sequence[Mapping[str, Any]]) -> dict[str, list]:
     """
     require_records(records, "tag records")
     require_keys(records, ("id",), "tag")
-    return _columns(
+    return record_columns(
         records,
-        {"tag_id": _first("id"), "tag_name": _first("name"), "is_deactivated": _deactivated},
+        {"tag_id": first("id"), "tag_name": first("name"), "is_deactivated": _deactivated},
     )
 
 
@@ -241,7 +245,7 @@ def team_columns(records: Sequence[Mapping[str, Any]]) -> dict[str, list]:
     """
     require_records(records, "team records")
     require_keys(records, ("id",), "team")
-    return _columns(records, {"team_id": _first("id"), "team_name": _first("name")})
+    return record_columns(records, {"team_id": first("id"), "team_name": first("name")})
 
 
 def endpoint_columns(records: Sequence[Mapping[str, Any]]) -> dict[str, list]:
@@ -278,190 +282,4 @@ def endpoint_columns(records: Sequence[Mapping[str, Any]]) -> dict[str, list]:
         columns["endpoint_id"].append(row[1])
         columns["address"].append(row[2])
         columns["spf_email"].append(spf)
-    return columns
-
-
-# --- conversations, messages, notes -------------------------------------------------------
-
-
-def _channel(value: object) -> object:
-    if not isinstance(value, str):
-        return value
-    key = value.strip().lower()
-    return EXPORT_CHANNELS.get(key, key)
-
-
-def _lower(value: object) -> object:
-    return value.strip().lower() if isinstance(value, str) else value
-
-
-def _tag_names(record: Mapping[str, Any]) -> list[str] | None:
-    tags = record.get("tags")
-    if isinstance(tags, list):
-        return [str(t.get("name") if isinstance(t, Mapping) else t) for t in tags]
-    info = record.get("tags_info")
-    if isinstance(info, list):
-        return [str(t.get("name")) for t in info if isinstance(t, Mapping)]
-    return None
-
-
-def _rating_score(record: Mapping[str, Any]) -> int | None:
-    score = as_integer(record.get("rating_score"))
-    if score is None and isinstance(record.get("ratings"), list):
-        scores = [as_integer(_sub(r, "rating_score")) for r in record["ratings"]]
-        scores = [s for s in scores if s is not None]
-        score = scores[-1] if scores else None
-    return score
-
-
-def _closed_at(record: Mapping[str, Any]) -> object:
-    if record.get("closed_at") is not None:
-        return record["closed_at"]
-    # The /v1 object has no closed_at; a closed conversation's status changed when it closed.
-    if _lower(record.get("status")) == "closed":
-        return record.get("status_updated_at")
-    return None
-
-
-def conversation_columns(records: Sequence[Mapping[str, Any]]) -> dict[str, list]:
-    """Columns of ``/v1/conversations/{csid}`` objects and/or Exports conversation records.
-
-    Timestamps are left raw (ISO strings in any documented form, or epoch milliseconds).
-
-    Examples
-    --------
-    >>> cols = conversation_columns([{"id": 1, "created_at": 1600087304703,
-    ...     "initial_channel": "widgetchat", "requester_id": "u1", "status": "Closed"}])
-    >>> cols["channel"], cols["status"]
-    (['widget_chat'], ['closed'])
-    """
-    require_records(records, "conversation records")
-    require_keys(records, ("id",), "conversation")
-    attrs = [
-        r.get("attributes") if isinstance(r.get("attributes"), Mapping) else {} for r in records
-    ]
-    columns = _columns(
-        records,
-        {
-            "conversation_id": lambda r: r.get("id"),
-            "created_at": _first("created_at"),
-            "channel": lambda r: _channel(_first("channel", "initial_channel")(r)),
-            "direction": lambda r: _lower(r.get("direction")),
-            "status": lambda r: _lower(r.get("status")),
-            "queue_id": _first("queue_id"),
-            "queue_name": _first("queue_name"),
-            "assignee_id": _first("assignee_id", "assigned_to"),
-            "assignee_name": _first("assignee_name"),
-            "requester_id": _first("requester_id"),
-            "requester_name": _first("requester_name"),
-            "requester_email": _first("requester_email"),
-            "subject": _first("subject"),
-            "queued_at": _first("queued_at"),
-            "assigned_at": _first("assigned_at"),
-            "closed_at": _closed_at,
-            "updated_at": _first("updated_at"),
-            "tags": _tag_names,
-            "rating_score": _rating_score,
-        },
-    )
-    columns["subject"] = [
-        s if s is not None else a.get("subject")
-        for s, a in zip(columns["subject"], attrs, strict=True)
-    ]
-    for index, value in enumerate(columns["conversation_id"]):
-        csid = as_integer(value)
-        if csid is None:
-            raise SchemaError(
-                f"conversation {record_label(records[index], index)} has id {value!r}; "
-                "expected an integer csid"
-            )
-        columns["conversation_id"][index] = csid
-    return columns
-
-
-def _emails(value: object) -> list[str] | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return [part.strip() for part in value.split(",") if part.strip()]
-    if isinstance(value, list | tuple):
-        return [str(v) for v in value if v is not None]
-    return [str(value)]
-
-
-def _by_conversation(
-    records_by_csid: Mapping[Any, Sequence[Mapping[str, Any]]], what: str
-) -> tuple[list[int], list[Mapping[str, Any]]]:
-    if not isinstance(records_by_csid, Mapping):
-        raise TypeError(
-            f"{what} must be a mapping of csid -> list of records, "
-            f"not {type(records_by_csid).__name__}"
-        )
-    csids: list[int] = []
-    flat: list[Mapping[str, Any]] = []
-    for key, records in records_by_csid.items():
-        csid = as_integer(key)
-        if csid is None:
-            raise TypeError(f"{what} keys must be integer csids, got {key!r}")
-        require_records(records, f"{what}[{key!r}]")
-        require_keys(records, ("id",), what.rstrip("s"))
-        csids.extend([csid] * len(records))
-        flat.extend(records)
-    return csids, flat
-
-
-def message_columns(records_by_csid: Mapping[int, Sequence[Mapping[str, Any]]]) -> dict[str, list]:
-    """Columns of ``GET /v1/conversations/{csid}/messages`` records, keyed by csid.
-
-    Examples
-    --------
-    >>> cols = message_columns({5: [{"id": "m1", "attributes": {"to_emails": "a@x.io",
-    ...     "is_auto_reply": "false"}}]})
-    >>> cols["conversation_id"], cols["to_emails"], cols["is_auto_reply"]
-    ([5], [['a@x.io']], [False])
-    """
-    csids, records = _by_conversation(records_by_csid, "messages")
-    attrs = [
-        r.get("attributes") if isinstance(r.get("attributes"), Mapping) else {} for r in records
-    ]
-    columns = _columns(
-        records,
-        {
-            "message_id": _first("id"),
-            "created_at": _first("created_at"),
-            "author_id": _first("author_id"),
-            "channel": lambda r: _channel(r.get("channel")),
-            "direction": lambda r: _lower(r.get("direction")),
-        },
-    )
-    columns["conversation_id"] = csids
-    columns["text"] = [a.get("text") for a in attrs]
-    columns["from_email"] = [a.get("from_email") for a in attrs]
-    columns["to_emails"] = [_emails(a.get("to_emails")) for a in attrs]
-    columns["is_automated_message"] = [to_bool(a.get("is_automated_message")) for a in attrs]
-    columns["is_auto_reply"] = [to_bool(a.get("is_auto_reply")) for a in attrs]
-    return columns
-
-
-def note_columns(records_by_csid: Mapping[int, Sequence[Mapping[str, Any]]]) -> dict[str, list]:
-    """Columns of ``GET /v1/conversations/{csid}/notes`` records, keyed by csid.
-
-    The documented example names the note's author ``requester_id``; it becomes ``author_id``.
-
-    Examples
-    --------
-    >>> note_columns({5: [{"id": "n1", "text": "hi", "requester_id": "a1"}]})["author_id"]
-    ['a1']
-    """
-    csids, records = _by_conversation(records_by_csid, "notes")
-    columns = _columns(
-        records,
-        {
-            "note_id": _first("id"),
-            "created_at": _first("created_at"),
-            "author_id": _first("author_id", "requester_id"),
-            "text": _first("text"),
-        },
-    )
-    columns["conversation_id"] = csids
     return columns

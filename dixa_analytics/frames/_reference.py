@@ -16,12 +16,15 @@ import pandas as pd
 
 from dixa_analytics._errors import SchemaError, listing
 from dixa_analytics.frames._columns import build_frame
-from dixa_analytics.frames._dtypes import require_columns
-from dixa_analytics.frames._records import (
+from dixa_analytics.frames._conversation_records import (
     conversation_columns,
-    endpoint_columns,
+    exported_message_columns,
     message_columns,
     note_columns,
+)
+from dixa_analytics.frames._dtypes import STRING, require_columns
+from dixa_analytics.frames._records import (
+    endpoint_columns,
     queue_columns,
     tag_columns,
     team_columns,
@@ -42,6 +45,7 @@ from dixa_analytics.frames._timestamps import utc_array
 __all__ = [
     "conversations_frame",
     "endpoints_frame",
+    "exported_messages_frame",
     "lookup",
     "messages_frame",
     "notes_frame",
@@ -212,6 +216,50 @@ def messages_frame(records_by_csid: Mapping[int, list[dict]]) -> pd.DataFrame:
     columns = message_columns(records_by_csid)
     _check_times(columns, ("created_at",), "message", columns["message_id"])
     return build_frame(columns, MESSAGES)
+
+
+def exported_messages_frame(
+    records: list[dict], *, users: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Messages as a frame, from the Exports API's ``message_export`` records.
+
+    Parameters
+    ----------
+    records : list of dict
+        ``message_export`` records (each with ``csid`` and ``created_at`` in epoch ms).
+    users : pandas.DataFrame, optional
+        A :func:`users_frame`: the export names each author by e-mail only, so
+        ``author_id`` is the user with that e-mail (compared case-insensitively); without
+        it, or for an e-mail no user has, ``author_id`` is missing.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The MESSAGES schema, sorted by ``conversation_id`` then ``created_at``.
+        ``is_auto_reply`` is missing (not exported).
+
+    Examples
+    --------
+    >>> out = exported_messages_frame([{"id": "m1", "csid": 7, "created_at": 1600087304703,
+    ...     "initial_channel": "email", "author_email": "A@x.io"}],
+    ...     users=users_frame([{"id": "u1", "email": "a@x.io"}]))
+    >>> out.loc[0, "author_id"], str(out.loc[0, "created_at"])
+    ('u1', '2020-09-14 12:41:44.703000+00:00')
+    """
+    columns = exported_message_columns(records)
+    _check_times(columns, ("created_at",), "message export", columns["message_id"])
+    emails = columns.pop("author_email")
+    frame = build_frame(columns, MESSAGES)
+    if users is not None and len(frame):
+        users = require_columns(
+            users, ("user_id", "email"), name="users", source="a frame from users_frame()"
+        )
+        table = pd.DataFrame(
+            {"email": users["email"].astype(STRING).str.lower(), "user_id": users["user_id"]}
+        )
+        found = lookup(table, "email", "user_id", pd.Series(emails, dtype=STRING).str.lower())
+        frame["author_id"] = pd.Series(found, index=frame.index, dtype=STRING)
+    return frame.sort_values(["conversation_id", "created_at"], kind="stable", ignore_index=True)
 
 
 def notes_frame(records_by_csid: Mapping[int, list[dict]]) -> pd.DataFrame:

@@ -399,3 +399,32 @@ def test_a_refused_connection_gives_its_throttle_token_back() -> None:
     # 10-per-minute throttle (6 s per token) was never drawn down.
     assert len(waits) == 2
     assert max(waits) < 6.0
+
+
+def test_a_client_needs_a_key_or_a_token_and_says_both(monkeypatch) -> None:
+    monkeypatch.delenv("DIXA_API_KEY", raising=False)
+    monkeypatch.delenv("DIXA_API_TOKEN", raising=False)
+    with pytest.raises(AuthenticationError, match=r"DIXA_API_TOKEN .* or DIXA_API_KEY"):
+        DixaClient(cache=False)
+    monkeypatch.setenv("DIXA_API_TOKEN", "token-from-env")
+    client = DixaClient(cache=False, progress=False)
+    assert client.sources == ("dixa-api",)
+    assert "token-from-env" not in repr(client)
+    assert repr(client).startswith("DixaClient(sources=['dixa-api'], api_url='https://dev.dixa.io'")
+    both = DixaClient("key", api_token="token", cache=False)
+    assert both.sources == ("dixa-api", "integrations")
+    assert both.credentials.redact("key and token") == "*** and ***"
+    for made in (client, both):
+        made.close()
+
+
+def test_each_api_keeps_its_own_throttle_behind_one_host() -> None:
+    # One proxy for every API: the Exports API's 10 a minute must not slow the others.
+    client = DixaClient(
+        "key", api_token="t", base_url="http://proxy", exports_url="http://proxy", cache=False
+    )
+    for api in ("integrations", "exports", "dixa-api"):
+        client._current.api = api
+        assert client._bucket() is client.throttles[api]
+    assert client.throttles["exports"].rate < client.throttles["integrations"].rate
+    client.close()

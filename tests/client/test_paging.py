@@ -78,3 +78,32 @@ def test_paging_refuses_a_next_page_that_is_neither_url_nor_path() -> None:
 def test_paging_rejects_bad_envelopes(payload: object) -> None:
     with pytest.raises(SchemaError):
         collect_pages(lambda u, p: payload, "http://h/v1/q", None, root="http://h")
+
+
+def test_paging_follows_the_dixa_apis_meta_next() -> None:
+    pages = {
+        "http://h/v1/agents?pageLimit=2": {
+            "data": [{"id": 1}, {"id": 2}],
+            "meta": {"next": "http://h/v1/agents?pageLimit=2&pageKey=abc"},
+        },
+        "http://h/v1/agents?pageLimit=2&pageKey=abc": {"data": [{"id": 3}]},
+    }
+    got = collect_pages(
+        lambda u, p: pages[u], "http://h/v1/agents?pageLimit=2", None, root="http://h"
+    )
+    assert got == [{"id": 1}, {"id": 2}, {"id": 3}]
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"data": [{"id": 1}], "next_page": "/v1/q?after=1"},
+        {"data": [{"id": 1}], "meta": {"nextPageKey": "k"}},
+        {"data": [{"id": 1}], "paging": {"next_cursor": "k"}},
+        {"data": [{"id": 1}], "pagination": {"next": "/v1/q?page=2"}},
+    ],
+)
+def test_a_paging_style_the_client_does_not_follow_is_an_error(payload: object) -> None:
+    # Taking such a page for the last one would silently drop every later page.
+    with pytest.raises(SchemaError, match="paging is in no style the client follows"):
+        collect_pages(lambda u, p: payload, "http://h/v1/q", None, root="http://h")

@@ -227,3 +227,48 @@ def assert_documented(events: pd.DataFrame, records: list[dict]) -> None:
         assert float(record["conversation_id"]).is_integer()
         assert isinstance(record["activity_type"], str)
     assert set(events["event_id"]) == {r["id"] for r in records}
+
+
+# --- the Dixa API's camelCase records --------------------------------------------------------
+
+
+def _camel(record: dict) -> dict:
+    """A record as the Dixa API writes it: camelCase keys, a CamelCase type, ``_type``."""
+    kind = record["activity_type"]
+    stamp = record.get("activity_timestamp") or record["activity_timestmap"]
+    out = {
+        "id": record["id"],
+        "conversationId": record["conversation_id"],
+        "activityTimestamp": stamp.replace("Z", "Z[GMT]") if stamp.endswith("Z") else stamp,
+        "activityType": "".join(part.capitalize() for part in kind.split("_")),
+        "author": record["author"],
+    }
+    attributes = record["attributes"]
+    if attributes:
+
+        def camel(key: str) -> str:
+            head, *rest = key.split("_")
+            return head + "".join(part.capitalize() for part in rest)
+
+        def keys(value):
+            return (
+                {camel(k): keys(v) for k, v in value.items()} if isinstance(value, dict) else value
+            )
+
+        out["attributes"] = {"_type": out["activityType"], **keys(attributes)}
+    return out
+
+
+def test_camel_case_records_give_the_same_frame(full_log):
+    snake = events_frame(full_log)
+    camel = events_frame([_camel(r) for r in full_log])
+    pd.testing.assert_frame_equal(camel, snake)
+    mixed = events_frame([_camel(r) if i % 2 else r for i, r in enumerate(full_log)])
+    pd.testing.assert_frame_equal(mixed, snake)
+
+
+def test_a_camel_case_record_with_a_bad_csid_is_named_by_its_key(full_log):
+    records = [_camel(r) for r in full_log[:2]]
+    records[1]["conversationId"] = "12"
+    with pytest.raises(SchemaError, match=r"record 1 \(id .*\) has conversationId '12' \(str\)"):
+        events_frame(records)

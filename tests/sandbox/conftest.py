@@ -39,3 +39,11 @@ def exports_http(sb: Sandbox) -> Iterator[requests.Session]:
     with requests.Session() as session:
         session.headers["Authorization"] = f"Bearer {sb.api_key}"
         yield session
+
+
+@pytest.fixture
+def api_http(sb: Sandbox) -> Iterator[requests.Session]:
+    """A session to the Dixa API with the organisation's Dixa API token."""
+    with requests.Session() as session:
+        session.headers["Authorization"] = sb.api_token
+        yield session
