@@ -358,8 +358,8 @@ def _connection_problem(exc: requests.RequestException) -> str:
         reason = reason.partition("): ")[2] or reason
         reason = reason.removeprefix("Failed to establish a new connection: ")
         return (
-            f"cannot connect ({reason}); check the URL (DIXA_BASE_URL / DIXA_EXPORTS_URL) "
-            "and the network"
+            f"cannot connect ({reason}); check the URL (DIXA_API_URL / DIXA_BASE_URL / "
+            "DIXA_EXPORTS_URL) and the network"
         )
     return f"{type(exc).__name__}: {exc}"
 

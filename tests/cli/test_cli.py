@@ -448,3 +448,28 @@ def test_debug_is_accepted_after_the_command(monkeypatch) -> None:
     assert main(["cache", "info"]) == 1
     with pytest.raises(RuntimeError, match="unreadable cache"):
         main(["cache", "info", "--debug"])
+
+
+def test_both_sources_print_the_same_metric(capsys) -> None:
+    printed = {}
+    for source in ("dixa-api", "integrations"):
+        code = main(["metric", "resolution", "--by", "queue", "--sandbox", "--source", source,
+                     "--no-progress", "--format", "csv"])  # fmt: skip
+        assert code == 0
+        printed[source] = capsys.readouterr().out
+    assert printed["dixa-api"] == printed["integrations"]
+    assert printed["dixa-api"].count("\n") > 2
+
+
+def test_fetch_events_of_a_week_from_the_sandbox(tmp_path, capsys) -> None:
+    out = tmp_path / "week.parquet"
+    code = main(["fetch", "events", "--sandbox", "--start", "2026-03-02", "--end", "2026-03-09",
+                 "--no-progress", "--out", str(out)])  # fmt: skip
+    assert code == 0
+    events = pd.read_parquet(out)
+    assert events["timestamp"].between("2026-03-02", "2026-03-09", inclusive="left").all()
+
+
+def test_sandbox_switches_that_do_not_exist_are_bad_usage(capsys) -> None:
+    assert main(["sandbox", "--faults", "speed=11"]) == 2
+    assert "not name=value of a switch" in capsys.readouterr().err
