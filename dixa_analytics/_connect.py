@@ -92,6 +92,7 @@ def connect(
         base_url=sandbox.base_url,
         exports_url=sandbox.exports_url,
         api_url=sandbox.api_url,
+        clock=lambda: sandbox.now,
         cache=cache,
         progress=progress,
         refresh=refresh,

@@ -11,8 +11,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 __all__ = ["FRAME_SUFFIXES", "REPORT_SUFFIXES", "output_path", "write_frame", "writing"]
 
@@ -115,24 +113,6 @@ def _is_list(value: object) -> bool:
     return isinstance(value, list | tuple | np.ndarray)
 
 
-def _write_parquet(frame: pd.DataFrame, path: Path) -> None:
-    """Write Parquet that ``pandas.read_parquet`` reads back with the frame's dtypes.
-
-    pandas records each column's dtype by name in the file, but cannot parse the name of a
-    nested arrow dtype (``list<item: large_string>[pyarrow]``) when reading it back, so such
-    columns are recorded as ``object``: they come back as arrays of strings.
-    """
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    meta = json.loads(table.schema.metadata[b"pandas"])
-    for column in meta["columns"]:
-        if pa.types.is_nested(table.schema.field(column["field_name"]).type):
-            column["numpy_type"] = "object"
-    table = table.replace_schema_metadata(
-        {**table.schema.metadata, b"pandas": json.dumps(meta).encode()}
-    )
-    pq.write_table(table, path)
-
-
 def write_frame(frame: pd.DataFrame, path: Path) -> Path:
     """Write ``frame`` as Parquet (dtypes kept) or CSV (lists as JSON text).
 
@@ -140,7 +120,7 @@ def write_frame(frame: pd.DataFrame, path: Path) -> Path:
     """
     suffix = path.suffix.lower()
     if suffix == ".parquet":
-        _write_parquet(frame, path)
+        frame.to_parquet(path, index=False)
     elif suffix == ".csv":
         out = frame.copy()
         for col in out.columns:

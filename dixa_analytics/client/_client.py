@@ -106,6 +106,10 @@ class DixaClient:
         log, messages and notes; an export window in the past), and store the new answers.
         Use it once when conversations may have been reopened since they were cached: later
         clients read the refreshed entries.
+    clock : callable, optional
+        Returns "now" (an aware datetime), which decides what is in the past and so final;
+        by default the wall clock. A client of a sandbox whose clock moves takes the
+        sandbox's.
 
     Raises
     ------
@@ -149,8 +153,10 @@ class DixaClient:
         sleep: Callable[[float], None] | None = None,
         seed: int | None = None,
         refresh: bool = False,
+        clock: Callable[[], dt.datetime] | None = None,
     ):
         self.credentials = Credentials.of(api_key, api_token)
+        self._clock = clock
         for name, value in (
             ("timeout", timeout),
             ("backoff", backoff),
@@ -269,7 +275,7 @@ class DixaClient:
 
     def now(self) -> dt.datetime:
         """The current time (UTC), which decides whether a window still touches the present."""
-        return dt.datetime.now(dt.UTC)
+        return self._clock() if self._clock is not None else dt.datetime.now(dt.UTC)
 
     # -- requests ----------------------------------------------------------------------------
 
@@ -295,6 +301,7 @@ class DixaClient:
         api: str = INTEGRATIONS,
         keep: Callable[[list[dict[str, Any]]], bool] | None = None,
         on_page: Callable[[list[dict[str, Any]]], None] | None = None,
+        refresh: bool = False,
     ) -> list[dict[str, Any]]:
         """GET a list of ``api``, following its pages; return every item.
 
@@ -303,13 +310,16 @@ class DixaClient:
         every page is in, whether the answer may stay in the cache (e.g. not when it looks
         incomplete): if not, every page is removed from it, those read from it included (an
         earlier, interrupted run may have stored the first pages). ``on_page(items)`` is
-        called with each page's items as it comes (for progress).
+        called with each page's items as it comes (for progress). ``refresh`` asks the API even
+        if the cache holds an answer it takes as final, and stores the new one.
         """
         responses: list[requests.Response] = []
         root = self.root(api)
 
         def get(url: str, query: Mapping[str, Any] | None) -> Any:
-            payload, response = self._get(url, query, api=api, expire_after=expire_after)
+            payload, response = self._get(
+                url, query, api=api, expire_after=expire_after, refresh=refresh
+            )
             data = self._checked(envelope_data, payload, response, url=url, many=True)
             responses.append(response)
             if on_page is not None:
@@ -382,6 +392,7 @@ class DixaClient:
         *,
         api: str,
         expire_after: Expiry | None,
+        refresh: bool = False,
     ) -> tuple[Any, requests.Response]:
         self._stop_if_interrupted()  # e.g. before the next page of an interrupted fetch
         self._current.api = api
@@ -390,7 +401,7 @@ class DixaClient:
             params=params,
             headers=self.credentials.header(api),
             expire_after=expire_after if self.cache_path is not None else None,
-            refresh=self.refresh and self.cache_path is not None,
+            refresh=(self.refresh or refresh) and self.cache_path is not None,
         )
 
     def _checked(self, check: Callable[..., Any], payload: Any, response: Any, **kw: Any) -> Any:

@@ -21,15 +21,13 @@ from dixa_analytics.events._agents import derive_agents
 from dixa_analytics.events._joins import author_is_agent, join_conversations
 from dixa_analytics.events._order import Sorter, event_order, event_times
 from dixa_analytics.events._reader import Sparse, read_attributes, read_core, require_list
-from dixa_analytics.events._schema import EVENTS
+from dixa_analytics.events._schema import EVENTS, LIST_COLUMNS
 from dixa_analytics.events._vocabulary import activity_type_name
 from dixa_analytics.frames import (
     CATEGORY,
     INT,
     OBJECT,
     STRING,
-    STRING_LIST,
-    arrow_lists,
     arrow_text,
     categorical,
     column,
@@ -39,6 +37,7 @@ from dixa_analytics.frames import (
     from_arrow,
     null_array,
     objects,
+    text_lists,
 )
 
 __all__ = ["events_frame", "respelled"]
@@ -197,7 +196,7 @@ def _with_attributes(
     sorter = core.sorter
     n = len(sorter.order)
     placed = {
-        name: pool.submit(_placed, sorter, EVENTS.get(name), rows, values)
+        name: pool.submit(_placed, sorter, name, EVENTS.get(name), rows, values)
         for name, (rows, values) in attributes.items()
     }
     columns = {name: column.result() for name, column in placed.items()}
@@ -232,15 +231,18 @@ def _with_attributes(
     return data, sorter.order
 
 
-def _placed(sorter: Sorter, dtype: object, rows: np.ndarray, values: list | pa.Array) -> Any:
+def _placed(
+    sorter: Sorter, name: str, dtype: object, rows: np.ndarray, values: list | pa.Array
+) -> Any:
     """One sparse attribute column in output order: arrow text for a STRING column, a
-    Categorical, or the column's typed array."""
+    Categorical, lists of text, or the column's typed array."""
     if dtype == CATEGORY:
         return sorter.sparse_category(rows, arrow_text(values))
     if dtype == STRING:
         return sorter.sparse_arrow(rows, arrow_text(values))
-    if dtype == STRING_LIST:
-        return pd.arrays.ArrowExtensionArray(sorter.sparse_arrow(rows, arrow_lists(values)))
+    if name in LIST_COLUMNS:
+        kept = sorter.kept(rows)
+        return sorter.sparse_typed(rows[kept], text_lists(objects(values)[kept]))
     return _typed_sparse(sorter, rows, values, dtype)
 
 

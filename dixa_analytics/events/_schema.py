@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dixa_analytics.frames import BOOL, CATEGORY, INT, STRING, STRING_LIST, UTC, Schema
+from dixa_analytics.frames import BOOL, CATEGORY, INT, OBJECT, STRING, UTC, Schema
 
-__all__ = ["EVENTS", "EVENTS_SOURCE", "EVENT_ATTRIBUTES"]
+__all__ = ["EVENTS", "EVENTS_SOURCE", "EVENT_ATTRIBUTES", "LIST_COLUMNS"]
 
 #: What to pass where the events frame is expected (for error messages).
 EVENTS_SOURCE = (
@@ -24,7 +24,7 @@ EVENT_ATTRIBUTES: Schema = {
     "from_endpoint": CATEGORY,
     "avatar_url": CATEGORY,
     "note": CATEGORY,
-    "agent_names": STRING_LIST,  # names the conversation was offered to
+    "agent_names": OBJECT,  # list of the names the conversation was offered to
     "queue_label": CATEGORY,
     "destination_id": STRING,
     "destination_type": CATEGORY,
@@ -47,6 +47,10 @@ EVENT_ATTRIBUTES: Schema = {
     "user_email": CATEGORY,
     "user_phone_number": CATEGORY,
 }
+
+#: Attribute columns holding a list of text per event (Python lists: pandas reads those back
+#: from Parquet, as it cannot read an arrow list column's dtype back).
+LIST_COLUMNS = frozenset({"agent_names"})
 
 EVENTS: Schema = {
     "event_id": STRING,

@@ -24,7 +24,6 @@ from dixa_analytics.frames._dtypes import (
     INT,
     OBJECT,
     STRING,
-    STRING_LIST,
     UTC,
     Schema,
     conform,
@@ -64,7 +63,7 @@ from dixa_analytics.frames._schemas import (
     TEAMS,
     USERS,
 )
-from dixa_analytics.frames._text import arrow_lists, arrow_strings, arrow_text, objects
+from dixa_analytics.frames._text import arrow_strings, arrow_text, objects, text_lists
 from dixa_analytics.frames._timestamps import parse_iso, utc_array
 
 __all__ = [
@@ -81,13 +80,11 @@ __all__ = [
     "OBJECT",
     "QUEUES",
     "STRING",
-    "STRING_LIST",
     "TAGS",
     "TEAMS",
     "USERS",
     "UTC",
     "Schema",
-    "arrow_lists",
     "arrow_strings",
     "arrow_text",
     "as_integer",
@@ -117,6 +114,7 @@ __all__ = [
     "require_records",
     "tags_frame",
     "teams_frame",
+    "text_lists",
     "to_bool",
     "users_frame",
     "utc_array",

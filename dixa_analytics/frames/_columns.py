@@ -19,14 +19,13 @@ from dixa_analytics.frames._dtypes import (
     CATEGORY,
     INT,
     STRING,
-    STRING_LIST,
     UTC,
     Schema,
     conform,
     empty,
 )
 from dixa_analytics.frames._records import INT64_MAX, INT64_MIN, to_bool
-from dixa_analytics.frames._text import arrow_lists, arrow_text, objects, string_array
+from dixa_analytics.frames._text import arrow_text, objects, string_array
 from dixa_analytics.frames._timestamps import utc_array
 
 __all__ = [
@@ -89,8 +88,6 @@ def column(values: Sequence[Any] | np.ndarray, dtype: object) -> Any:
         return boolean_array(values)
     if dtype == UTC:
         return utc_array(values)[0]
-    if dtype == STRING_LIST:
-        return pd.arrays.ArrowExtensionArray(arrow_lists(values))
     return objects(values)
 
 

@@ -22,7 +22,6 @@ __all__ = [
     "INT",
     "OBJECT",
     "STRING",
-    "STRING_LIST",
     "UTC",
     "Schema",
     "conform",
@@ -35,8 +34,6 @@ Schema = Mapping[str, object]
 
 STRING = pd.StringDtype("pyarrow")
 UTC = pd.DatetimeTZDtype("ns", "UTC")
-# A list of strings per row, arrow-backed: a null costs 4 bytes instead of an object slot's 24.
-STRING_LIST = pd.ArrowDtype(pa.list_(pa.large_string()))
 INT = "Int64"
 BOOL = "boolean"
 FLOAT = "float64"
@@ -79,8 +76,6 @@ def null_array(dtype: object, n: int) -> Any:
         return pd.arrays.IntegerArray(np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool))
     if dtype == UTC:
         return pd.DatetimeIndex(np.full(n, np.datetime64("NaT", "ns"))).tz_localize("UTC").array
-    if dtype == STRING_LIST:
-        return pd.arrays.ArrowExtensionArray(pa.nulls(n, type=STRING_LIST.pyarrow_dtype))
     if dtype == FLOAT:
         return np.full(n, np.nan)
     return np.full(n, None, dtype=object)

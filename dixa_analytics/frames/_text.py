@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from dixa_analytics.frames._dtypes import STRING, STRING_LIST
+from dixa_analytics.frames._dtypes import STRING
 
-__all__ = ["arrow_lists", "arrow_strings", "arrow_text", "objects", "string_array"]
+__all__ = ["arrow_strings", "arrow_text", "objects", "string_array", "text_lists"]
 
 
 def objects(values: Sequence[Any] | np.ndarray | pa.Array) -> np.ndarray:
@@ -50,23 +50,28 @@ def string_array(values: Sequence[Any] | np.ndarray) -> pd.api.extensions.Extens
     return pd.array(values, dtype=STRING)
 
 
-def arrow_lists(values: Sequence[Any] | np.ndarray | pa.Array) -> pa.Array:
-    """Lists of text; a lone scalar becomes a one-item list, null stays null."""
-    values = objects(values)
-    if set(map(type, values)) <= {list, type(None)}:
-        try:
-            return pa.array(values, type=STRING_LIST.pyarrow_dtype, from_pandas=True)
-        except (pa.ArrowInvalid, pa.ArrowTypeError):
-            pass  # items that are not strings: cleaned below
-    cleaned = [
+def text_lists(values: Sequence[Any] | np.ndarray | pa.Array) -> np.ndarray:
+    """Lists of text, as Python lists in an object array; a lone value becomes a one-item
+    list, null stays None.
+
+    Kept as Python lists (not an arrow list column) because pandas reads those back from
+    Parquet, and cannot read the dtype of an arrow list column back.
+
+    Examples
+    --------
+    >>> text_lists([["a", 1], "solo", None]).tolist()
+    [['a', '1'], ['solo'], None]
+    """
+    out = np.empty(len(values), dtype=object)
+    out[:] = [
         None
         if v is None
         else [None if x is None else str(x) for x in v]
         if isinstance(v, list | tuple)
         else [str(v)]
-        for v in values
+        for v in objects(values)
     ]
-    return pa.array(cleaned, type=STRING_LIST.pyarrow_dtype)
+    return out
 
 
 def arrow_text(values: Sequence[Any] | np.ndarray | pa.Array) -> pa.Array:

@@ -383,7 +383,22 @@ class Builder:
         channel = sim.channel_name
         messages: list[Record] = []
         notes: list[Record] = []
-        state = Replay(sim)
+        state = Replay(
+            {
+                "id": csid,
+                "created_at_ms": sim.created_ms,
+                "channel": channel,
+                "direction": "outbound" if sim.outbound else "inbound",
+                "requester_id": sim.requester["id"],
+                "subject": sim.subject,
+                "initial_queue_id": (
+                    self.queues[sim.initial_queue_index]["id"]
+                    if sim.initial_queue_index is not None
+                    else None
+                ),
+                "endpoint": sim.endpoint,
+            }
+        )
         for ts, kind, author, attributes, payload in kept:
             if kind in ("message_added_by_customer", "message_added_by_agent"):
                 message_id = new_id()

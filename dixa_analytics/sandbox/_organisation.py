@@ -7,6 +7,8 @@ from bisect import bisect_left
 from dataclasses import dataclass, field
 from typing import Any
 
+from dixa_analytics.sandbox._replay import replayed
+
 __all__ = ["Organisation"]
 
 Record = dict[str, Any]
@@ -124,6 +126,52 @@ class Organisation:
         """The organisation's "now" (= ``end``): no event happens at or after it."""
         return self.end
 
+    def at(self, moment: dt.datetime) -> Organisation:
+        """The organisation as it stood at ``moment`` (not after its own ``as_of``).
+
+        Only what happened before ``moment`` is in it: the conversations created before then,
+        replayed to their state at ``moment``, their events and messages until then. A
+        sandbox serving the view moves the organisation forward in time as its clock moves.
+
+        Examples
+        --------
+        >>> from dixa_analytics.sandbox import generate_organisation
+        >>> org = generate_organisation(seed=1, conversations=40)
+        >>> earlier = org.at(dt.datetime(2026, 3, 1, tzinfo=dt.UTC))
+        >>> earlier.as_of.date().isoformat(), len(earlier.conversations) < len(org.conversations)
+        ('2026-03-01', True)
+        """
+        if moment.tzinfo is None:
+            raise ValueError("moment must be timezone-aware (UTC)")
+        if moment > self.end:
+            raise ValueError(f"the organisation was generated up to {self.end}, not {moment}")
+        cut = int(moment.timestamp() * 1000)
+
+        def before(items: list[Record]) -> list[Record]:
+            return [m for m in items if _ms(m["created_at"]) < cut]
+
+        return Organisation(
+            name=self.name,
+            seed=self.seed,
+            api_key=self.api_key,
+            api_token=self.api_token,
+            start=self.start,
+            end=moment,
+            users=self.users,
+            queues=self.queues,
+            tags=self.tags,
+            teams=self.teams,
+            endpoints=self.endpoints,
+            conversations=[
+                replayed(c, self.events_of(c["id"]), cut)
+                for c in self.conversations
+                if c["created_at_ms"] < cut
+            ],
+            events=[e for e in self.events if e["timestamp_ms"] < cut],
+            messages={c: kept for c, ms in self.messages.items() if (kept := before(ms))},
+            notes={c: kept for c, ns in self.notes.items() if (kept := before(ns))},
+        )
+
     def user(self, user_id: str | None) -> Record | None:
         """Return the user with ``user_id``, or None."""
         index = self._users_by_id.get(user_id) if user_id is not None else None
@@ -188,6 +236,12 @@ class Organisation:
 
 
 _MESSAGE_TYPES = frozenset({"message_added_by_customer", "message_added_by_agent"})
+
+
+def _ms(stamp: str) -> int:
+    """Epoch milliseconds of a ``...T..:..:..mmmZ`` timestamp as the generator writes them."""
+    moment = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    return int(moment.timestamp() * 1000)
 
 
 def _endpoint_id(endpoint: Record) -> str:

@@ -1,33 +1,57 @@
-"""A synthetic conversation's record at ``as_of``, replayed from the events it kept."""
+"""A synthetic conversation's record at a moment, replayed from its events until then."""
 
 from __future__ import annotations
 
-from dixa_analytics.sandbox._content import (
-    HOUR,
-)
-from dixa_analytics.sandbox._life import Life
-from dixa_analytics.sandbox._organisation import Record
+from collections.abc import Iterable, Mapping
+from typing import Any
 
-__all__ = ["Replay"]
+from dixa_analytics.sandbox._content import HOUR
+
+__all__ = ["STATIC_FIELDS", "Replay", "replayed"]
+
+Record = dict[str, Any]
+
+#: What a conversation record holds from its creation on, whatever happens after.
+STATIC_FIELDS = (
+    "id",
+    "created_at_ms",
+    "channel",
+    "direction",
+    "requester_id",
+    "subject",
+    "initial_queue_id",
+    "endpoint",
+)
+
+
+def replayed(
+    static: Mapping[str, Any], events: Iterable[Mapping[str, Any]], as_of_ms: int
+) -> Record:
+    """The record of a conversation at ``as_of_ms``, from its static fields and its canonical
+    events before then (in time order)."""
+    state = Replay(static)
+    for event in events:
+        if event["timestamp_ms"] >= as_of_ms:
+            break
+        state.apply(
+            event["timestamp_ms"], event["activity_type"], event["author"], event["attributes"]
+        )
+    return state.record(as_of_ms)
 
 
 class Replay:
     """Folds one conversation's kept events into its canonical record at ``as_of``."""
 
-    def __init__(self, life: Life) -> None:
-        self.life = life
+    def __init__(self, static: Mapping[str, Any]) -> None:
+        self.static = {name: static[name] for name in STATIC_FIELDS}
         self.status = "open"
-        self.status_at: int = life.created_ms
+        self.status_at: int = static["created_at_ms"]
         self.assignee: str | None = None
         self.assigned_at: int | None = None
-        self.queue_id: str | None = (
-            life.b.queues[life.initial_queue_index]["id"]
-            if life.initial_queue_index is not None
-            else None
-        )
+        self.queue_id: str | None = static["initial_queue_id"]
         self.first_closed: int | None = None
         self.reopens = 0
-        self.last_event = life.created_ms
+        self.last_event = static["created_at_ms"]
         self.last_message: int | None = None
         self.tags: list[str] = []
         self.handling_ms = 0
@@ -126,18 +150,14 @@ class Replay:
             self.rating.update(rating_status="Cancelled", rating_cancelled_timestamp=ts)
 
     def record(self, as_of_ms: int) -> Record:
+        """The canonical conversation record (see :class:`Organisation`) at ``as_of_ms``."""
         self._account(as_of_ms)
-        life = self.life
+        static = self.static
         return {
-            "id": life.csid,
-            "created_at_ms": life.created_ms,
-            "channel": life.channel_name,
-            "direction": "outbound" if life.outbound else "inbound",
-            "requester_id": life.requester["id"],
-            "subject": life.subject,
+            **static,
             "language": self.language,
             "queue_id": self.queue_id,
-            "queued_at_ms": life.created_ms if self.queue_id else None,
+            "queued_at_ms": static["created_at_ms"] if self.queue_id else None,
             "status": self.status,
             "status_updated_at_ms": self.status_at,
             "assignee_id": self.assignee,
@@ -152,5 +172,4 @@ class Replay:
             "handling_seconds": self.handling_ms // 1000,
             "transferee_name": self.transferee,
             "transfer_time_ms": self.transfer_time,
-            "endpoint": life.endpoint,
         }

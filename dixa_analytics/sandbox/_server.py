@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime as dt
 import json
 import math
 import sys
@@ -95,6 +96,11 @@ class Sandbox:
         Port of the Dixa API; 0 (default) picks a free one.
     host : str
         Interface to bind; loopback by default.
+    clock : str, date or datetime, optional
+        Serve the organisations as they stood at this moment (before their ``end``) instead
+        of at their end; :meth:`move_to` moves the clock forward, so conversations come in,
+        change and reopen between two fetches. :attr:`now` is what clients on the sandbox
+        should take for "now".
     **generate_kwargs
         Further arguments of ``generate_organisation`` (``start``, ``end``, rates...).
 
@@ -119,15 +125,21 @@ class Sandbox:
         port: int = 0,
         api_port: int = 0,
         host: str = "127.0.0.1",
+        clock: str | dt.date | None = None,
         **generate_kwargs: Any,
     ) -> None:
         if organisation is None:
             organisation = generate_organisation(seed, conversations, **generate_kwargs)
-        self._orgs: dict[str, Organisation] = {organisation.api_key: organisation}
-        self._tokens: dict[str, Organisation] = {organisation.api_token: organisation}
-        self._first = organisation
-        self._host, self._ports = host, {_INTEGRATIONS: port, _DIXA_API: api_port}
         self._lock = threading.Lock()
+        # The organisations as generated; those served are their views at the clock.
+        self._whole: dict[str, Organisation] = {organisation.api_key: organisation}
+        self._clock: dt.datetime | None = None
+        self._orgs: dict[str, Organisation] = {}
+        self._tokens: dict[str, Organisation] = {}
+        self._serve_views()
+        if clock is not None:
+            self.move_to(clock)
+        self._host, self._ports = host, {_INTEGRATIONS: port, _DIXA_API: api_port}
         self._served: list[ServedRequest] = []
         self._switches = switches if switches is not None else Switches()
         self._fault_counter = 0
@@ -208,22 +220,64 @@ class Sandbox:
     @property
     def api_key(self) -> str:
         """Integrations API key of the first organisation."""
-        return self._first.api_key
+        return self.organisation.api_key
 
     @property
     def api_token(self) -> str:
         """Dixa API token of the first organisation."""
-        return self._first.api_token
+        return self.organisation.api_token
 
     @property
     def organisation(self) -> Organisation:
-        """The first organisation (ground truth)."""
-        return self._first
+        """The first organisation (ground truth), as served at the clock."""
+        return next(iter(self._orgs.values()))
 
     @property
     def organisations(self) -> dict[str, Organisation]:
         """Every served organisation by API key (a copy)."""
         return dict(self._orgs)
+
+    @property
+    def now(self) -> dt.datetime:
+        """The sandbox's "now": its clock, else the first organisation's ``as_of``."""
+        return self._clock if self._clock is not None else self.organisation.as_of
+
+    def move_to(self, moment: str | dt.date) -> None:
+        """Move the clock to ``moment``: every organisation is served as it stood then.
+
+        Raises
+        ------
+        ValueError
+            If ``moment`` is before the clock (time does not go back) or after an
+            organisation's ``end`` (it was generated no further).
+
+        Examples
+        --------
+        >>> sb = Sandbox(seed=1, conversations=30, clock="2026-03-01")
+        >>> before = len(sb.organisation.conversations)
+        >>> sb.move_to("2026-03-15")
+        >>> len(sb.organisation.conversations) > before, sb.now.date().isoformat()
+        (True, '2026-03-15')
+        """
+        when = _moment(moment)
+        if self._clock is not None and when < self._clock:
+            raise ValueError(f"the clock is at {self._clock}; it does not go back to {when}")
+        for org in self._whole.values():
+            if when > org.end:
+                raise ValueError(
+                    f"organisation {org.name!r} was generated up to {org.end}; generate it "
+                    "with a later end to move the clock there"
+                )
+        self._clock = when
+        self._serve_views()
+
+    def _serve_views(self) -> None:
+        views = [
+            org if self._clock is None else org.at(self._clock) for org in self._whole.values()
+        ]
+        with self._lock:
+            self._orgs = {org.api_key: org for org in views}
+            self._tokens = {org.api_token: org for org in views}
 
     @property
     def switches(self) -> Switches:
@@ -276,14 +330,11 @@ class Sandbox:
         """
         if organisation is None:
             organisation = generate_organisation(seed, conversations, **generate_kwargs)
-        with self._lock:
-            if organisation.api_key in self._orgs:
-                raise ValueError(
-                    "an organisation with this key is already served; pass another seed"
-                )
-            self._orgs[organisation.api_key] = organisation
-            self._tokens[organisation.api_token] = organisation
-        return organisation.api_key, organisation
+        if organisation.api_key in self._whole:
+            raise ValueError("an organisation with this key is already served; pass another seed")
+        self._whole[organisation.api_key] = organisation
+        self._serve_views()
+        return organisation.api_key, self._orgs[organisation.api_key]
 
     # --- request handling ----------------------------------------------------------------
 
@@ -395,6 +446,15 @@ class Sandbox:
     def _record(self, method: str, path: str, query: str, status: int) -> None:
         with self._lock:
             self._served.append(ServedRequest(method, path, query, status))
+
+
+def _moment(value: str | dt.date) -> dt.datetime:
+    """A clock reading from an ISO date or date-time (UTC when naive) or a date."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    if not isinstance(value, dt.datetime):
+        value = dt.datetime(value.year, value.month, value.day)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def _encode(body: Any) -> bytes:
