@@ -11,7 +11,7 @@ the metrics trust it instead of redoing its work.
 from dixa_analytics.events._contract import OrderedEvents, conform_events, ordered_events
 from dixa_analytics.events._frame import events_frame
 from dixa_analytics.events._reader import record_csids
-from dixa_analytics.events._schema import EVENT_ATTRIBUTES, EVENTS, EVENTS_SOURCE
+from dixa_analytics.events._schema import AS_OF, EVENT_ATTRIBUTES, EVENTS, EVENTS_SOURCE
 from dixa_analytics.events._split import CORE_EVENT_COLUMNS, split_by_type
 from dixa_analytics.events._vocabulary import (
     AGENT_DESTINATION_TYPES,
@@ -27,6 +27,7 @@ from dixa_analytics.events._vocabulary import (
 
 __all__ = [
     "AGENT_DESTINATION_TYPES",
+    "AS_OF",
     "CORE_EVENT_COLUMNS",
     "EVENTS",
     "EVENTS_SOURCE",

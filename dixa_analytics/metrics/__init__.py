@@ -2,12 +2,12 @@
 
 Every metric replays each conversation's events in timestamp order (ties keep input
 order), ignores activity types it does not use, drops repeated events (same ``event_id``)
-and measures at ``as_of``, which defaults to the latest event in the frame, never the wall
-clock. Conversations still open at ``as_of`` are censored (``observed`` is False), never
-dropped. :data:`CATALOGUE` declares each metric once (function, result schema, definition,
-how the report and the command line show it); :data:`DEFINITIONS` states each in one
-plain-text paragraph.
-"""
+and measures at ``as_of``, which defaults to the frame's own (a snapshot's events carry the
+time of their sync) or else to the latest event in the frame, never the wall clock.
+Conversations still open at ``as_of`` are censored (``observed`` is False), never dropped.
+:data:`CATALOGUE` declares each metric once (function, result schema, definition, how the
+report and the command line show it); :data:`DEFINITIONS` states each in one plain-text
+paragraph."""
 
 from dixa_analytics.metrics._catalogue import (
     CATALOGUE,
@@ -19,6 +19,7 @@ from dixa_analytics.metrics._catalogue import (
 )
 from dixa_analytics.metrics._first_response import FIRST_RESPONSE, first_response_time
 from dixa_analytics.metrics._handling import HANDLING_AGENT, HANDLING_CONVERSATION, handling_time
+from dixa_analytics.metrics._partitions import over_partitions
 from dixa_analytics.metrics._queue_wait import QUEUE_WAIT, queue_wait_time
 from dixa_analytics.metrics._reopen import REOPEN_RATE, reopen_rate
 from dixa_analytics.metrics._resolution import RESOLUTION, resolution_time
@@ -44,6 +45,7 @@ __all__ = [
     "first_response_time",
     "handling_time",
     "metric_named",
+    "over_partitions",
     "queue_wait_time",
     "reopen_rate",
     "resolution_time",

@@ -84,6 +84,11 @@ class Metric:
     names : mapping
         Names for people of duration columns other than ``seconds`` (or another name for it),
         e.g. resolution's ``first_resolution_seconds`` → ``"First resolution time"``.
+    facts, from_facts : callable or None
+        For a rate or a trend, its two steps: ``facts(events, **options)`` gives a row per
+        conversation, ``from_facts(facts, **options)`` the result, so results over frames
+        that each hold whole conversations add up exactly (``compute`` is the two in one).
+        A duration's rows are per conversation already.
     views : tuple of View
         Its figures in the report.
     noun : str
@@ -104,6 +109,8 @@ class Metric:
     options: frozenset[str] = frozenset()
     per_agent: Mapping[str, Any] = field(default_factory=dict)
     names: Mapping[str, str] = field(default_factory=dict)
+    facts: Callable[..., pd.DataFrame] | None = None
+    from_facts: Callable[..., pd.DataFrame] | None = None
     views: tuple[View, ...] = (View(),)
     noun: str = "conversation"
 
@@ -197,6 +204,8 @@ CATALOGUE: dict[str, Metric] = {
             schema=_reopen.REOPEN_RATE,
             definition=_reopen.DEFINITION,
             kind="rate",
+            facts=_reopen.reopen_facts,
+            from_facts=_reopen.reopen_rate_of,
             card="reopen rate",
             in_tables=True,
             options=frozenset({"by", "freq"}),
@@ -214,6 +223,8 @@ CATALOGUE: dict[str, Metric] = {
             schema=_tag_trends.TAG_TRENDS,
             definition=_tag_trends.DEFINITION,
             kind="trend",
+            facts=_tag_trends.tag_facts,
+            from_facts=_tag_trends.tag_trends_of,
             options=frozenset({"freq", "top"}),
             views=(View(call={"freq": REPORT_PERIOD}),),
         ),

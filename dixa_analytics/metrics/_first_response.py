@@ -34,8 +34,8 @@ DEFINITION = (
     "creation to the first message_added_by_agent after it; notes, auto-replies and other "
     "events are not responses. Without an agent reply the time is censored (observed is False): "
     "it runs to the first conversation_closed after the creation, or to as_of (by default the "
-    "latest event in the data) when there was none. Conversations created by an agent or with "
-    "no creation event are left out."
+    "latest event in the data, or the time a snapshot was taken) when there was none. "
+    "Conversations created by an agent or with no creation event are left out."
 )
 
 
@@ -52,7 +52,8 @@ def first_response_time(events: pd.DataFrame, *, as_of: DateLike | None = None) 
         uses ``author_id``/``author_name`` (who replied), ``queue_name`` and ``event_id``
         (duplicates dropped) when present.
     as_of : str, date, datetime or Timestamp, optional
-        The moment to measure at; later events are ignored. Defaults to the latest event.
+        The moment to measure at; later events are ignored. Defaults to the frame's own
+        ``as_of`` (a snapshot's events carry the time of their sync), else the latest event.
 
     Returns
     -------

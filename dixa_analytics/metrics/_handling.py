@@ -57,8 +57,8 @@ DEFINITION = (
     "it names (if any), and to any other destination (a queue) nobody, conversation_unassigned "
     "nobody; closing keeps the assignee, and an assignment or claim that names no agent changes "
     "nothing. The interval after a conversation's last event runs to as_of (by default the "
-    "latest event in the data). observed is False when the conversation is not closed at as_of, "
-    "as its handling time may still grow."
+    "latest event in the data, or the time a snapshot was taken). observed is False when the "
+    "conversation is not closed at as_of, as its handling time may still grow."
 )
 
 
@@ -85,16 +85,17 @@ def handling_time(
         at some point (with 0 seconds if never while open). The agents' seconds of a
         conversation add up to its total.
     as_of : str, date, datetime or Timestamp, optional
-        The moment to measure at; later events are ignored. Defaults to the latest event.
+        The moment to measure at; later events are ignored. Defaults to the frame's own
+        ``as_of`` (a snapshot's events carry the time of their sync), else the latest event.
 
     Returns
     -------
     DataFrame
-        Sorted by ``conversation_id``. ``per="conversation"``: ``conversation_id``,
-        ``handling_seconds``, ``observed``, ``queue_name`` (last non-null), ``agent_id`` /
-        ``agent_name`` (the assignee at ``as_of``, null if nobody). ``per="agent"``:
-        ``conversation_id``, ``agent_id``, ``agent_name``, ``handling_seconds``,
-        ``observed``, ``queue_name``.
+        Sorted by ``conversation_id`` (and, per agent, ``agent_id``).
+        ``per="conversation"``: ``conversation_id``, ``handling_seconds``, ``observed``,
+        ``queue_name`` (last non-null), ``agent_id`` / ``agent_name`` (the assignee at
+        ``as_of``, null if nobody). ``per="agent"``: ``conversation_id``, ``agent_id``,
+        ``agent_name``, ``handling_seconds``, ``observed``, ``queue_name``.
 
     Examples
     --------
@@ -146,7 +147,7 @@ def handling_time(
     split = parts.groupby(["group", "agent"], sort=True).agg(ns=("ns", "sum"), row=("row", "max"))
     group = split.index.get_level_values("group").to_numpy()
     agent = split.index.get_level_values("agent").to_numpy()
-    return conform(
+    result = conform(
         pd.DataFrame(
             {
                 "conversation_id": tl.ids[group],
@@ -159,3 +160,6 @@ def handling_time(
         ),
         HANDLING_AGENT,
     )
+    # Agents in order of their id within a conversation: an order that depends on nothing
+    # but the conversation itself, so any frame holding it gives the same rows.
+    return result.sort_values(["conversation_id", "agent_id"], kind="stable", ignore_index=True)

@@ -30,8 +30,8 @@ DEFINITION = (
     "Queue wait runs from a conversation's first conversation_offered event to the first "
     "conversation_assigned or conversation_claimed after it. Without one the wait is censored "
     "(observed is False): it runs to the first conversation_closed after the offer, or to as_of "
-    "(by default the latest event in the data) when there was none. Conversations never offered "
-    "are left out."
+    "(by default the latest event in the data, or the time a snapshot was taken) when there was "
+    "none. Conversations never offered are left out."
 )
 
 
@@ -47,7 +47,8 @@ def queue_wait_time(events: pd.DataFrame, *, as_of: DateLike | None = None) -> p
         The events frame. Needs ``conversation_id``, ``timestamp`` and ``activity_type``;
         uses ``queue_name`` and ``event_id`` (duplicates dropped) when present.
     as_of : str, date, datetime or Timestamp, optional
-        The moment to measure at; later events are ignored. Defaults to the latest event.
+        The moment to measure at; later events are ignored. Defaults to the frame's own
+        ``as_of`` (a snapshot's events carry the time of their sync), else the latest event.
 
     Returns
     -------

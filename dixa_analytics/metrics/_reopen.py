@@ -12,7 +12,7 @@ from dixa_analytics.frames import FLOAT, INT, Schema, conform
 from dixa_analytics.metrics._definitions import with_definition
 from dixa_analytics.metrics._timeline import build_timeline, check_freq
 
-__all__ = ["DEFINITION", "REOPEN_RATE", "reopen_rate"]
+__all__ = ["DEFINITION", "REOPEN_RATE", "reopen_facts", "reopen_rate", "reopen_rate_of"]
 
 # ``period`` (when ``freq`` is given) and the ``by`` columns come first.
 REOPEN_RATE: Schema = {
@@ -85,7 +85,48 @@ def reopen_rate(
     >>> reopen_rate(events, window="1D")["reopened"].tolist()
     [0]
     """
-    keys = [by] if isinstance(by, str) else list(by or [])
+    return reopen_rate_of(reopen_facts(events, by=by, window=window, freq=freq), freq=freq, by=by)
+
+
+def _keys(by: str | Sequence[str] | None) -> list[str]:
+    return [by] if isinstance(by, str) else list(by or [])
+
+
+def reopen_facts(
+    events: pd.DataFrame,
+    *,
+    freq: str | None = None,
+    by: str | Sequence[str] | None = None,
+    window: pd.Timedelta | str | None = None,
+) -> pd.DataFrame:
+    """What the reopen rate counts, per conversation closed at least once.
+
+    The first step of :func:`reopen_rate`, which :func:`reopen_rate_of` completes: events of
+    whole conversations in, one row per conversation out, so the facts of several frames
+    (partitions of a snapshot, say) can be put together before they are counted.
+
+    Returns
+    -------
+    DataFrame
+        ``conversation_id``, ``first_closed_at``, the ``by`` columns (each conversation's
+        last non-null value, in the events' dtype), ``reopened``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from dixa_analytics.events import conform_events
+    >>> events = conform_events(pd.DataFrame({
+    ...     "conversation_id": [1, 1, 1],
+    ...     "timestamp": pd.to_datetime(["2026-03-02 09:00", "2026-03-02 10:00",
+    ...                                  "2026-03-04 10:00"], utc=True),
+    ...     "activity_type": ["conversation_created_by_customer", "conversation_closed",
+    ...                       "conversation_reopened"],
+    ... }))
+    >>> reopen_facts(events)[["conversation_id", "reopened"]]
+       conversation_id  reopened
+    0                1      True
+    """
+    keys = _keys(by)
     limit = None if window is None else _timedelta(window)
     if freq is not None:
         check_freq(freq)
@@ -98,15 +139,45 @@ def reopen_rate(
         close_ns = tl.ns[np.maximum(first_close, 0)][tl.group]
         reopen &= tl.ns - close_ns <= limit.value
     reopened = tl.first_after(reopen, first_close) >= 0
-
     cohort = first_close >= 0
+    columns: dict[str, object] = {
+        "conversation_id": pd.array(tl.ids[cohort], dtype=INT),
+        "first_closed_at": tl.times(first_close[cohort]),
+    }
+    for key in keys:
+        values = tl.last_valid(key)[cohort].reset_index(drop=True)
+        columns[key] = values.astype(events[key].dtype)
+    columns["reopened"] = reopened[cohort]
+    return pd.DataFrame(columns)
+
+
+def reopen_rate_of(
+    facts: pd.DataFrame,
+    *,
+    freq: str | None = None,
+    by: str | Sequence[str] | None = None,
+    window: pd.Timedelta | str | None = None,
+) -> pd.DataFrame:
+    """The reopen rate from :func:`reopen_facts` (``window`` was applied there).
+
+    Examples
+    --------
+    >>> facts = pd.DataFrame({"conversation_id": [1, 2],
+    ...     "first_closed_at": pd.to_datetime(["2026-03-02", "2026-03-09"], utc=True),
+    ...     "reopened": [True, False]})
+    >>> reopen_rate_of(facts, freq="W")["reopen_rate"].tolist()
+    [1.0, 0.0]
+    """
+    keys = _keys(by)
+    if freq is not None:
+        check_freq(freq)
     columns: dict[str, object] = {}
     if freq is not None:
-        columns["period"] = tl.times(first_close[cohort]).dt.tz_localize(None).dt.to_period(freq)
+        columns["period"] = facts["first_closed_at"].dt.tz_localize(None).dt.to_period(freq)
     for key in keys:
-        columns[key] = tl.last_valid(key)[cohort].reset_index(drop=True)
-    columns["reopened"] = reopened[cohort]
-    table = pd.DataFrame(columns)
+        columns[key] = facts[key]
+    columns["reopened"] = facts["reopened"]
+    table = pd.DataFrame(columns).reset_index(drop=True)
     names = [k for k in columns if k != "reopened"]
     if not names:
         # One pooled row, or none when nothing was closed (a rate of 0/0 is no rate).
@@ -120,8 +191,8 @@ def reopen_rate(
             .reset_index()
         )
     counts["reopen_rate"] = counts["reopened"] / counts["closed"]
-    # Group columns keep the events' dtypes (grouping may change a string column's storage).
-    dtypes = {**table[names].dtypes.to_dict(), **{key: events[key].dtype for key in keys}}
+    # Group columns keep the facts' dtypes (grouping may change a string column's storage).
+    dtypes = table[names].dtypes.to_dict()
     out = pd.concat([counts[names].astype(dtypes), conform(counts, REOPEN_RATE)], axis=1)
     return out.reset_index(drop=True)
 

@@ -32,8 +32,9 @@ DEFINITION = (
     "event, or its first event when it has none) to its first conversation_closed (first "
     "resolution) and to its last (full resolution); a close that comes before the creation (in "
     "timestamp order, ties in input order) is not a resolution. observed is False when the "
-    "conversation is not closed at as_of (by default the latest event in the data): full "
-    "resolution then runs to as_of, and so does first resolution if it was never closed."
+    "conversation is not closed at as_of (by default the latest event in the data, or the time "
+    "a snapshot was taken): full resolution then runs to as_of, and so does first resolution if "
+    "it was never closed."
 )
 
 
@@ -49,7 +50,8 @@ def resolution_time(events: pd.DataFrame, *, as_of: DateLike | None = None) -> p
         The events frame. Needs ``conversation_id``, ``timestamp`` and ``activity_type``;
         uses ``queue_name`` and ``event_id`` (duplicates dropped) when present.
     as_of : str, date, datetime or Timestamp, optional
-        The moment to measure at; later events are ignored. Defaults to the latest event.
+        The moment to measure at; later events are ignored. Defaults to the frame's own
+        ``as_of`` (a snapshot's events carry the time of their sync), else the latest event.
 
     Returns
     -------

@@ -10,7 +10,7 @@ from dixa_analytics.frames import FLOAT, INT, STRING, Schema, conform
 from dixa_analytics.metrics._definitions import with_definition
 from dixa_analytics.metrics._timeline import build_timeline, check_freq
 
-__all__ = ["DEFINITION", "TAG_TRENDS", "tag_trends"]
+__all__ = ["DEFINITION", "TAG_TRENDS", "tag_facts", "tag_trends", "tag_trends_of"]
 
 TAG_TRENDS: Schema = {
     "tag": STRING,
@@ -74,26 +74,97 @@ def tag_trends(
                       period      tag  conversations  cohort_size  share
     0  2026-03-02/2026-03-08  billing              1            2    0.5
     """
+    return tag_trends_of(tag_facts(events, freq=freq, top=top), freq=freq, top=top)
+
+
+def _check(freq: str | None, top: int | None) -> None:
     if top is not None and (isinstance(top, bool) or not isinstance(top, int) or top < 1):
         raise ValueError(f"top must be a positive int or None, not {top!r}")
     if freq is not None:
         check_freq(freq)
+
+
+def tag_facts(
+    events: pd.DataFrame, *, freq: str | None = "W", top: int | None = None
+) -> pd.DataFrame:
+    """What tag trends count, per conversation: its creation and the tags added to it.
+
+    The first step of :func:`tag_trends`, which :func:`tag_trends_of` completes: events of
+    whole conversations in, rows per conversation out, so the facts of several frames
+    (partitions of a snapshot, say) can be put together before they are counted.
+
+    Returns
+    -------
+    DataFrame
+        ``conversation_id``, ``created_at``, ``tag``: one row per tag added to the
+        conversation (each tag once), or one row with a missing tag when none was.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from dixa_analytics.events import conform_events
+    >>> events = conform_events(pd.DataFrame({
+    ...     "conversation_id": [1, 1, 2],
+    ...     "timestamp": pd.to_datetime(["2026-03-02 09:00", "2026-03-02 09:01",
+    ...                                  "2026-03-03 12:00"], utc=True),
+    ...     "activity_type": ["conversation_created_by_customer", "tag_added",
+    ...                       "conversation_created_by_customer"],
+    ...     "tag": [None, "billing", None],
+    ... }))
+    >>> tag_facts(events)[["conversation_id", "tag"]]
+       conversation_id      tag
+    0                1  billing
+    1                2     <NA>
+    """
+    _check(freq, top)
     tl = build_timeline(
         events, required=["tag"], optional=["event_id"], as_of=None, metric="tag_trends"
     )
-    if freq is None:
-        cohort = pd.Series(np.zeros(tl.n_groups, dtype=np.int64))
-    else:
-        cohort = tl.times(tl.creation()).dt.tz_localize(None).dt.to_period(freq)
-
+    created = tl.times(tl.creation())
     tagged = (tl.kind == Kind.TAG_ADDED) & tl.column("tag").notna().to_numpy()
     pairs = pd.DataFrame(
-        {"group": tl.group[tagged], "tag": tl.column("tag")[tagged].astype("string")}
+        {"group": tl.group[tagged], "tag": tl.column("tag")[tagged].astype(STRING)}
     ).drop_duplicates()
-    overall = pairs["tag"].value_counts()
+    untagged = np.setdiff1d(np.arange(tl.n_groups), pairs["group"].to_numpy())
+    rows = pd.concat(
+        [pairs, pd.DataFrame({"group": untagged, "tag": pd.array([pd.NA] * len(untagged), STRING)})]
+    ).sort_values(["group", "tag"], kind="stable")
+    group = rows["group"].to_numpy()
+    return pd.DataFrame(
+        {
+            "conversation_id": pd.array(tl.ids[group], dtype=INT),
+            "created_at": created.take(group).reset_index(drop=True),
+            "tag": rows["tag"].reset_index(drop=True),
+        }
+    )
+
+
+def tag_trends_of(
+    facts: pd.DataFrame, *, freq: str | None = "W", top: int | None = None
+) -> pd.DataFrame:
+    """Tag trends from :func:`tag_facts`.
+
+    Examples
+    --------
+    >>> facts = pd.DataFrame({"conversation_id": [1, 2],
+    ...     "created_at": pd.to_datetime(["2026-03-02", "2026-03-03"], utc=True),
+    ...     "tag": pd.array(["billing", None], dtype="string")})
+    >>> tag_trends_of(facts)[["tag", "conversations", "cohort_size", "share"]]
+           tag  conversations  cohort_size  share
+    0  billing              1            2    0.5
+    """
+    _check(freq, top)
+    conversations = facts.drop_duplicates("conversation_id")
+    if freq is None:
+        cohort = pd.Series(np.zeros(len(conversations), dtype=np.int64))
+    else:
+        cohort = conversations["created_at"].dt.tz_localize(None).dt.to_period(freq)
+    cohort = pd.Series(cohort.to_numpy(), index=conversations["conversation_id"].to_numpy())
+    pairs = facts.loc[facts["tag"].notna(), ["conversation_id", "tag"]]
+    overall = pairs["tag"].astype(STRING).value_counts()
     ranked = sorted(overall.items(), key=lambda item: (-item[1], item[0]))
     tags = sorted(tag for tag, _ in ranked[:top])
-    pairs["period"] = cohort.take(pairs["group"].to_numpy()).array
+    pairs = pairs.assign(period=cohort.reindex(pairs["conversation_id"].to_numpy()).array)
 
     sizes = cohort.value_counts(sort=False).sort_index()
     grid = pd.MultiIndex.from_product([sizes.index, pd.Index(tags, dtype="string")])
@@ -109,5 +180,5 @@ def tag_trends(
     table["share"] = table["conversations"] / table["cohort_size"]
     result = conform(table, TAG_TRENDS)
     if freq is not None:
-        result.insert(0, "period", table["period"].astype(cohort.dtype))
+        result.insert(0, "period", table["period"].astype(pd.PeriodDtype(freq)))
     return result

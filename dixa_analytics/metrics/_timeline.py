@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from dixa_analytics._dates import DateLike, to_utc
-from dixa_analytics.events import Kind, kind_of, ordered_events
+from dixa_analytics.events import AS_OF, Kind, kind_of, ordered_events
 
 __all__ = ["Kind", "Timeline", "build_timeline", "censored_span", "check_freq", "take"]
 
@@ -196,6 +196,8 @@ def build_timeline(
     dropped, repeated event ids counted once, sorted; ties keep input order). ``as_of``
     defaults to the latest timestamp in ``events``; later events are dropped.
     """
+    if as_of is None and isinstance(events, pd.DataFrame):
+        as_of = events.attrs.get(AS_OF)
     ordered = ordered_events(events, optional, required=required, use=metric)
     frame, conv, ns = ordered.frame, ordered.conversation_ids, ordered.ns
     if as_of is None:

@@ -160,7 +160,8 @@ def build_report(
         first to the last event.
     as_of : date-like, optional
         The report's "now": later events are left out and open durations are censored here.
-        Default: the latest event. Shown as the generation time.
+        Default: the events' own (a snapshot's sync time), else the latest event. Shown as
+        the generation time.
     freq : str
         pandas offset alias of the periods of the reopen rate and tag trends (``"W"``: weeks).
     top_tags : int

@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 
 from dixa_analytics._dates import DateLike, date_window, to_utc
-from dixa_analytics.events import EVENTS_SOURCE
+from dixa_analytics.events import AS_OF, EVENTS_SOURCE
 from dixa_analytics.frames import STRING, require_columns
 from dixa_analytics.metrics import CATALOGUE, REPORT_PERIOD, summarize_durations
 
@@ -122,6 +122,8 @@ def compute_report(
         created = _creation_times(events)
         keep = created[(created >= bounds[0]) & (created < bounds[1])].index
         events = events.loc[events["conversation_id"].isin(keep)]
+    if as_of is None:
+        as_of = events.attrs.get(AS_OF)  # a snapshot's events: the time of their sync
     cutoff = to_utc(as_of, name="as_of") if as_of is not None else None
     if cutoff is not None:
         # The report shows what was known at as_of: later events are not part of it.

@@ -168,6 +168,7 @@ def test_public_names():
         "first_response_time",
         "handling_time",
         "metric_named",
+        "over_partitions",
         "queue_wait_time",
         "reopen_rate",
         "resolution_time",

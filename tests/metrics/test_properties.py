@@ -7,16 +7,20 @@ time, conversations whose first event is not a creation, and one-event conversat
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dixa_analytics import metrics
 from dixa_analytics.events import EVENTS
 from dixa_analytics.frames import conform
 from dixa_analytics.metrics import (
     first_response_time,
     handling_time,
+    over_partitions,
     queue_wait_time,
     reopen_rate,
     resolution_time,
@@ -232,3 +236,32 @@ def test_summaries_count_every_row(events):
     summary = summarize_durations(result, by="agent_id")
     assert summary["count"].sum() == len(result)
     assert summary["censored"].sum() == (~result["observed"]).sum()
+
+
+PARTED = [
+    ("handling_time", {}),
+    ("handling_time", {"per": "agent"}),
+    ("first_response_time", {}),
+    ("resolution_time", {}),
+    ("queue_wait_time", {}),
+    ("reopen_rate", {"freq": "D", "by": "queue_name"}),
+    ("reopen_rate", {"window": "1h"}),
+    ("tag_trends", {"freq": "D", "top": 2}),
+]
+
+
+@SETTINGS
+@given(event_streams(), st.integers(1, 4), st.randoms(use_true_random=False))
+def test_over_partitions_equals_the_metric_in_memory(events, count, random):
+    # Whole conversations dealt to parts at random (ties in time keep their input order).
+    part_of = {conv: random.randrange(count) for conv in events["conversation_id"].unique()}
+    labels = events["conversation_id"].map(part_of)
+    parts = [events[labels == part] for part in range(count)]
+    as_of = T0 + pd.Timedelta(days=5)
+    for name, options in PARTED:
+        metric = getattr(metrics, name)
+        if "as_of" in inspect.signature(metric).parameters:
+            options = {**options, "as_of": as_of}
+        whole = metric(events, **options)
+        parted = over_partitions(name, parts, **options)
+        pd.testing.assert_frame_equal(parted, whole, obj=f"{name} {options}")
