@@ -229,10 +229,21 @@ class DixaClient:
         session.headers["User-Agent"] = _USER_AGENT
         # One adapter for every host: the throttle is chosen by the request's API, not by
         # its URL, so APIs behind one host (a proxy) still keep their own limits.
-        adapter = ThrottledAdapter(self._bucket)
-        session.mount("http://", adapter)
-        session.mount("https://", adapter)
+        self._adapter = ThrottledAdapter(self._bucket)
+        session.mount("http://", self._adapter)
+        session.mount("https://", self._adapter)
         return session
+
+    @property
+    def requests_sent(self) -> int:
+        """How many requests this client has sent to Dixa (retries included; cache hits not).
+
+        Examples
+        --------
+        >>> DixaClient("key", cache=False).requests_sent
+        0
+        """
+        return self._adapter.sent
 
     @property
     def throttle(self) -> TokenBucket:

@@ -83,12 +83,15 @@ class ThrottledAdapter(HTTPAdapter):
     Mounted on the session, it throttles exactly the requests that go over the network:
     cache hits never reach the adapter, so they cost no token. ``bucket`` is the bucket
     itself, or a function that picks the bucket of the request being sent (each API has its
-    own, whatever host serves it).
+    own, whatever host serves it). :attr:`sent` counts the requests that reached a server
+    (retries included).
     """
 
     def __init__(self, bucket: TokenBucket | Callable[[], TokenBucket], **kwargs: Any):
         super().__init__(**kwargs)
         self._choose = (lambda: bucket) if isinstance(bucket, TokenBucket) else bucket
+        self.sent = 0
+        self._count_lock = threading.Lock()
 
     @property
     def bucket(self) -> TokenBucket:
@@ -99,13 +102,21 @@ class ThrottledAdapter(HTTPAdapter):
         bucket = self.bucket
         bucket.acquire()
         try:
-            return super().send(request, *args, **kwargs)
+            response = super().send(request, *args, **kwargs)
         except requests.ConnectionError as exc:
             # A connection never made cost the API nothing; without the refund, each retry of
             # an unreachable host would wait a whole Exports API token interval (6 s).
             if _is_refused(exc):
                 bucket.refund()
+            else:
+                self._count()
             raise
+        self._count()
+        return response
+
+    def _count(self) -> None:
+        with self._count_lock:
+            self.sent += 1
 
 
 class Transport:

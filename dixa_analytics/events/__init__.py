@@ -9,7 +9,7 @@ the metrics trust it instead of redoing its work.
 """
 
 from dixa_analytics.events._contract import OrderedEvents, conform_events, ordered_events
-from dixa_analytics.events._frame import events_frame
+from dixa_analytics.events._frame import events_frame, with_joins
 from dixa_analytics.events._reader import record_csids
 from dixa_analytics.events._schema import AS_OF, EVENT_ATTRIBUTES, EVENTS, EVENTS_SOURCE
 from dixa_analytics.events._split import CORE_EVENT_COLUMNS, split_by_type
@@ -46,4 +46,5 @@ __all__ = [
     "ordered_events",
     "record_csids",
     "split_by_type",
+    "with_joins",
 ]

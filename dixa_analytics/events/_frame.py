@@ -18,10 +18,10 @@ import pandas as pd
 import pyarrow as pa
 
 from dixa_analytics.events._agents import derive_agents
-from dixa_analytics.events._joins import author_is_agent, join_conversations
+from dixa_analytics.events._joins import joined
 from dixa_analytics.events._order import Sorter, event_order, event_times
 from dixa_analytics.events._reader import Sparse, read_attributes, read_core, require_list
-from dixa_analytics.events._schema import EVENTS, LIST_COLUMNS
+from dixa_analytics.events._schema import EVENTS, EVENTS_SOURCE, LIST_COLUMNS
 from dixa_analytics.events._vocabulary import activity_type_name
 from dixa_analytics.frames import (
     CATEGORY,
@@ -37,10 +37,11 @@ from dixa_analytics.frames import (
     from_arrow,
     null_array,
     objects,
+    require_columns,
     text_lists,
 )
 
-__all__ = ["events_frame", "respelled"]
+__all__ = ["events_frame", "respelled", "with_joins"]
 
 _AUTHOR = ("author_id", "author_name", "author_email")
 
@@ -126,15 +127,56 @@ def events_frame(
         return frame
     data, order = _event_data(records)
     frame = pd.DataFrame(data, index=pd.RangeIndex(len(order)), copy=False)
-    if users is not None:
-        frame["author_is_agent"] = author_is_agent(users, frame["author_id"])
-    if conversations is not None or queues is not None:
-        join_conversations(frame, conversations, queues)
+    joined(frame, users, queues, conversations)
     frame = conform(frame, EVENTS, extra=True)
     if keep_raw:
         raw = [records[i].get("attributes") for i in order]
         frame["attributes"] = pd.Series(copy.deepcopy(raw), index=frame.index, dtype=OBJECT)
     return frame
+
+
+def with_joins(
+    events: pd.DataFrame,
+    *,
+    users: pd.DataFrame | None = None,
+    queues: pd.DataFrame | None = None,
+    conversations: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """An events frame with its joins made again from newer users, queues or conversations.
+
+    The joined columns (``author_is_agent``; ``queue_id``, ``queue_name`` and ``channel``)
+    come out as :func:`events_frame` makes them from the same records and tables, so events
+    kept from an earlier fetch can be brought up to date without fetching them again.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        An events frame (not modified).
+    users, queues, conversations : pandas.DataFrame, optional
+        As for :func:`events_frame`; the joins of a table not given are left as they are.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A new frame, same rows and columns, dtypes as declared.
+
+    Examples
+    --------
+    >>> from dixa_analytics.frames import conversations_frame
+    >>> events = events_frame([{"id": "e1", "conversation_id": 7,
+    ...     "activity_timestamp": "2026-03-02T09:00:00Z",
+    ...     "activity_type": "conversation_created_by_customer"}])
+    >>> moved = conversations_frame([{"id": 7, "created_at": 1772442000000,
+    ...     "initial_channel": "email", "requester_id": "c1", "queue_id": "q2",
+    ...     "queue_name": "Billing"}])
+    >>> with_joins(events, conversations=moved)[["queue_id", "queue_name", "channel"]]
+      queue_id queue_name channel
+    0       q2    Billing   email
+    """
+    require_columns(events, ("conversation_id", "author_id"), name="events", source=EVENTS_SOURCE)
+    frame = events.copy(deep=False)
+    joined(frame, users, queues, conversations)
+    return conform(frame, EVENTS, extra=True)
 
 
 def _event_data(records: Sequence[Any]) -> tuple[dict[str, Any], np.ndarray]:

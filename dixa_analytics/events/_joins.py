@@ -17,7 +17,7 @@ from dixa_analytics.frames import (
     users_frame,
 )
 
-__all__ = ["author_is_agent", "join_conversations"]
+__all__ = ["author_is_agent", "join_conversations", "joined"]
 
 
 def author_is_agent(users: pd.DataFrame | list, author_id: pd.Series) -> Any:
@@ -59,3 +59,16 @@ def join_conversations(
             index=frame.index,
         )
         frame["queue_name"] = names.fillna(frame["queue_name"].astype(STRING))
+
+
+def joined(
+    frame: pd.DataFrame,
+    users: pd.DataFrame | list | None,
+    queues: pd.DataFrame | list | None,
+    conversations: pd.DataFrame | None,
+) -> None:
+    """Make every join the arguments allow, in place on ``frame`` (the builder's own)."""
+    if users is not None:
+        frame["author_is_agent"] = author_is_agent(users, frame["author_id"])
+    if conversations is not None or queues is not None:
+        join_conversations(frame, conversations, queues)

@@ -13,16 +13,25 @@ export record decides whether its activity log, messages and notes are cached fo
 or asked again on every fetch (open); closed and open conversations go in separate batches.
 Every conversation has events, so a batch whose answer leaves one out is not cached, and a
 warning names the conversations that came back without events.
+
+The building blocks below return raw records, for code that assembles frames piece by piece
+(a snapshot's sync): ``export_window`` (conversations created or updated in a window),
+``export_by_csids``, ``bulk_log`` (the Integrations API's log of given conversations),
+``event_windows``/``read_windows`` (the Dixa API's organisation-wide log by time) and
+``choose_source``.
 """
 
-from dixa_analytics.fetch._activitylog import ACTIVITYLOG_BATCH, fetch_activitylog
+from dixa_analytics.fetch._activitylog import ACTIVITYLOG_BATCH, bulk_log, fetch_activitylog
 from dixa_analytics.fetch._conversations import (
     EXPORT_CSIDS_BATCH,
+    export_by_csids,
+    export_window,
     fetch_conversations,
     fetch_messages,
     fetch_notes,
 )
 from dixa_analytics.fetch._events import fetch_events
+from dixa_analytics.fetch._orgwide import event_windows, read_windows
 from dixa_analytics.fetch._reference import (
     fetch_endpoints,
     fetch_queues,
@@ -30,13 +39,19 @@ from dixa_analytics.fetch._reference import (
     fetch_teams,
     fetch_users,
 )
-from dixa_analytics.fetch._sources import SOURCES, activitylog_requests
+from dixa_analytics.fetch._selection import using
+from dixa_analytics.fetch._sources import SOURCES, activitylog_requests, choose_source
 
 __all__ = [
     "ACTIVITYLOG_BATCH",
     "EXPORT_CSIDS_BATCH",
     "SOURCES",
     "activitylog_requests",
+    "bulk_log",
+    "choose_source",
+    "event_windows",
+    "export_by_csids",
+    "export_window",
     "fetch_activitylog",
     "fetch_conversations",
     "fetch_endpoints",
@@ -47,4 +62,6 @@ __all__ = [
     "fetch_tags",
     "fetch_teams",
     "fetch_users",
+    "read_windows",
+    "using",
 ]

@@ -22,7 +22,7 @@ from dixa_analytics.fetch._orgwide import read_events
 from dixa_analytics.fetch._selection import selection, status_batches, using
 from dixa_analytics.fetch._sources import ACTIVITYLOG_BATCH, INTEGRATIONS, choose_source
 
-__all__ = ["ACTIVITYLOG_BATCH", "fetch_activitylog"]
+__all__ = ["ACTIVITYLOG_BATCH", "bulk_log", "fetch_activitylog"]
 
 Record = dict[str, Any]
 
@@ -105,7 +105,7 @@ def fetch_activitylog(
         chosen = choose_source(c, source, conversations=len(conversations), start=lo, end=hi)
         csids_wanted = {int(r["id"]) for r in conversations}
         if chosen == INTEGRATIONS:
-            records = _bulk_log(c, conversations)
+            records = bulk_log(c, conversations)
         else:
             records = _organisation_log(c, csids_wanted, lo, hi)
         return events_with_joins(c, records, conversations=conversations, keep_raw=keep_raw)
@@ -135,8 +135,15 @@ def _csid(record: Record) -> object:
     return csid if csid is not None else record.get("conversation_id")
 
 
-def _bulk_log(client: DixaClient, conversations: Sequence[Record]) -> list[Record]:
-    """The events of ``conversations`` from the Integrations API's bulk log, ten at a time."""
+def bulk_log(
+    client: DixaClient, conversations: Sequence[Record], *, refresh: bool = False
+) -> list[Record]:
+    """The events of ``conversations`` from the Integrations API's bulk log, ten at a time.
+
+    ``conversations`` are export records (``id`` and ``status`` are read): closed and open
+    conversations go in separate batches, cached for good or not at all. ``refresh`` asks
+    even for logs the cache holds as final (a closed conversation may have been reopened).
+    """
     status = {int(r["id"]): r.get("status") for r in conversations}
     batches = status_batches(sorted(status), status, ACTIVITYLOG_BATCH)
     without_events: list[int] = []
@@ -151,7 +158,11 @@ def _bulk_log(client: DixaClient, conversations: Sequence[Record]) -> list[Recor
 
         params = {"csids": ",".join(str(i) for i in ids)}
         return client.get_list(
-            "/v1/conversations/activitylog", params, expire_after=expiry, keep=complete
+            "/v1/conversations/activitylog",
+            params,
+            expire_after=expiry,
+            keep=complete,
+            refresh=refresh,
         )
 
     try:

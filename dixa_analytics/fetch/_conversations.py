@@ -10,7 +10,13 @@ import pandas as pd
 
 from dixa_analytics._dates import DateLike, split_window, to_epoch_ms
 from dixa_analytics._errors import NotFoundError, listing
-from dixa_analytics.client import FINAL, RECENT_EXPORT_EXPIRY, DixaClient, export_expiry
+from dixa_analytics.client import (
+    FINAL,
+    LIVE,
+    RECENT_EXPORT_EXPIRY,
+    DixaClient,
+    export_expiry,
+)
 from dixa_analytics.fetch._reference import fetch_users
 from dixa_analytics.fetch._selection import (
     chunks,
@@ -208,8 +214,16 @@ def fetch_notes(csids: Iterable[int], *, client: DixaClient | None = None) -> pd
     return _per_conversation(csids, client, "notes", notes_frame)
 
 
-def export_window(client: DixaClient, start: pd.Timestamp, end: pd.Timestamp) -> list[Record]:
-    """Export records of conversations created in ``[start, end)``, in ≤31-day pieces."""
+def export_window(
+    client: DixaClient, start: pd.Timestamp, end: pd.Timestamp, *, by: str = "created"
+) -> list[Record]:
+    """Export records of conversations created (or ``by="updated"``: updated) in
+    ``[start, end)``, in ≤31-day pieces, sorted by csid.
+
+    Windows of creation are cached as the export's records allow (for good once past and
+    closed); windows of update are always asked anew, since a conversation updated again
+    leaves the window it was in.
+    """
     now = client.now()
     pieces = list(split_window(start, end))
     lo_ms, hi_ms = to_epoch_ms(start), to_epoch_ms(end)
@@ -217,9 +231,12 @@ def export_window(client: DixaClient, start: pd.Timestamp, end: pd.Timestamp) ->
     def fetch(piece: tuple[pd.Timestamp, pd.Timestamp]) -> list[Record]:
         lo, hi = piece
         window_end = hi.to_pydatetime()
+        params = {f"{by}_after": to_epoch_ms(lo), f"{by}_before": to_epoch_ms(hi)}
+        if by != "created":
+            return client.get_export("/v1/conversation_export", params, expire_after=LIVE)
         return client.get_export(
             "/v1/conversation_export",
-            {"created_after": to_epoch_ms(lo), "created_before": to_epoch_ms(hi)},
+            params,
             expire_after=RECENT_EXPORT_EXPIRY,
             settle=lambda records: export_expiry(records, window_end=window_end, now=now),
         )
@@ -229,7 +246,7 @@ def export_window(client: DixaClient, start: pd.Timestamp, end: pd.Timestamp) ->
         for record in piece_records:
             csid = int(record["id"])
             # The Exports API does not document whether bounds are inclusive: keep [start, end).
-            if lo_ms <= int(record.get("created_at") or lo_ms) < hi_ms:
+            if by != "created" or lo_ms <= int(record.get("created_at") or lo_ms) < hi_ms:
                 records[csid] = record
     return [records[k] for k in sorted(records)]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -19,7 +19,7 @@ from tqdm.auto import tqdm
 from dixa_analytics._errors import BadRequestError
 from dixa_analytics.client import FINAL, LIVE, DixaClient
 
-__all__ = ["EVENTS_PAGE_LIMIT", "event_windows", "read_events"]
+__all__ = ["EVENTS_PAGE_LIMIT", "event_windows", "read_events", "read_windows"]
 
 #: Events per page of the organisation-wide log (what tap-dixa asks for).
 EVENTS_PAGE_LIMIT = 10_000
@@ -60,8 +60,6 @@ def read_events(
     does not apply: a window is not a set of conversations, so a failed window fails the
     fetch).
     """
-    now = pd.Timestamp(client.now())
-    windows = event_windows(start, end)
     bar = tqdm(desc=desc, unit="event", disable=not client.progress)
     lock = threading.Lock()
     pages = [0]
@@ -72,13 +70,28 @@ def read_events(
             bar.update(len(records))
             bar.set_postfix(pages=pages[0], refresh=False)
 
-    def fetch(window: Window) -> list[Record]:
-        return _window(client, window, now, counted)
-
     try:
-        parts = client.map(fetch, windows, ids=None, desc="event windows", unit="window")
+        return read_windows(client, event_windows(start, end), on_page=counted)
     finally:
         bar.close()
+
+
+def read_windows(
+    client: DixaClient,
+    windows: Sequence[Window],
+    *,
+    on_page: Callable[[list[Record]], None] | None = None,
+) -> list[Record]:
+    """Every raw event of the given time windows, in window order (fetched side by side).
+
+    ``on_page(records)`` is called with each page as it comes.
+    """
+    now = pd.Timestamp(client.now())
+
+    def fetch(window: Window) -> list[Record]:
+        return _window(client, window, now, on_page or (lambda records: None))
+
+    parts = client.map(fetch, windows, ids=None, desc="event windows", unit="window")
     return [record for part in parts for record in part]
 
 

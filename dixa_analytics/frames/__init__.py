@@ -10,6 +10,7 @@ dicts) and :mod:`._reference` makes them frames. The events frame is built on th
 
 from dixa_analytics.frames._columns import (
     build_frame,
+    canonical_categories,
     categorical,
     category_text,
     codes,
@@ -89,6 +90,7 @@ __all__ = [
     "arrow_text",
     "as_integer",
     "build_frame",
+    "canonical_categories",
     "categorical",
     "category_text",
     "codes",

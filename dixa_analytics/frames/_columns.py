@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from dixa_analytics.frames._dtypes import (
     BOOL,
@@ -30,6 +31,7 @@ from dixa_analytics.frames._timestamps import utc_array
 
 __all__ = [
     "build_frame",
+    "canonical_categories",
     "categorical",
     "category_text",
     "codes",
@@ -114,10 +116,43 @@ def codes(indices: pa.Array) -> np.ndarray:
 
 
 def categorical(codes: np.ndarray, dictionary: pa.Array) -> pd.Categorical:
-    """A Categorical from dictionary codes (-1 for missing) and the dictionary's text."""
+    """A Categorical from dictionary codes (-1 for missing) and the dictionary's distinct text.
+
+    Its categories are sorted, whatever order the values came in: frames of the same events
+    are equal however the events were delivered, and a frame read back from Parquet (whose
+    dictionaries come in file order) can be made equal to the one written.
+
+    Examples
+    --------
+    >>> values = categorical(np.array([0, 1, -1, 0], dtype=np.int32), pa.array(["b", "a"]))
+    >>> list(values.categories), values.codes.tolist()
+    (['a', 'b'], [1, 0, -1, 1])
+    """
+    order = np.asarray(pc.array_sort_indices(dictionary))
+    if (order[1:] < order[:-1]).any():
+        rank = np.empty(len(order) + 1, dtype=np.int32)
+        rank[order] = np.arange(len(order), dtype=np.int32)
+        rank[-1] = -1  # so that code -1 (missing) stays -1 in one take
+        codes = rank[codes]
+        dictionary = dictionary.take(pa.array(order))
     categories = pd.Index(pd.arrays.ArrowStringArray(dictionary.cast(pa.large_string())))
     # The codes index the dictionary by construction, so pandas need not check them.
     return pd.Categorical.from_codes(codes, categories=categories, validate=False)
+
+
+def canonical_categories(values: pd.Series) -> pd.Series:
+    """A categorical column with the categories :func:`categorical` gives (sorted, arrow text).
+
+    Examples
+    --------
+    >>> read = pd.Series(pd.Categorical(["b", "a", None], categories=["b", "a"]))
+    >>> list(canonical_categories(read).cat.categories)
+    ['a', 'b']
+    """
+    cat = values.cat
+    dictionary = pa.array(cat.categories.astype(object), type=pa.large_string())
+    rebuilt = categorical(np.asarray(cat.codes, dtype=np.int32), dictionary)
+    return pd.Series(rebuilt, index=values.index, name=values.name)
 
 
 def category_text(values: pd.Categorical) -> pa.Array:
