@@ -20,6 +20,7 @@ from dixa_analytics._errors import (
     RateLimitError,
     SchemaError,
     ServerError,
+    SnapshotError,
 )
 from dixa_analytics._version import __version__
 from dixa_analytics.client import CacheInfo, DixaClient, cache_info, clear_cache
@@ -55,6 +56,7 @@ from dixa_analytics.plots import (
     plot_tag_trends,
 )
 from dixa_analytics.report import build_report, summarize_report, write_report
+from dixa_analytics.snapshot import Snapshot, open_snapshot, sync
 
 __all__ = [
     "DEFINITIONS",
@@ -69,6 +71,8 @@ __all__ = [
     "RateLimitError",
     "SchemaError",
     "ServerError",
+    "Snapshot",
+    "SnapshotError",
     "__version__",
     "build_report",
     "cache_info",
@@ -87,6 +91,7 @@ __all__ = [
     "fetch_users",
     "first_response_time",
     "handling_time",
+    "open_snapshot",
     "plot_first_response",
     "plot_handling_time",
     "plot_queue_wait",
@@ -99,6 +104,7 @@ __all__ = [
     "split_by_type",
     "summarize_durations",
     "summarize_report",
+    "sync",
     "tag_trends",
     "write_report",
 ]

@@ -1,6 +1,7 @@
 """Exceptions raised by dixa-analytics.
 
-Every failure that comes from talking to Dixa is a :class:`DixaError`; bad arguments are
+Every failure that comes from talking to Dixa, or from the snapshots kept of it, is a
+:class:`DixaError`; bad arguments are
 plain :class:`ValueError` / :class:`TypeError` that say what to pass instead. The tree::
 
     DixaError
@@ -11,7 +12,8 @@ plain :class:`ValueError` / :class:`TypeError` that say what to pass instead. Th
     ├── ServerError              5xx still returned after every retry
     ├── DixaConnectionError      timeouts / dropped connections after every retry
     ├── SchemaError              a body that is not the JSON shape the API documents
-    └── PartialFetchError        some ids could not be fetched; names them
+    ├── PartialFetchError        some ids could not be fetched; names them
+    └── SnapshotError            a snapshot folder that cannot be read or written now
 
 HTTP status codes map to these classes in one place, :func:`error_for_status`. Messages never
 contain the API key.
@@ -32,6 +34,7 @@ __all__ = [
     "RateLimitError",
     "SchemaError",
     "ServerError",
+    "SnapshotError",
     "error_for_status",
     "listing",
 ]
@@ -113,6 +116,12 @@ class PartialFetchError(DixaError):
         self.missing = sorted(int(c) for c in missing)
         self.errors = dict(errors)
         super().__init__(f"{message} Missing csids: {listing(self.missing, 20)}.")
+
+
+class SnapshotError(DixaError):
+    """A snapshot folder that cannot be used as asked: not a snapshot, written by a newer
+    version, damaged, or being written by another sync. The message says which and what to
+    do."""
 
 
 _STATUS_ERRORS: dict[int, type[DixaError]] = {

@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from dixa_analytics._version import __version__
-from dixa_analytics.cli import _cache, _demo, _query, _report, _sandbox
+from dixa_analytics.cli import _cache, _demo, _query, _report, _sandbox, _snapshot
 
 __all__ = ["main"]
 
-_COMMANDS = (_demo, _report, _query, _sandbox, _cache)
+_COMMANDS = (_demo, _report, _query, _snapshot, _sandbox, _cache)
 
 
 class _CommandParser(argparse.ArgumentParser):

@@ -15,6 +15,7 @@ import pandas as pd
 import dixa_analytics as dxa
 from dixa_analytics._format import MISSING_LABEL, format_number, format_percent
 from dixa_analytics.cli._output import FRAME_SUFFIXES, output_path, write_frame, writing
+from dixa_analytics.cli._snapshot import add_snapshot_argument, snapshot_target
 from dixa_analytics.cli._target import (
     Target,
     add_target_arguments,
@@ -59,6 +60,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     metric.add_argument("--top", type=int, default=None, help="tag-trends: keep the N top tags")
     metric.add_argument("--format", choices=FORMATS, default="table", help="output format")
     add_target_arguments(metric)
+    add_snapshot_argument(metric)
     metric.set_defaults(run=run_metric)
 
     fetch = sub.add_parser(
@@ -72,6 +74,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--out", required=True, metavar="FILE", help="output file ending in .parquet or .csv"
     )
     add_target_arguments(fetch)
+    add_snapshot_argument(fetch)
     fetch.set_defaults(run=run_fetch)
 
 
@@ -170,11 +173,15 @@ def check_metric_options(
 def run_metric(args: argparse.Namespace) -> int:
     """Fetch the window's events and print one metric."""
     check_metric_options(args.name, freq=args.freq, top=args.top, by=args.by)
-    with open_target(args) as target:
-        events = dxa.fetch_activitylog(
-            start=target.start, end=target.end, source=target.source, client=target.client
-        )
-    note_if_empty(target, len(events))
+    if args.snapshot:
+        snapshot, start, end = snapshot_target(args)
+        events = snapshot.events(start, end)
+    else:
+        with open_target(args) as target:
+            events = dxa.fetch_activitylog(
+                start=target.start, end=target.end, source=target.source, client=target.client
+            )
+        note_if_empty(target, len(events))
     frame = compute_metric(args.name, events, by=args.by, freq=args.freq, top=args.top)
     sys.stdout.write(render(frame, args.format))
     return 0
@@ -205,6 +212,24 @@ FETCHERS: dict[str, Callable[[Target], pd.DataFrame]] = {
 }
 
 
+# What a snapshot keeps, by kind of ``fetch``.
+IN_SNAPSHOTS = ("activitylog", "conversations", "users", "queues", "tags")
+
+
+def _from_snapshot(args: argparse.Namespace) -> pd.DataFrame:
+    if args.kind not in IN_SNAPSHOTS:
+        raise ValueError(
+            f"a snapshot keeps {', '.join(IN_SNAPSHOTS)}, not {args.kind}: fetch those without "
+            "--snapshot"
+        )
+    snapshot, start, end = snapshot_target(args)
+    if args.kind == "activitylog":
+        return snapshot.events(start, end)
+    if args.kind == "conversations":
+        return snapshot.conversations(start, end)
+    return getattr(snapshot, args.kind)()
+
+
 def run_fetch(args: argparse.Namespace) -> int:
     """Fetch one kind of frame and write it to ``--out``."""
     path = output_path(args.out, suffixes=FRAME_SUFFIXES)
@@ -212,10 +237,13 @@ def run_fetch(args: argparse.Namespace) -> int:
         raise ValueError(
             f"--start/--end apply to {' and '.join(WINDOWED_KINDS)}; {args.kind} are fetched whole"
         )
-    with open_target(args) as target:
-        frame = FETCHERS[args.kind](target)
-    if args.kind in WINDOWED_KINDS:
-        note_if_empty(target, len(frame))
+    if args.snapshot:
+        frame = _from_snapshot(args)
+    else:
+        with open_target(args) as target:
+            frame = FETCHERS[args.kind](target)
+        if args.kind in WINDOWED_KINDS:
+            note_if_empty(target, len(frame))
     with writing(path):
         write_frame(frame, path)
     print(f"wrote {len(frame):,} rows × {frame.shape[1]} columns to {path.resolve()}")

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from dixa_analytics import fetch_activitylog, write_report
 from dixa_analytics.cli._output import REPORT_SUFFIXES, output_path, writing
+from dixa_analytics.cli._snapshot import add_snapshot_argument, snapshot_target
 from dixa_analytics.cli._target import (
     add_target_arguments,
     add_window_arguments,
@@ -37,6 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="only conversations in this queue (repeat for several)",
     )
     add_target_arguments(parser)
+    add_snapshot_argument(parser)
     parser.set_defaults(run=run)
 
 
@@ -59,11 +61,16 @@ def queue_note(queues: Sequence[str] | None) -> str | None:
 def run(args: argparse.Namespace) -> int:
     """Fetch the window, filter queues, write the report and print its path."""
     out = output_path(args.out, suffixes=REPORT_SUFFIXES)
-    with open_target(args) as target:
-        events = fetch_activitylog(
-            start=target.start, end=target.end, source=target.source, client=target.client
-        )
-    note_if_empty(target, len(events))
+    if args.snapshot:
+        snapshot, start, end = snapshot_target(args)
+        events = snapshot.events(start, end)
+    else:
+        with open_target(args) as target:
+            events = fetch_activitylog(
+                start=target.start, end=target.end, source=target.source, client=target.client
+            )
+        note_if_empty(target, len(events))
+        start, end = target.start, target.end
     if args.queue:
         known = set(events["queue_name"].dropna().unique())
         unknown = sorted(set(args.queue) - known)
@@ -74,8 +81,6 @@ def run(args: argparse.Namespace) -> int:
             )
         events = events[events["queue_name"].isin(args.queue)]
     with writing(out):
-        path = write_report(
-            out, events, window=(target.start, target.end), note=queue_note(args.queue)
-        )
+        path = write_report(out, events, window=(start, end), note=queue_note(args.queue))
     print(f"report written to {path.resolve()}", file=sys.stdout)
     return 0

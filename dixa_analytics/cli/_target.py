@@ -149,12 +149,16 @@ def cache_setting(value: str | None) -> str | bool | None:
 
 
 @contextlib.contextmanager
-def open_target(args: argparse.Namespace) -> Iterator[Target]:
-    """Yield the :class:`Target` that ``args`` describe; starts and stops a sandbox if asked."""
+def open_target(args: argparse.Namespace, *, windowed: bool = True) -> Iterator[Target]:
+    """Yield the :class:`Target` that ``args`` describe; starts and stops a sandbox if asked.
+
+    With ``windowed=False`` the command reads ``--start``/``--end`` itself (``sync``): the
+    target's window is the default one.
+    """
     cache = cache_setting(args.cache)
     progress = not args.no_progress
     refresh = args.refresh
-    window = _window(args)
+    window = _window(args) if windowed else None
     if args.sandbox:
         with (
             Sandbox() as sandbox,

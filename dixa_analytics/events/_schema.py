@@ -7,7 +7,8 @@ from dixa_analytics.frames import BOOL, CATEGORY, INT, OBJECT, STRING, UTC, Sche
 __all__ = ["AS_OF", "EVENTS", "EVENTS_SOURCE", "EVENT_ATTRIBUTES", "LIST_COLUMNS"]
 
 #: The key of ``DataFrame.attrs`` under which an events frame may carry its ``as_of``: the
-#: moment its data was taken (a snapshot's sync). The metrics measure at it by default.
+#: moment its data was taken (a snapshot's sync), as ISO text so that ``to_parquet`` can keep
+#: it (pandas writes ``attrs`` as JSON). The metrics measure at it by default.
 AS_OF = "dixa_analytics.as_of"
 
 #: What to pass where the events frame is expected (for error messages).

@@ -52,7 +52,9 @@ def over_partitions(metric: str | Metric, partitions: Any, **options: Any) -> pd
     **options
         The metric's options (``per=``, ``freq=``, ``by=``, ``top=``…). For a metric that
         measures at ``as_of``, every part is measured at the same moment: ``as_of=`` if
-        given, else the first part's own (a snapshot's sync time).
+        given, else the first part's own (a snapshot's sync time). Rates and trends count
+        events at no particular moment: ``as_of=`` is accepted for them and not used, so one
+        call fits every metric.
 
     Returns
     -------
@@ -82,10 +84,13 @@ def over_partitions(metric: str | Metric, partitions: Any, **options: Any) -> pd
     """
     metric = metric if isinstance(metric, Metric) else metric_named(metric)
     options = dict(options)
+    measured = "as_of" in inspect.signature(metric.compute).parameters
+    if not measured:
+        options.pop("as_of", None)  # a rate or a trend counts events, at no moment
     is_dask = hasattr(partitions, "map_partitions")
     parts: Iterable[pd.DataFrame] = iter(()) if is_dask else iter(partitions)
     first: pd.DataFrame | None = None
-    if "as_of" in inspect.signature(metric.compute).parameters and options.get("as_of") is None:
+    if measured and options.get("as_of") is None:
         if is_dask:
             raise ValueError(
                 f"{metric.name} measures at as_of: pass as_of= (e.g. the snapshot's as_of) so "

@@ -21,19 +21,6 @@ from dixa_analytics.frames import CATEGORY, CONVERSATIONS, QUEUES, conform, empt
 from dixa_analytics.sandbox import Sandbox
 
 
-@pytest.fixture(autouse=True)
-def _no_real_org(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    for name in (
-        "DIXA_API_KEY",
-        "DIXA_API_TOKEN",
-        "DIXA_BASE_URL",
-        "DIXA_EXPORTS_URL",
-        "DIXA_API_URL",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("DIXA_CACHE", str(tmp_path / "cache.sqlite"))
-
-
 @pytest.mark.parametrize("command", ["report", "metric handling-time", "fetch users --out u.csv"])
 def test_without_key_or_sandbox_says_how_to_set_one(command, capsys) -> None:
     assert main(command.split()) == 2

@@ -25,7 +25,7 @@ def parts(make_events) -> list[pd.DataFrame]:
 def test_every_part_is_measured_at_the_first_parts_as_of(parts, t0):
     as_of = t0 + pd.Timedelta(hours=1)
     marked = [part.copy() for part in parts]
-    marked[0].attrs[AS_OF] = as_of
+    marked[0].attrs[AS_OF] = as_of.isoformat()
     result = over_partitions("resolution_time", marked)
     # Each open conversation is censored at the same moment, not at its own last event.
     assert result["full_resolution_seconds"].tolist() == [300.0, 3540.0, 3480.0]

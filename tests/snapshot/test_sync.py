@@ -1,0 +1,125 @@
+"""sync: a snapshot equals a fresh fetch, first and after the organisation moved on, and a
+refresh asks only for what changed."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import dixa_analytics as dxa
+from dixa_analytics.snapshot import OVERLAP
+
+SOURCES = ["integrations", "dixa-api"]
+
+
+def fresh(make_client, snapshot: dxa.Snapshot, source: str) -> dict[str, pd.DataFrame]:
+    """What an uncached fetch of the snapshot's window gives now."""
+    client = make_client(cache=False)
+    start, _ = snapshot.window
+    return {
+        "events": dxa.fetch_activitylog(
+            start=start, end=snapshot.as_of, source=source, client=client
+        ),
+        "conversations": dxa.fetch_conversations(start=start, end=snapshot.as_of, client=client),
+        "users": dxa.fetch_users(client=client),
+        "queues": dxa.fetch_queues(client=client),
+        "tags": dxa.fetch_tags(client=client),
+    }
+
+
+def assert_same_as_a_fresh_fetch(make_client, snapshot: dxa.Snapshot, source: str) -> None:
+    expected = fresh(make_client, snapshot, source)
+    got = {
+        "events": snapshot.events(),
+        "conversations": snapshot.conversations(),
+        "users": snapshot.users(),
+        "queues": snapshot.queues(),
+        "tags": snapshot.tags(),
+    }
+    for name, frame in expected.items():
+        pd.testing.assert_frame_equal(got[name], frame, obj=name)
+    # Opened again from the folder: the same.
+    pd.testing.assert_frame_equal(dxa.open_snapshot(snapshot.path).events(), expected["events"])
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_a_snapshot_equals_a_fresh_fetch_first_and_after_the_organisation_moved_on(
+    org, make_client, folder, source
+):
+    client = make_client()
+    first = dxa.sync(folder, start="2026-01-01", client=client, source=source)
+    assert first.as_of == org.before
+    assert first.source == source
+    assert_same_as_a_fresh_fetch(make_client, first, source)
+    before = first.events()
+    reopened_before = before[before["conversation_id"] == org.reopened]
+    assert reopened_before["activity_type"].iloc[-1] == "conversation_closed"
+
+    org.sb.move_to(org.after.to_pydatetime())
+    second = dxa.sync(folder, client=client, source=source)
+    assert second.as_of == org.after
+    assert_same_as_a_fresh_fetch(make_client, second, source)
+    after = second.events()
+    # The conversation cached as closed shows the events since, its reopening among them.
+    reopened_after = after[after["conversation_id"] == org.reopened]
+    assert "conversation_reopened" in set(reopened_after["activity_type"])
+    assert len(reopened_after) > len(reopened_before)
+    summary = second.syncs[-1]
+    new_ids = set(after["conversation_id"]) - set(before["conversation_id"])
+    assert summary["conversations_new"] == len(new_ids) > 0
+    assert summary["conversations_updated"] >= 1
+    assert summary["events"] == len(after)
+    assert [s["as_of"] for s in second.syncs] == [first.syncs[0]["as_of"], summary["as_of"]]
+
+
+def test_a_refresh_fetches_again_only_the_logs_of_changed_conversations(
+    org, make_client, folder, query_csids
+):
+    client = make_client()
+    first = dxa.sync(folder, start="2026-01-01", client=client, source="integrations")
+    org.sb.move_to(org.after.to_pydatetime())
+    org.sb.reset_counts()
+    second = dxa.sync(folder, client=client, source="integrations")
+    asked = [
+        csid
+        for request in org.sb.requests
+        if request.path.endswith("/conversations/activitylog")
+        for csid in query_csids(request)
+    ]
+    conversations = second.conversations()
+    changed = conversations[
+        conversations["updated_at"].ge(first.as_of - OVERLAP)
+        | conversations["created_at"].ge(first.as_of - OVERLAP)
+    ]
+    assert sorted(asked) == sorted(changed["conversation_id"])
+    assert org.reopened in asked
+    summary = second.syncs[-1]
+    assert summary["requests"] == len(org.sb.requests)
+    # Ten logs a request, plus a handful for exports and reference tables.
+    assert summary["requests"] <= len(changed) / 10 + 10 < first.syncs[0]["requests"]
+
+
+def test_a_refresh_with_nothing_new_asks_a_few_requests_and_changes_nothing(
+    org, make_client, folder
+):
+    client = make_client()
+    first = dxa.sync(folder, start="2026-01-01", client=client)
+    events = first.events()
+    again = dxa.sync(folder, client=client)
+    assert again.syncs[-1]["conversations_new"] == 0
+    assert again.syncs[-1]["requests"] <= 10
+    pd.testing.assert_frame_equal(again.events(), events)
+
+
+def test_a_fixed_window_does_not_grow(org, make_client, folder):
+    # A window that ended before the clock: later syncs refresh it, they do not extend it.
+    start, end = pd.Timestamp("2026-01-01", tz="UTC"), org.before - pd.Timedelta(days=3)
+    client = make_client()
+    first = dxa.sync(folder, start=start, end=end, client=client)
+    assert first.window == (start, end)
+    org.sb.move_to(org.after.to_pydatetime())
+    second = dxa.sync(folder, client=client)
+    assert second.conversations()["created_at"].lt(end).all()
+    assert second.syncs[-1]["conversations_new"] == 0
+    expected = dxa.fetch_activitylog(start=start, end=end, client=make_client(cache=False))
+    pd.testing.assert_frame_equal(second.events(), expected)
