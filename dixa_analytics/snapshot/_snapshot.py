@@ -14,10 +14,10 @@ import pandas as pd
 from dixa_analytics._dates import DateLike, to_utc
 from dixa_analytics._errors import listing
 from dixa_analytics._format import format_count
-from dixa_analytics.events import AS_OF, EVENTS, conform_events
+from dixa_analytics.events import AS_OF, EVENTS
 from dixa_analytics.frames import CONVERSATIONS, QUEUES, TAGS, USERS, empty
 from dixa_analytics.metrics import Metric, metric_named, over_partitions
-from dixa_analytics.snapshot._assemble import stacked
+from dixa_analytics.snapshot._assemble import in_order, only_used_categories
 from dixa_analytics.snapshot._layout import month_windows
 from dixa_analytics.snapshot._manifest import Manifest, read_manifest
 from dixa_analytics.snapshot._read import read_frame
@@ -43,14 +43,7 @@ def read_part(path: str | Path, csids: Iterable[int] | None, as_of: pd.Timestamp
     events = read_frame(Path(path), EVENTS)
     if csids is not None:
         kept = events[events["conversation_id"].isin(list(csids))].reset_index(drop=True)
-        # As a fetch of these conversations would: categories only of the values kept.
-        events = kept.assign(
-            **{
-                name: kept[name].cat.remove_unused_categories()
-                for name in kept.columns
-                if isinstance(kept[name].dtype, pd.CategoricalDtype)
-            }
-        )
+        events = only_used_categories(kept)  # as a fetch of just these conversations
     events.attrs[AS_OF] = as_of.isoformat()
     return events
 
@@ -144,7 +137,7 @@ class Snapshot:
         elif len(parts) == 1:
             events = parts[0]
         else:
-            events = conform_events(stacked(parts))
+            events = in_order(parts)
         events.attrs[AS_OF] = self.as_of.isoformat()
         return events
 
