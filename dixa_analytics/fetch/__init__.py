@@ -33,6 +33,7 @@ from dixa_analytics.fetch._conversations import (
 from dixa_analytics.fetch._events import fetch_events
 from dixa_analytics.fetch._orgwide import event_windows, read_windows
 from dixa_analytics.fetch._reference import (
+    fetch_agents,
     fetch_endpoints,
     fetch_queues,
     fetch_tags,
@@ -53,6 +54,7 @@ __all__ = [
     "export_by_csids",
     "export_window",
     "fetch_activitylog",
+    "fetch_agents",
     "fetch_conversations",
     "fetch_endpoints",
     "fetch_events",

@@ -21,6 +21,7 @@ from dixa_analytics.frames import (
 
 __all__ = [
     "ENDPOINT_TYPES",
+    "fetch_agents",
     "fetch_endpoints",
     "fetch_queues",
     "fetch_tags",
@@ -72,12 +73,56 @@ def fetch_users(*, client: DixaClient | None = None) -> pd.DataFrame:
         if _DIXA_API not in c.sources:
             params = {"limit": USERS_PAGE_LIMIT}
             return users_frame(c.get_list("/v1/users", params, expire_after=None))
-        # The Dixa API lists agents and end users apart; an agent listed without roles is
-        # still an agent.
-        agents = _reference_list(c, "/v1/agents")
         end_users = _reference_list(c, "/v1/endusers")
-        agents = [{**agent, "roles": agent.get("roles") or ["Agent"]} for agent in agents]
-        return users_frame(agents + [{**user, "roles": []} for user in end_users])
+        return users_frame(_as_agents(_reference_list(c, "/v1/agents")) + _as_end_users(end_users))
+
+
+def _as_agents(records: list[dict]) -> list[dict]:
+    # The Dixa API lists agents and end users apart; an agent listed without roles is still an
+    # agent.
+    return [{**agent, "roles": agent.get("roles") or ["Agent"]} for agent in records]
+
+
+def _as_end_users(records: list[dict]) -> list[dict]:
+    return [{**user, "roles": []} for user in records]
+
+
+def fetch_agents(*, client: DixaClient | None = None) -> pd.DataFrame:
+    """Fetch the organisation's agents only (Dixa API), without its end users.
+
+    The list of end users grows with the customer base (hundreds of pages for a large
+    organisation); the agents are a page or two. A snapshot's refresh uses this.
+
+    Parameters
+    ----------
+    client : DixaClient, optional
+        Connection to use; it needs a Dixa API token (the Integrations API lists every user
+        at once).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The frame of :func:`fetch_users`, agents only.
+
+    Raises
+    ------
+    AuthenticationError
+        If the client has no Dixa API token.
+
+    Examples
+    --------
+    >>> from dixa_analytics.sandbox import Sandbox
+    >>> with Sandbox(seed=1, conversations=20) as sb:
+    ...     client = DixaClient(api_token=sb.api_token, api_url=sb.api_url, cache=False,
+    ...                         progress=False)
+    ...     agents = fetch_agents(client=client)
+    >>> bool(agents["is_agent"].all())
+    True
+    """
+    with using(client) as c:
+        if _DIXA_API not in c.sources:
+            c.credentials.header(_DIXA_API)  # says which token is missing, and how to set it
+        return users_frame(_as_agents(_reference_list(c, "/v1/agents")))
 
 
 def fetch_queues(*, client: DixaClient | None = None) -> pd.DataFrame:

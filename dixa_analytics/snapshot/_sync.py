@@ -37,15 +37,24 @@ from dixa_analytics.events import EVENTS, events_frame
 from dixa_analytics.fetch import (
     bulk_log,
     choose_source,
+    event_windows,
     export_by_csids,
     export_window,
+    fetch_agents,
     fetch_queues,
     fetch_tags,
     fetch_users,
     read_windows,
     using,
 )
-from dixa_analytics.frames import CONVERSATIONS, QUEUES, USERS, conversations_frame, empty
+from dixa_analytics.frames import (
+    CONVERSATIONS,
+    QUEUES,
+    USERS,
+    conversations_frame,
+    empty,
+    users_frame,
+)
 from dixa_analytics.snapshot._assemble import assembled
 from dixa_analytics.snapshot._layout import MANIFEST, TABLES, month_windows, partition_keys
 from dixa_analytics.snapshot._manifest import Manifest, Partition, Table, read_manifest
@@ -213,11 +222,54 @@ def _quiet(client: DixaClient) -> Iterator[bool]:
 # -- reference tables ----------------------------------------------------------------------
 
 
-def _reference(c: DixaClient, staging: Staging) -> tuple[dict[str, pd.DataFrame], dict]:
-    frames = {"users": fetch_users(client=c), "queues": fetch_queues(client=c)}
-    frames["tags"] = fetch_tags(client=c)
+def _reference(
+    c: DixaClient, staging: Staging, users: pd.DataFrame | None = None
+) -> tuple[dict[str, pd.DataFrame], dict]:
+    frames = {
+        "users": fetch_users(client=c) if users is None else users,
+        "queues": fetch_queues(client=c),
+        "tags": fetch_tags(client=c),
+    }
     tables = {name: Table(staging.write(frames[name], name), len(frames[name])) for name in TABLES}
     return frames, tables
+
+
+def _users_now(
+    c: DixaClient, staging: Staging, previous: Manifest, events: pd.DataFrame
+) -> pd.DataFrame | None:
+    """The users for a refresh without listing every end user again, when the Dixa API can
+    list the agents alone (None: list everyone, as the Integrations API must).
+
+    The end users' list grows with the customer base, hundreds of pages for a large
+    organisation, where a refresh should cost what changed: the agents are listed afresh, the
+    end users known are kept, and the authors of new events who are neither are added as end
+    users, with the name and email their events carry.
+    """
+    if "dixa-api" not in c.sources:
+        return None
+    agents = fetch_agents(client=c)
+    known = read_frame(staging.path(previous.tables["users"].file), USERS)
+    end_users = known[~known["is_agent"].fillna(False) & ~known["user_id"].isin(agents["user_id"])]
+    authors = events.dropna(subset=["author_id"]).drop_duplicates("author_id")
+    newcomers = authors[
+        ~authors["author_id"].isin(agents["user_id"]) & ~authors["author_id"].isin(known["user_id"])
+    ]
+    added = users_frame(
+        [
+            {
+                "id": row.author_id,
+                "name": _text(row.author_name),
+                "email": _text(row.author_email),
+                "roles": [],
+            }
+            for row in newcomers.itertuples()
+        ]
+    )
+    return pd.concat([agents, end_users, added], ignore_index=True)
+
+
+def _text(value: object) -> str | None:
+    return None if pd.isna(value) else str(value)
 
 
 def _joins_changed(previous: Manifest, staging: Staging, frames: dict[str, pd.DataFrame]) -> bool:
@@ -227,7 +279,8 @@ def _joins_changed(previous: Manifest, staging: Staging, frames: dict[str, pd.Da
         ("queues", QUEUES, "queue_id", "queue_name"),
     ):
         old = read_frame(staging.path(previous.tables[name].file), schema, columns=[key, value])
-        new = frames[name][[key, value]]
+        # Rows added since are new users or queues: only the events since can name them.
+        new = frames[name].loc[frames[name][key].isin(old[key]), [key, value]]
         if not _same_rows(old, new, key):
             return True
     return False
@@ -395,7 +448,6 @@ def _refresh(
 ) -> tuple[Manifest, dict[str, Any]]:
     since = previous.as_of - OVERLAP
     hi = previous.end if previous.end is not None else as_of
-    frames, tables = _reference(c, staging)
     known = _known_csids(staging, previous)
     changed = _changed(c, since, as_of, previous.start, hi)
     chosen = choose_source(c, source, conversations=len(changed), start=since, end=as_of)
@@ -403,12 +455,14 @@ def _refresh(
         records = bulk_log(c, list(changed.values()), refresh=True) if changed else []
         fresh = events_frame(records)
     else:
-        fresh = events_frame(read_windows(c, _day_windows(since, as_of)))
+        # Whole months, not days: a refresh holds what happened since the last sync anyway.
+        fresh = events_frame(read_windows(c, event_windows(since, as_of)))
         fresh = fresh[fresh["conversation_id"].isin(known | set(changed))]
         # Events of a conversation the export did not report as updated: ask for its record.
         unreported = sorted(set(fresh["conversation_id"].tolist()) - set(changed))
         for record in export_by_csids(c, unreported, must_exist=False) if unreported else []:
             changed[int(record["id"])] = record
+    frames, tables = _reference(c, staging, _users_now(c, staging, previous, fresh))
     updated = conversations_frame([changed[k] for k in sorted(changed)])
     keys = partition_keys(updated["created_at"])
     everything = _joins_changed(previous, staging, frames)

@@ -181,3 +181,13 @@ def test_a_refresh_cannot_change_the_window(folder, make_client):
     dxa.sync(folder, start="2026-01-01", client=make_client())  # the same window: fine
     with pytest.raises(ValueError, match="holds the window 2026-01-01 00:00 → now"):
         dxa.sync(folder, start="2025-01-01", client=make_client())
+
+
+def test_a_damaged_partition_file_is_named(folder, make_client):
+    snapshot = dxa.sync(folder, start="2026-01-01", client=make_client())
+    damaged = sorted(folder.glob("events/*.parquet"))[-1]
+    damaged.write_bytes(b"PAR1 not really parquet")
+    with pytest.raises(dxa.SnapshotError, match=rf"{damaged.name} cannot be read as Parquet"):
+        snapshot.events()
+    # Partitions before it still read: the damage is confined to its month.
+    assert len(snapshot.events(end=f"{damaged.name[:7]}-01")) > 0

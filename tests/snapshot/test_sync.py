@@ -123,3 +123,29 @@ def test_a_fixed_window_does_not_grow(org, make_client, folder):
     assert second.syncs[-1]["conversations_new"] == 0
     expected = dxa.fetch_activitylog(start=start, end=end, client=make_client(cache=False))
     pd.testing.assert_frame_equal(second.events(), expected)
+
+
+def test_a_refresh_lists_the_agents_and_adds_new_authors_without_listing_every_end_user(
+    org, make_client, folder
+):
+    client = make_client()
+    first = dxa.sync(folder, start="2026-01-01", client=client, source="dixa-api")
+    org.sb.move_to(org.after.to_pydatetime())
+    # Customers the first sync did not know (as if they signed up since): taken out of its
+    # users file, they must come back from the events that name them.
+    authors = fresh(make_client, first, "dixa-api")["events"]
+    later = authors[authors["timestamp"] > first.as_of]
+    newcomers = set(later.loc[later["author_is_agent"] == False, "author_id"])  # noqa: E712
+    assert newcomers
+    (path,) = folder.glob("users.g*.parquet")
+    users = pd.read_parquet(path)
+    users[~users["user_id"].isin(newcomers)].to_parquet(path)
+    org.sb.reset_counts()
+    second = dxa.sync(folder, client=client, source="dixa-api")
+    assert not [r for r in org.sb.requests if r.path.endswith("/endusers")]
+    got = second.users().set_index("user_id")
+    assert newcomers <= set(got.index)
+    assert not got.loc[sorted(newcomers), "is_agent"].any()
+    named = later.drop_duplicates("author_id").set_index("author_id")["author_name"]
+    assert (got.loc[sorted(newcomers), "name"] == named.loc[sorted(newcomers)]).all()
+    pd.testing.assert_frame_equal(second.events(), fresh(make_client, second, "dixa-api")["events"])
