@@ -180,3 +180,16 @@ def assert_schema():
 def make_event():
     """``make_event(id, csid, when, type, author=None, attributes=None, spelling=...)``."""
     return _event
+
+
+def _plain_read_parquet(path: Path) -> pd.DataFrame:
+    # pandas 2 reads a string column back with its default storage (python); the README tells
+    # its users to ask for pyarrow storage, as done here. pandas 3 needs no option.
+    with pd.option_context("mode.string_storage", "pyarrow"):
+        return pd.read_parquet(path)
+
+
+@pytest.fixture(scope="session")
+def plain_read_parquet():
+    """``plain_read_parquet(path)``: ``pandas.read_parquet`` as the README tells users to."""
+    return _plain_read_parquet

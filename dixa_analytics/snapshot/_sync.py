@@ -289,7 +289,9 @@ def _joins_changed(previous: Manifest, staging: Staging, frames: dict[str, pd.Da
 def _same_rows(a: pd.DataFrame, b: pd.DataFrame, key: str) -> bool:
     a = a.sort_values(key, ignore_index=True)
     b = b.sort_values(key, ignore_index=True)
-    return a.astype(object).fillna("").equals(b.astype(object).fillna(""))
+    # As text, so that a flag or name read back from the file and one fetched now compare equal
+    # whatever their storage; missing values compare equal to each other.
+    return a.astype("string").equals(b.astype("string"))
 
 
 # -- the first sync ------------------------------------------------------------------------

@@ -49,13 +49,15 @@ def plain(value: object) -> object:
     return value
 
 
-def test_every_frame_survives_parquet_with_plain_pandas(make_client, sb, tmp_path):
+def test_every_frame_survives_parquet_with_plain_pandas(
+    make_client, sb, tmp_path, plain_read_parquet
+):
     client = make_client()
     api_client = make_client(api_key=None, api_token=sb.api_token)
     for name, frame in frames(client, api_client).items():
         path = tmp_path / "frame.parquet"
         frame.to_parquet(path)
-        back = pd.read_parquet(path)
+        back = plain_read_parquet(path)
         assert back.columns.tolist() == frame.columns.tolist(), name
         for column in frame.columns:
             written, read = frame[column], back[column]
