@@ -339,11 +339,11 @@ def open_snapshot(path: str | Path) -> Snapshot:
     >>> with Sandbox(seed=1, conversations=30) as sb, tempfile.TemporaryDirectory() as tmp:
     ...     client = dxa.DixaClient(sb.api_key, base_url=sb.base_url,
     ...                             exports_url=sb.exports_url, cache=False, progress=False)
-    ...     _ = dxa.sync(tmp, start="2026-01-01", client=client)
+    ...     _ = dxa.sync(tmp, start="2026-03-01", end="2026-04-01", client=client)
     ...     snapshot = open_snapshot(tmp)
     ...     events = snapshot.events()
     >>> events["conversation_id"].nunique()
-    30
+    11
     """
     folder = Path(path)
     return Snapshot(folder, read_manifest(folder))

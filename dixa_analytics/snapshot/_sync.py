@@ -131,10 +131,10 @@ def sync(
     >>> with Sandbox(seed=1, conversations=30) as sb, tempfile.TemporaryDirectory() as tmp:
     ...     client = DixaClient(sb.api_key, base_url=sb.base_url, exports_url=sb.exports_url,
     ...                         cache=False, progress=False)
-    ...     snapshot = sync(tmp, start="2026-01-01", client=client)
+    ...     snapshot = sync(tmp, start="2026-03-01", end="2026-04-01", client=client)
     ...     again = sync(tmp, client=client)  # nothing changed: a few requests
     >>> snapshot.syncs[0]["conversations_new"], again.syncs[-1]["conversations_new"]
-    (30, 0)
+    (11, 0)
     """
     folder = Path(path)
     if not writable(folder) and start is None:
