@@ -10,10 +10,11 @@ events, from the source that costs fewer requests (:func:`~dixa_analytics.fetch.
 
 Either way memory holds a partition or a few days of events, never the whole window.
 
-A later sync asks the Exports API which conversations were created or **updated** since the
-last one (from :data:`OVERLAP` before it, for events written late), and fetches only what
-changed: their whole logs again, asking past the HTTP cache (a closed conversation may have
-been reopened), or the organisation-wide log since the last sync. Only the partitions that
+A later sync asks the Exports API which conversations were **updated** since the last one
+(from :data:`OVERLAP` before it, for events written late), and fetches only what changed:
+either the conversations created since too, and the whole logs of both again, asking past the
+HTTP cache (a closed conversation may have been reopened); or the organisation-wide log since
+the last sync, whose creation events name the new conversations. Only the partitions that
 changed are written again (all of them when users or queues were renamed, since the events
 carry those joins).
 """
@@ -451,19 +452,23 @@ def _refresh(
     since = previous.as_of - OVERLAP
     hi = previous.end if previous.end is not None else as_of
     known = _known_csids(staging, previous)
-    changed = _changed(c, since, as_of, previous.start, hi)
+    window = (previous.start, hi)
+    changed = _exported(c, since, as_of, window, by="updated")
     chosen = choose_source(c, source, conversations=len(changed), start=since, end=as_of)
     if chosen == "integrations":
+        changed |= _exported(c, since, as_of, window, by="created")
         records = bulk_log(c, list(changed.values()), refresh=True) if changed else []
         fresh = events_frame(records)
     else:
         # Whole months, not days: a refresh holds what happened since the last sync anyway.
         fresh = events_frame(read_windows(c, event_windows(since, as_of)))
-        fresh = fresh[fresh["conversation_id"].isin(known | set(changed))]
+        # The log itself names the conversations created since: no export by creation.
+        wanted = known | set(changed) | _created_in(fresh, window)
+        fresh = fresh[fresh["conversation_id"].isin(wanted)]
         # Events of a conversation the export did not report as updated: ask for its record.
         unreported = sorted(set(fresh["conversation_id"].tolist()) - set(changed))
-        for record in export_by_csids(c, unreported, must_exist=False) if unreported else []:
-            changed[int(record["id"])] = record
+        found = export_by_csids(c, unreported, must_exist=False) if unreported else []
+        changed |= _inside(found, window)
     frames, tables = _reference(c, staging, _users_now(c, staging, previous, fresh))
     updated = conversations_frame([changed[k] for k in sorted(changed)])
     keys = partition_keys(updated["created_at"])
@@ -525,13 +530,30 @@ def _known_csids(staging: Staging, previous: Manifest) -> set[int]:
     return known
 
 
-def _changed(
-    c: DixaClient, since: pd.Timestamp, as_of: pd.Timestamp, lo: pd.Timestamp, hi: pd.Timestamp
+def _exported(
+    c: DixaClient,
+    since: pd.Timestamp,
+    as_of: pd.Timestamp,
+    window: tuple[pd.Timestamp, pd.Timestamp],
+    *,
+    by: str,
 ) -> dict[int, Record]:
     """Export records of the window's conversations created or updated in ``[since, as_of)``."""
-    records = export_window(c, since, as_of, by="updated") + export_window(c, since, as_of)
+    return _inside(export_window(c, since, as_of, by=by), window)
+
+
+def _inside(records: list[Record], window: tuple[pd.Timestamp, pd.Timestamp]) -> dict[int, Record]:
+    """The records of conversations created in ``window``, by csid."""
     if not records:
         return {}
     created = conversations_frame(records)["created_at"]
-    inside = (created >= lo) & (created < hi)
+    inside = (created >= window[0]) & (created < window[1])
     return {int(r["id"]): r for r, keep in zip(records, inside.tolist(), strict=True) if keep}
+
+
+def _created_in(events: pd.DataFrame, window: tuple[pd.Timestamp, pd.Timestamp]) -> set[int]:
+    """Conversations whose creation event falls in ``window``."""
+    created = events["activity_type"].astype("string").str.startswith("conversation_created")
+    when = events["timestamp"]
+    mine = created.fillna(False).astype(bool) & (when >= window[0]) & (when < window[1])
+    return set(events.loc[mine, "conversation_id"].tolist())

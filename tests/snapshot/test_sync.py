@@ -149,3 +149,30 @@ def test_a_refresh_lists_the_agents_and_adds_new_authors_without_listing_every_e
     named = later.drop_duplicates("author_id").set_index("author_id")["author_name"]
     assert (got.loc[sorted(newcomers), "name"] == named.loc[sorted(newcomers)]).all()
     pd.testing.assert_frame_equal(second.events(), fresh(make_client, second, "dixa-api")["events"])
+
+
+def test_a_dixa_api_refresh_finds_new_conversations_in_the_log_itself(
+    org, make_client, folder, monkeypatch
+):
+    # An API whose export by update leaves out conversations never updated since creation:
+    # the refresh must still find the new ones, from their creation events in the log.
+    from dixa_analytics.frames import conversations_frame
+    from dixa_analytics.snapshot import _sync
+
+    exported = _sync.export_window
+
+    def updated_only(client, start, end, *, by="created"):
+        records = exported(client, start, end, by=by)
+        if by != "updated":
+            return records
+        created = conversations_frame(records)["created_at"] if records else []
+        return [r for r, at in zip(records, created, strict=True) if at < start]
+
+    monkeypatch.setattr(_sync, "export_window", updated_only)
+    client = make_client()
+    first = dxa.sync(folder, start="2026-01-01", client=client, source="dixa-api")
+    before = len(first.conversations())
+    org.sb.move_to(org.after.to_pydatetime())
+    second = dxa.sync(folder, client=client, source="dixa-api")
+    assert second.syncs[-1]["conversations_new"] == len(second.conversations()) - before > 0
+    assert_same_as_a_fresh_fetch(make_client, second, "dixa-api")
