@@ -3,13 +3,15 @@
 Notebooks and examples start with ``client = dxa.connect()`` so they run top to bottom with
 no account: when ``DIXA_API_TOKEN`` or ``DIXA_API_KEY`` is set the client talks to that
 organisation, otherwise an embedded sandbox (a local fake Dixa with a seeded synthetic
-organisation) is started for the life of the Python process.
+organisation) is started for the life of the Python process. It says once which of the two
+it is, since a Jupyter started from a launcher may not see the shell's variables.
 """
 
 from __future__ import annotations
 
 import atexit
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -38,6 +40,7 @@ def connect(
     cache: str | Path | bool | None = None,
     progress: bool = True,
     refresh: bool = False,
+    announce: bool = True,
 ) -> DixaClient:
     """Return a :class:`DixaClient` for your organisation, or for the embedded sandbox.
 
@@ -58,6 +61,9 @@ def connect(
     refresh : bool
         Ask the API again even for what the cache holds as final, and store the new answers
         (see :class:`DixaClient`).
+    announce : bool
+        Say on standard error, once per process, which organisation the client talks to: the
+        sandbox and its synthetic organisation, or the API hosts of yours.
 
     Returns
     -------
@@ -68,14 +74,21 @@ def connect(
     Examples
     --------
     >>> import dixa_analytics as dxa
-    >>> client = dxa.connect(sandbox=True, conversations=50, progress=False)
+    >>> client = dxa.connect(sandbox=True, conversations=50, progress=False, announce=False)
     >>> dxa.fetch_queues(client=client).columns[:2].tolist()
     ['queue_id', 'queue_name']
     """
+    fallback = sandbox is None and not (
+        os.environ.get("DIXA_API_KEY") or os.environ.get("DIXA_API_TOKEN")
+    )
     if sandbox is None:
-        sandbox = not (os.environ.get("DIXA_API_KEY") or os.environ.get("DIXA_API_TOKEN"))
+        sandbox = fallback
     if sandbox is False:
-        return DixaClient(cache=cache, progress=progress, refresh=refresh)
+        client = DixaClient(cache=cache, progress=progress, refresh=refresh)
+        if announce:
+            hosts = ", ".join(client.root(api) for api in (*client.sources, "exports"))
+            _say(f"your organisation, through {hosts}")
+        return client
     if sandbox is True:
         sandbox = Sandbox(seed=seed, conversations=conversations)
         sandbox.start()
@@ -86,6 +99,13 @@ def connect(
         tmp = tempfile.TemporaryDirectory(prefix="dixa-sandbox-cache-")
         atexit.register(tmp.cleanup)
         cache = Path(tmp.name) / "cache.sqlite"
+    if announce:
+        org = sandbox.organisation
+        why = " (neither DIXA_API_TOKEN nor DIXA_API_KEY is set)" if fallback else ""
+        _say(
+            f"the embedded sandbox{why}: synthetic organisation {org.name!r}, conversations "
+            f"{org.start:%Y-%m-%d} to {org.end:%Y-%m-%d}, at {sandbox.base_url}"
+        )
     return DixaClient(
         sandbox.api_key,
         api_token=sandbox.api_token,
@@ -98,3 +118,13 @@ def connect(
         refresh=refresh,
         **_SANDBOX_LIMITS,
     )
+
+
+_said: set[str] = set()
+
+
+def _say(text: str) -> None:
+    """Print ``text`` on standard error, unless this process printed it already."""
+    if text not in _said:
+        _said.add(text)
+        print(f"dixa-analytics talks to {text}", file=sys.stderr)

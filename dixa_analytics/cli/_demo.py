@@ -71,7 +71,9 @@ def run(args: argparse.Namespace) -> int:
         org = sandbox.organisation
         print(f"sandbox: synthetic organisation {org.name!r} served at {sandbox.base_url}")
         cache = cache_setting(args.cache)
-        with connect(sandbox=sandbox, cache=cache, progress=not args.no_progress) as client:
+        with connect(
+            sandbox=sandbox, cache=cache, progress=not args.no_progress, announce=False
+        ) as client:
             events = fetch_activitylog(start=org.start, end=org.end, client=client)
         requests_made = sandbox.request_count
     window = (org.start, org.end)

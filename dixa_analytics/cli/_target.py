@@ -162,7 +162,10 @@ def open_target(args: argparse.Namespace, *, windowed: bool = True) -> Iterator[
     if args.sandbox:
         with (
             Sandbox() as sandbox,
-            connect(sandbox=sandbox, cache=cache, progress=progress, refresh=refresh) as client,
+            # The command names its target in its own messages.
+            connect(
+                sandbox=sandbox, cache=cache, progress=progress, refresh=refresh, announce=False
+            ) as client,
         ):
             org = sandbox.organisation
             start, end = window or date_window(org.start, org.end)
