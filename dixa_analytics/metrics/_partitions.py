@@ -109,9 +109,13 @@ def over_partitions(metric: str | Metric, partitions: Any, **options: Any) -> pd
         meta = step(partitions._meta)
         results = partitions.map_partitions(step, meta=meta).compute()
         return finish(results.reset_index(drop=True))
-    # One part in memory at a time: only its result is kept.
+    # One part in memory at a time: only its result is kept, and a part is let go before the
+    # next is read (a comprehension would hold the last part while reading the next).
     results = [] if first is None else [step(first)]
-    results += [step(part) for part in parts]
+    del first
+    for part in parts:
+        results.append(step(part))
+        del part
     if not results:
         results = [step(empty(EVENTS))]
     return finish(pd.concat(results, ignore_index=True))
