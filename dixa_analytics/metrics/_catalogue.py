@@ -93,6 +93,12 @@ class Metric:
         Its figures in the report.
     noun : str
         What a row of its result counts, for captions.
+    ended : str
+        What an observed duration's end is, for people: survival figures read "share
+        answered within t" (durations only).
+    sla : str or None
+        The default target of its SLA attainment in the report (:func:`sla_attainment`),
+        e.g. ``"1h"``; None for no SLA card.
     """
 
     name: str
@@ -113,6 +119,8 @@ class Metric:
     from_facts: Callable[..., pd.DataFrame] | None = None
     views: tuple[View, ...] = (View(),)
     noun: str = "conversation"
+    ended: str = "ended"
+    sla: str | None = None
 
     @property
     def anchor(self) -> str:
@@ -145,6 +153,8 @@ CATALOGUE: dict[str, Metric] = {
             in_tables=True,
             options=_DURATION_OPTIONS,
             views=(View(), _BY_QUEUE),
+            ended="answered",
+            sla="1h",
         ),
         Metric(
             name="handling_time",
@@ -161,6 +171,7 @@ CATALOGUE: dict[str, Metric] = {
             options=_DURATION_OPTIONS,
             per_agent={"per": "agent"},
             views=(View(), View(call={"per": "agent"}, figure={"by": "agent_name"})),
+            ended="closed",
         ),
         Metric(
             name="resolution_time",
@@ -180,6 +191,8 @@ CATALOGUE: dict[str, Metric] = {
                 "first_resolution_seconds": "First resolution time",
             },
             views=(View(), View(figure={"seconds": "first_resolution_seconds"})),
+            ended="resolved",
+            sla="24h",
         ),
         Metric(
             name="queue_wait_time",
@@ -194,6 +207,7 @@ CATALOGUE: dict[str, Metric] = {
             card="queue wait",
             options=_DURATION_OPTIONS,
             views=(View(), _BY_QUEUE),
+            ended="assigned",
         ),
         Metric(
             name="reopen_rate",

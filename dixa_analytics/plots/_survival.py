@@ -1,0 +1,200 @@
+"""Survival figures: the share of conversations answered (resolved…) within each duration.
+
+The curve is ``1 - S(t)``, the Kaplan–Meier estimate (:mod:`dixa_analytics.metrics`), so
+conversations still open count as "at least this long" instead of being left out; the band
+is the pointwise 95 % interval (Greenwood's variance, log-log transform).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from dixa_analytics._format import UNITS, choose_unit, format_count, format_duration
+from dixa_analytics.frames import require_columns
+from dixa_analytics.metrics import CATALOGUE, Metric
+from dixa_analytics.metrics._summary import _seconds_column, observed_flags
+from dixa_analytics.metrics._survival import kaplan_meier
+from dixa_analytics.plots._style import (
+    PALETTE,
+    base_layout,
+    definition_annotation,
+    group_labels,
+    no_data_figure,
+)
+
+__all__ = ["plot_survival"]
+
+
+def _metric_of(column: str) -> Metric | None:
+    """The catalogue's duration metric whose result has ``column``."""
+    for metric in CATALOGUE.values():
+        if column in metric.durations:
+            return metric
+    return None
+
+
+def _band_colour(colour: str) -> str:
+    red, green, blue = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},0.15)"
+
+
+def plot_survival(
+    result: pd.DataFrame,
+    *,
+    by: str | None = None,
+    seconds: str | None = None,
+    unit: str = "auto",
+    title: str | None = None,
+) -> go.Figure:
+    """Plot the share answered (resolved…) within each duration, with its 95 % band.
+
+    One step line per group of ``1 - S(t)``, the Kaplan–Meier estimate of the share whose
+    duration ended within ``t``: conversations still open at ``as_of`` count as "at least
+    this long", so the curve does not flatter a team whose slowest conversations are still
+    waiting. The shaded band is the pointwise 95 % interval (Greenwood's variance on the
+    log-log scale, as lifelines draws it). Where a curve stops below 100 %, the rest were
+    still open at their longest time; a group with no observed row is a flat line at 0 %.
+    Hovering shows the exact duration, the share with its interval, and how many were still
+    at risk.
+
+    Parameters
+    ----------
+    result : pandas.DataFrame
+        The result of a duration metric (:func:`dixa_analytics.first_response_time`,
+        :func:`dixa_analytics.resolution_time`, :func:`dixa_analytics.queue_wait_time`,
+        :func:`dixa_analytics.handling_time`): a ``*_seconds`` column and ``observed``.
+    by : str, optional
+        A column of ``result`` to draw one curve per group of, e.g. ``"queue_name"``;
+        missing values are shown as "(none)".
+    seconds : str, optional
+        The duration column, when ``result`` has several (resolution).
+    unit : {"auto", "seconds", "minutes", "hours", "days"}
+        The x axis' unit; ``"auto"`` picks minutes, hours or days from the median.
+    title : str, optional
+        Figure title; the default names the metric and what its end is.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        A new figure (never shown). An empty ``result`` gives a "No data" figure.
+
+    Raises
+    ------
+    ValueError
+        If ``result`` lacks the duration column, ``observed`` or the ``by`` column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> result = pd.DataFrame({
+    ...     "conversation_id": [1, 2, 3, 4],
+    ...     "response_seconds": [600.0, 1800.0, 5400.0, 7200.0],
+    ...     "observed": [True, True, False, True],
+    ...     "queue_name": ["Billing", "Billing", "Sales", "Sales"],
+    ... })
+    >>> fig = plot_survival(result, by="queue_name")
+    >>> [t.name for t in fig.data if t.showlegend is not False]
+    ['Billing (n=2)', 'Sales (n=2)']
+    >>> fig.layout.yaxis.title.text
+    'Share answered within t'
+    """
+    if not isinstance(result, pd.DataFrame):
+        raise TypeError(f"result must be a metric DataFrame, not {type(result).__name__}")
+    column = _seconds_column(result, seconds)
+    metric = _metric_of(column)
+    require_columns(
+        result,
+        [column, "observed", *([by] if by else [])],
+        name="result",
+        source="the result of a duration metric such as dixa_analytics.first_response_time",
+    )
+    name = metric.durations[column] if metric else column.removesuffix("_seconds")
+    ended = metric.ended if metric else "ended"
+    if title is None:
+        title = f"Share {ended} within t: {name.lower()}"
+        title += "" if by is None else f" by {by.replace('_', ' ')}"
+    frame = result.loc[result[column].notna()]
+    if frame.empty:
+        return no_data_figure(title, metric.name if metric else None)
+
+    values = frame[column].to_numpy(dtype=float)
+    observed = observed_flags(frame)
+    if by is None:
+        codes = np.zeros(len(frame), dtype=np.int64)
+        labels = ["All"]
+    else:
+        grouped = frame.groupby(by, dropna=False, sort=True, observed=True)
+        codes = grouped.ngroup().to_numpy()
+        keys = grouped.size().index.to_frame(index=False)
+        labels = group_labels(keys, [by]).tolist()
+    curves = kaplan_meier(codes, values, observed, len(labels))
+    unit = choose_unit(pd.Series(values), unit)
+    per, short = UNITS[unit]
+
+    fig = go.Figure()
+    for code, text in enumerate(labels):
+        rows = curves.group == code
+        n = int((codes == code).sum())
+        colour = PALETTE[code % len(PALETTE)]
+        # The curve starts at 0 % at t = 0 and steps up at each duration.
+        x = np.r_[0.0, curves.seconds[rows]]
+        share = 1 - np.r_[1.0, curves.survival[rows]]
+        low = 1 - np.r_[1.0, curves.upper[rows]]
+        high = 1 - np.r_[1.0, curves.lower[rows]]
+        at_risk = np.r_[n, curves.at_risk[rows]]
+        legend = f"{text} (n={n:,})" if curves.events[rows].any() else f"{text} (none {ended})"
+        common = {"x": x / per, "line_shape": "hv", "legendgroup": text}
+        fig.add_trace(
+            go.Scatter(
+                **common, y=high, mode="lines", line_width=0, showlegend=False, hoverinfo="skip"
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                **common,
+                y=low,
+                mode="lines",
+                line_width=0,
+                fill="tonexty",
+                fillcolor=_band_colour(colour),
+                showlegend=False,
+                hoverinfo="skip",
+            )
+        )
+        custom = np.column_stack(
+            [[format_duration(s) for s in x], low, high, at_risk, np.round(x, 3)]
+        )
+        fig.add_trace(
+            go.Scatter(
+                **common,
+                y=share,
+                mode="lines",
+                name=legend,
+                line={"color": colour, "width": 2},
+                customdata=custom,
+                hovertemplate=(
+                    f"<b>{text}</b><br>{ended} within %{{customdata[0]}} "
+                    "(%{customdata[4]:,} s): <b>%{y:.1%}</b><br>"
+                    "95 % interval %{customdata[1]:.1%} – %{customdata[2]:.1%}<br>"
+                    "still at risk: %{customdata[3]:,}<extra></extra>"
+                ),
+            )
+        )
+    n_open = int((~observed).sum())
+    subtitle = (
+        f"{format_count(len(frame), metric.noun if metric else 'row')}, {n_open:,} still open "
+        "at as_of (counted as at least their time so far) · Kaplan–Meier, 95 % band"
+    )
+    fig.update_layout(
+        base_layout(title, subtitle),
+        xaxis_title=f"{name} ({short})",
+        yaxis_title=f"Share {ended} within t",
+        yaxis={"tickformat": ".0%", "range": [0, 1.02]},
+        xaxis_rangemode="tozero",
+        hovermode="closest",
+    )
+    if metric is not None:
+        fig.add_annotation(**definition_annotation(metric.name))
+    return fig
