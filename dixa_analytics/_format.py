@@ -12,10 +12,12 @@ import pandas as pd
 
 __all__ = [
     "MISSING_LABEL",
+    "NOT_REACHED",
     "UNITS",
     "choose_unit",
     "format_count",
     "format_duration",
+    "format_estimate",
     "format_number",
     "format_percent",
 ]
@@ -30,6 +32,9 @@ UNITS: dict[str, tuple[float, str]] = {
 
 # Shown for a missing group value (no queue, no agent) in figures and in the report's tables.
 MISSING_LABEL = "(none)"
+
+# Shown for a Kaplan–Meier quantile the estimate never drops to: too many still open.
+NOT_REACHED = "not reached"
 
 
 def choose_unit(seconds: pd.Series, unit: str = "auto") -> str:
@@ -73,6 +78,22 @@ def format_duration(seconds: float | None, unit: str = "auto") -> str:
         unit = "seconds" if seconds < 60 else choose_unit(pd.Series([float(seconds)]))
     per, short = UNITS[unit]
     return f"{seconds / per:,.1f} {short}"
+
+
+def format_estimate(seconds: float | None, count: int | None, unit: str = "auto") -> str:
+    """Format a Kaplan–Meier quantile: "not reached" when missing over ``count`` > 0 rows.
+
+    A missing quantile of a group with rows is one the estimate never drops to (too many of
+    them still open), which must never read as a number; with no rows it is "—".
+
+    Examples
+    --------
+    >>> format_estimate(750.0, 10), format_estimate(None, 10), format_estimate(None, 0)
+    ('12.5 min', 'not reached', '—')
+    """
+    if seconds is not None and not pd.isna(seconds):
+        return format_duration(seconds, unit)
+    return NOT_REACHED if count else "—"
 
 
 def format_percent(rate: float | None, *, spaced: bool = True) -> str:

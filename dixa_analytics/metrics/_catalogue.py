@@ -39,7 +39,9 @@ class View:
         Keyword arguments of the metric function for this figure; :data:`REPORT_PERIOD`
         stands for the report's period.
     figure : mapping
-        Keyword arguments of the figure (``by=``, ``seconds=``, ``title=``…).
+        Keyword arguments of the figure (``by=``, ``seconds=``, ``title=``…);
+        ``survival=True`` draws a duration's share ended within t instead of its
+        distribution.
     """
 
     call: Mapping[str, Any] = field(default_factory=dict)
@@ -134,6 +136,8 @@ class Metric:
 
 
 _BY_QUEUE = View(figure={"by": "queue_name"})
+# The share ended within t per queue (Kaplan–Meier), where open conversations matter most.
+_SURVIVAL_BY_QUEUE = View(figure={"by": "queue_name", "survival": True})
 _DURATION_OPTIONS = frozenset({"by"})
 
 CATALOGUE: dict[str, Metric] = {
@@ -152,7 +156,7 @@ CATALOGUE: dict[str, Metric] = {
             card="first response",
             in_tables=True,
             options=_DURATION_OPTIONS,
-            views=(View(), _BY_QUEUE),
+            views=(View(), _BY_QUEUE, _SURVIVAL_BY_QUEUE),
             ended="answered",
             sla="1h",
         ),
@@ -190,7 +194,11 @@ CATALOGUE: dict[str, Metric] = {
                 "full_resolution_seconds": "Full resolution time",
                 "first_resolution_seconds": "First resolution time",
             },
-            views=(View(), View(figure={"seconds": "first_resolution_seconds"})),
+            views=(
+                View(),
+                View(figure={"seconds": "first_resolution_seconds"}),
+                _SURVIVAL_BY_QUEUE,
+            ),
             ended="resolved",
             sla="24h",
         ),
