@@ -20,6 +20,7 @@ __all__ = [
     "format_estimate",
     "format_number",
     "format_percent",
+    "format_target",
 ]
 
 # unit name -> (seconds per unit, short label)
@@ -94,6 +95,22 @@ def format_estimate(seconds: float | None, count: int | None, unit: str = "auto"
     if seconds is not None and not pd.isna(seconds):
         return format_duration(seconds, unit)
     return NOT_REACHED if count else "—"
+
+
+def format_target(seconds: float) -> str:
+    """A target in its roundest unit: ``"1 h"``, ``"30 min"``, ``"2 d"``, ``"90 s"``.
+
+    Examples
+    --------
+    >>> [format_target(s) for s in (3600.0, 86400.0, 5400.0, 172800.0, 45.0)]
+    ['1 h', '24 h', '90 min', '2 d', '45 s']
+    """
+    if seconds >= 2 * 86400 and seconds % 86400 == 0:
+        return f"{seconds / 86400:g} d"
+    for per, short in ((3600, "h"), (60, "min")):
+        if seconds >= per and seconds % per == 0:
+            return f"{seconds / per:g} {short}"
+    return f"{seconds:g} s"
 
 
 def format_percent(rate: float | None, *, spaced: bool = True) -> str:

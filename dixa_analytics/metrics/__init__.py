@@ -24,13 +24,19 @@ from dixa_analytics.metrics._queue_wait import QUEUE_WAIT, queue_wait_time
 from dixa_analytics.metrics._reopen import REOPEN_RATE, reopen_rate
 from dixa_analytics.metrics._resolution import RESOLUTION, resolution_time
 from dixa_analytics.metrics._sla import SLA, sla_attainment
-from dixa_analytics.metrics._summary import OBSERVED_SUMMARY, SUMMARY, summarize_durations
+from dixa_analytics.metrics._summary import (
+    ESTIMATORS,
+    OBSERVED_SUMMARY,
+    SUMMARY,
+    summarize_durations,
+)
 from dixa_analytics.metrics._tag_trends import TAG_TRENDS, tag_trends
 from dixa_analytics.metrics._timeline import check_freq
 
 __all__ = [
     "CATALOGUE",
     "DEFINITIONS",
+    "ESTIMATORS",
     "FIRST_RESPONSE",
     "HANDLING_AGENT",
     "HANDLING_CONVERSATION",

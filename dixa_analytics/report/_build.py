@@ -22,6 +22,7 @@ from dixa_analytics._format import (
     format_duration,
     format_estimate,
     format_percent,
+    format_target,
 )
 from dixa_analytics._version import __version__
 from dixa_analytics.metrics import CATALOGUE, Metric, summarize_durations
@@ -57,29 +58,13 @@ def _duration_card(metric: Metric, data: ReportData) -> str:
     return card(f"Median {metric.card}", median, detail, metric=metric)
 
 
-def target_text(seconds: float) -> str:
-    """A target in its roundest unit: ``"1 h"``, ``"30 min"``, ``"2 d"``, ``"90 s"``.
-
-    Examples
-    --------
-    >>> target_text(3600.0), target_text(86400.0), target_text(5400.0), target_text(172800.0)
-    ('1 h', '24 h', '90 min', '2 d')
-    """
-    if seconds >= 2 * 86400 and seconds % 86400 == 0:
-        return f"{seconds / 86400:g} d"
-    for per, short in ((3600, "h"), (60, "min")):
-        if seconds >= per and seconds % per == 0:
-            return f"{seconds / per:g} {short}"
-    return f"{seconds:g} s"
-
-
 def _sla_card(metric: Metric, data: ReportData) -> str:
     sla = sla_summary(data, metric.name)
     detail = (
         f"{escape(format_count(sla['met']))} met · {escape(format_count(sla['breached']))} "
         f"breached · {escape(format_count(sla['pending']))} pending (still open, not yet over)"
     )
-    label = f"{metric.card} within {target_text(sla['target_seconds'])}"
+    label = f"{metric.card} within {format_target(sla['target_seconds'])}"
     return card(label.capitalize(), format_percent(sla["attainment"]), detail, metric=metric)
 
 
