@@ -7,15 +7,19 @@ is the pointwise 95 % interval (Greenwood's variance, log-log transform).
 
 from __future__ import annotations
 
+import datetime as dt
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dixa_analytics._format import UNITS, choose_unit, format_count, format_duration
+from dixa_analytics._format import UNITS, format_count, format_duration, format_target
 from dixa_analytics.frames import require_columns
 from dixa_analytics.metrics import CATALOGUE, Metric
+from dixa_analytics.metrics._sla import target_seconds
 from dixa_analytics.metrics._summary import _seconds_column, observed_flags
 from dixa_analytics.metrics._survival import kaplan_meier
+from dixa_analytics.plots._distributions import wants_log_axis
 from dixa_analytics.plots._style import (
     PALETTE,
     base_layout,
@@ -40,6 +44,18 @@ def _band_colour(colour: str) -> str:
     return f"rgba({red},{green},{blue},0.15)"
 
 
+def _axis_unit(values: np.ndarray, unit: str) -> str:
+    """``unit``, or for "auto" the one the long durations read best in (from the p90)."""
+    if unit != "auto":
+        if unit not in UNITS:
+            raise ValueError(f"unit must be 'auto' or one of {sorted(UNITS)}, not {unit!r}")
+        return unit
+    p90 = float(np.quantile(values, 0.9))
+    if p90 < 90 * 60:
+        return "minutes"
+    return "hours" if p90 < 48 * 3600 else "days"
+
+
 def plot_survival(
     result: pd.DataFrame,
     *,
@@ -47,6 +63,7 @@ def plot_survival(
     seconds: str | None = None,
     unit: str = "auto",
     title: str | None = None,
+    target: pd.Timedelta | dt.timedelta | str | None = None,
 ) -> go.Figure:
     """Plot the share answered (resolved…) within each duration, with its 95 % band.
 
@@ -71,9 +88,14 @@ def plot_survival(
     seconds : str, optional
         The duration column, when ``result`` has several (resolution).
     unit : {"auto", "seconds", "minutes", "hours", "days"}
-        The x axis' unit; ``"auto"`` picks minutes, hours or days from the median.
+        The x axis' unit; ``"auto"`` picks minutes, hours or days from the 90th percentile
+        of the durations. Durations spanning more than two orders of magnitude get a log
+        axis.
     title : str, optional
         Figure title; the default names the metric and what its end is.
+    target : pandas.Timedelta, datetime.timedelta or str, optional
+        An SLA target (``"1h"``) drawn as a dotted vertical line: where each curve crosses
+        it is the share that met it (see :func:`dixa_analytics.sla_attainment`).
 
     Returns
     -------
@@ -98,7 +120,7 @@ def plot_survival(
     >>> [t.name for t in fig.data if t.showlegend is not False]
     ['Billing (n=2)', 'Sales (n=2)']
     >>> fig.layout.yaxis.title.text
-    'Share answered within t'
+    'Share answered'
     """
     if not isinstance(result, pd.DataFrame):
         raise TypeError(f"result must be a metric DataFrame, not {type(result).__name__}")
@@ -130,8 +152,11 @@ def plot_survival(
         keys = grouped.size().index.to_frame(index=False)
         labels = group_labels(keys, [by]).tolist()
     curves = kaplan_meier(codes, values, observed, len(labels))
-    unit = choose_unit(pd.Series(values), unit)
+    unit = _axis_unit(values, unit)
     per, short = UNITS[unit]
+    log_axis = wants_log_axis(pd.Series(values), zeros=True)
+    # A log axis has no 0: the curves start at the shortest positive duration instead.
+    origin = float(values[values > 0].min()) if log_axis else 0.0
 
     fig = go.Figure()
     for code, text in enumerate(labels):
@@ -139,7 +164,7 @@ def plot_survival(
         n = int((codes == code).sum())
         colour = PALETTE[code % len(PALETTE)]
         # The curve starts at 0 % at t = 0 and steps up at each duration.
-        x = np.r_[0.0, curves.seconds[rows]]
+        x = np.r_[origin, np.maximum(curves.seconds[rows], origin)]
         share = 1 - np.r_[1.0, curves.survival[rows]]
         low = 1 - np.r_[1.0, curves.upper[rows]]
         high = 1 - np.r_[1.0, curves.lower[rows]]
@@ -185,16 +210,28 @@ def plot_survival(
     n_open = int((~observed).sum())
     subtitle = (
         f"{format_count(len(frame), metric.noun if metric else 'row')}, {n_open:,} still open "
-        "at as_of (counted as at least their time so far) · Kaplan–Meier, 95 % band"
+        "at as_of (counted as at least their time so far)<br>Kaplan–Meier estimate, shaded: "
+        "its 95 % band"
     )
     fig.update_layout(
         base_layout(title, subtitle),
-        xaxis_title=f"{name} ({short})",
-        yaxis_title=f"Share {ended} within t",
+        xaxis_title=f"{name} ({short}{', log scale' if log_axis else ''})",
+        yaxis_title=f"Share {ended}",
         yaxis={"tickformat": ".0%", "range": [0, 1.02]},
-        xaxis_rangemode="tozero",
         hovermode="closest",
     )
+    if log_axis:
+        fig.update_xaxes(type="log")
+    else:
+        fig.update_xaxes(rangemode="tozero")
+    if target is not None:
+        limit = target_seconds(target)
+        fig.add_vline(
+            x=limit / per,
+            line={"dash": "dot", "color": "#5b6472", "width": 1.5},
+            annotation_text=f"target {format_target(limit)}",
+            annotation_position="bottom right",
+        )
     if metric is not None:
         fig.add_annotation(**definition_annotation(metric.name))
     return fig

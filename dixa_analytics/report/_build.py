@@ -111,7 +111,7 @@ def _open_note(data: ReportData) -> str:
     km = duration_summary(result, metric.seconds)
     plain = summarize_durations(result, seconds=metric.seconds, estimator="observed")
     plain_p90 = plain["observed_p90_seconds"].iloc[0]
-    if km["censored"] and not pd.isna(plain_p90):
+    if km["censored"] and not pd.isna(plain_p90) and plain_p90 != km["p90_seconds"]:
         text += escape(
             f" Here {format_count(km['censored'])} of {format_count(km['count'])} first "
             f"responses were still waiting at as_of: the answered ones alone would put the "
@@ -145,6 +145,8 @@ def _metric_section(data: ReportData, metric: Metric, figures: Figures, top_tags
         options = dict(view.figure)
         if metric.kind == "trend":
             options.setdefault("top", top_tags)
+        if options.get("survival") and metric.name in data.sla:
+            options["target"] = pd.Timedelta(seconds=data.sla[metric.name])
         drawn.append(figure(metric, result, **options))
     below = _BELOW_FIGURES.get(metric.name, lambda data: [])(data)
     return section(

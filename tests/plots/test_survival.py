@@ -25,7 +25,7 @@ def curves(fig):
 
 
 def test_one_step_line_per_group_with_a_band():
-    fig = plot_survival(result(), by="queue_name")
+    fig = plot_survival(result(), by="queue_name", unit="minutes")
     lines = curves(fig)
     assert [t.name for t in lines] == ["A (n=5)", "B (none answered)", "(none) (none answered)"]
     assert len(fig.data) == 9  # each line with its band's two edges
@@ -44,7 +44,8 @@ def test_the_curve_reaches_the_summary_median():
     line = curves(fig)[0]
     median = summarize_durations(frame)["median_seconds"].iloc[0]
     first = np.flatnonzero(np.asarray(line.y) >= 0.5)[0]
-    assert line.x[first] * 60 == median
+    assert float(line.customdata[first][4]) == median  # the exact seconds
+    assert line.x[first] == median / 3600  # on an hours axis: the p90 is 2.5 h
 
 
 def test_band_contains_the_curve_and_hover_has_exact_values():
@@ -55,6 +56,22 @@ def test_band_contains_the_curve_and_hover_has_exact_values():
     assert "%{y:.1%}" in line.hovertemplate
     assert line.customdata[1][0] == "6.7 min"  # the shortest: 400 s
     assert float(line.customdata[1][4]) == 400.0
+
+
+def test_a_wide_range_gets_a_log_axis_and_a_target_line():
+    frame = pd.DataFrame(
+        {
+            "conversation_id": range(1, 6),
+            "response_seconds": [30.0, 300.0, 3000.0, 30000.0, 90000.0],
+            "observed": [True, True, True, False, True],
+        }
+    )
+    fig = plot_survival(frame, target="1h")
+    assert fig.layout.xaxis.type == "log"
+    assert "log scale" in fig.layout.xaxis.title.text
+    assert curves(fig)[0].x[0] == 30 / 3600  # starts at the shortest duration, not 0
+    assert fig.layout.shapes[0].x0 == 1.0  # one hour on an hours axis
+    assert fig.layout.annotations[0].text == "target 1 h"
 
 
 def test_resolution_days_axis_and_title():
