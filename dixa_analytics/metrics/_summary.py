@@ -148,19 +148,24 @@ def summarize_durations(
 
     observed = observed_flags(result)
     values = result[column].to_numpy(dtype=float, na_value=np.nan)
-    table = pd.DataFrame({**{k: result[k].to_numpy() for k in keys}, "censored": ~observed})
     if keys:
-        grouped = table.groupby(keys, dropna=False, sort=True, observed=True)
-        stats = grouped.agg(count=("censored", "size"), censored=("censored", "sum"))
+        grouped = result.groupby(keys, dropna=False, sort=True, observed=True)
         codes = grouped.ngroup().to_numpy()
-        head = stats.index.to_frame(index=False).astype(result[keys].dtypes.to_dict())
-        stats = stats.reset_index(drop=True)
+        sizes = grouped.size()
+        head = sizes.index.to_frame(index=False).astype(result[keys].dtypes.to_dict())
     else:
-        stats = pd.DataFrame({"count": [len(table)], "censored": [int((~observed).sum())]})
-        codes = np.zeros(len(table), dtype=np.int64)
-        head = stats[[]]
+        codes = np.zeros(len(result), dtype=np.int64)
+        sizes = pd.Series([len(result)])
+        head = pd.DataFrame(index=range(1))
+    n_groups = len(sizes)
+    stats = pd.DataFrame(
+        {
+            "count": sizes.to_numpy(),
+            "censored": np.bincount(codes[~observed], minlength=n_groups),
+        }
+    )
     statistics = _kaplan_meier if estimator == "kaplan-meier" else _observed_only
-    for name, per_group in statistics(codes, values, observed, len(stats)).items():
+    for name, per_group in statistics(codes, values, observed, n_groups).items():
         stats[name] = per_group
     schema = SUMMARY if estimator == "kaplan-meier" else OBSERVED_SUMMARY
     return pd.concat([head, conform(stats, schema)], axis=1)
