@@ -188,9 +188,12 @@ def plot_survival(
                 hoverinfo="skip",
             )
         )
-        custom = np.column_stack(
-            [[format_duration(s) for s in x], low, high, at_risk, np.round(x, 3)]
-        )
+        # Rows of (duration as text, band low, band high, at risk, exact seconds); an object
+        # array keeps the numbers numbers, for the hover's number formats.
+        custom = np.empty((len(x), 5), dtype=object)
+        custom[:, 0] = [format_duration(s) for s in x]
+        custom[:, 1], custom[:, 2] = low, high
+        custom[:, 3], custom[:, 4] = at_risk.astype(int), np.round(x, 3)
         fig.add_trace(
             go.Scatter(
                 **common,

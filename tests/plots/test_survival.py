@@ -55,7 +55,12 @@ def test_band_contains_the_curve_and_hover_has_exact_values():
     assert low.fill == "tonexty"
     assert "%{y:.1%}" in line.hovertemplate
     assert line.customdata[1][0] == "6.7 min"  # the shortest: 400 s
-    assert float(line.customdata[1][4]) == 400.0
+    # Numbers stay numbers, for the hover's formats (%{customdata[1]:.1%}).
+    assert line.customdata[1][4] == 400.0
+    assert line.customdata[1][3] == 7  # all seven at risk at 400 s
+    assert line.customdata[1][1] <= line.y[1] <= line.customdata[1][2]
+    assert '"customdata":[["' in fig.to_json().replace(" ", "")
+    assert isinstance(fig.to_plotly_json()["data"][2]["customdata"][1][1], float)
 
 
 def test_a_wide_range_gets_a_log_axis_and_a_target_line():
