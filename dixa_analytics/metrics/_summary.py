@@ -113,9 +113,11 @@ def summarize_durations(
     -----
     The estimates are those of lifelines' ``KaplanMeierFitter`` (``median_survival_time_``,
     ``percentile``, ``confidence_interval_``), computed for every group at once with sorts
-    and cumulative sums. A metric computed partition by partition
-    (:func:`over_partitions`, :meth:`Snapshot.metric`) holds whole durations per
-    conversation, so its summary is the summary of the metric in memory.
+    and cumulative sums, with one difference: where the estimate lands exactly on 0.5 (or
+    0.1), as with 40 of 80 still waiting, it counts as reached; lifelines' floating-point
+    product can read a hair above it there and answer the next duration. A metric computed
+    partition by partition (:func:`over_partitions`, :meth:`Snapshot.metric`) holds whole
+    durations per conversation, so its summary is the summary of the metric in memory.
 
     Examples
     --------

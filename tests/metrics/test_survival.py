@@ -194,3 +194,18 @@ def test_the_median_lies_in_its_interval(pairs):
         assert row["median_ci_low"] <= row["median_seconds"]
         high = row["median_ci_high"]
         assert np.isnan(high) or high >= row["median_seconds"]
+
+
+def test_an_estimate_landing_exactly_on_the_share_counts_as_reaching_it():
+    # 1…80 s, all observed: S(40) = 40/80 = 0.5 exactly, so the median is 40 s, as the
+    # empirical quantile says. lifelines multiplies in floating point and reads
+    # 0.5000000000000002 there, so it answers 41 s: the one place where the two differ.
+    durations = np.arange(1.0, 81.0)
+    frame = pd.DataFrame({"x_seconds": durations, "observed": True})
+    assert summarize_durations(frame)["median_seconds"].iloc[0] == 40.0
+    assert np.quantile(durations, 0.5, method="inverted_cdf") == 40.0
+    lifelines = pytest.importorskip("lifelines")
+    with np.errstate():
+        fitter = lifelines.KaplanMeierFitter().fit(durations, np.ones(80, dtype=bool))
+    assert fitter.survival_function_.loc[40.0].iloc[0] == pytest.approx(0.5, abs=1e-12)
+    assert fitter.median_survival_time_ == 41.0
