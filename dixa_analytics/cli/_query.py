@@ -13,7 +13,7 @@ from collections.abc import Callable
 import pandas as pd
 
 import dixa_analytics as dxa
-from dixa_analytics._format import MISSING_LABEL, format_number, format_percent
+from dixa_analytics._format import MISSING_LABEL, NOT_REACHED, format_number, format_percent
 from dixa_analytics.cli._output import FRAME_SUFFIXES, output_path, write_frame, writing
 from dixa_analytics.cli._snapshot import add_snapshot_argument, snapshot_target
 from dixa_analytics.cli._target import (
@@ -33,6 +33,8 @@ METRICS = tuple(metric.command for metric in CATALOGUE.values())
 # Kinds of ``fetch`` that take the --start/--end window; the others are reference data.
 WINDOWED_KINDS = ("activitylog", "conversations", "events")
 FORMATS = ("table", "csv", "json")
+# The Kaplan–Meier columns of a duration summary: NaN there is "not reached" in a table.
+KM_ESTIMATES = ("median_seconds", "median_ci_low", "median_ci_high", "p90_seconds")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -144,6 +146,14 @@ def render(frame: pd.DataFrame, fmt: str) -> str:
         if not pd.api.types.is_numeric_dtype(out[col].dtype):
             # The label the report and figures give a missing group (no queue, no agent).
             out[col] = out[col].astype(object).where(out[col].notna(), MISSING_LABEL)
+    if "count" in out.columns:
+        # A Kaplan–Meier estimate the curve never drops to reads so, never as a number.
+        for col in [c for c in KM_ESTIMATES if c in out.columns]:
+            unreached = (out[col].isna() & (out["count"] > 0)).tolist()
+            out[col] = [
+                NOT_REACHED if gone else format_number(value)
+                for gone, value in zip(unreached, out[col], strict=True)
+            ]
     formatters = {
         col: _percent if _is_fraction(col) else format_number
         for col in out.columns

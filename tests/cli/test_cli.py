@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -339,6 +340,23 @@ def test_rates_print_as_percentages() -> None:
     frame = pd.DataFrame({"closed": [734], "reopened": [44], "reopen_rate": [44 / 734]})
     assert render(frame, "table").splitlines()[1].split() == ["734", "44", "6.0%"]
     assert json.loads(render(frame, "json"))[0]["reopen_rate"] == pytest.approx(44 / 734)
+
+
+def test_an_estimate_not_reached_reads_so_in_tables_and_null_in_data() -> None:
+    frame = pd.DataFrame(
+        {
+            "count": pd.array([5, 0], dtype="Int64"),
+            "censored": pd.array([4, 0], dtype="Int64"),
+            "median_seconds": [120.0, np.nan],
+            "median_ci_low": [60.0, np.nan],
+            "median_ci_high": [np.nan, np.nan],
+            "p90_seconds": [np.nan, np.nan],
+        }
+    )
+    lines = render(frame, "table").splitlines()
+    assert lines[1].split() == ["5", "4", "120.0", "60.0", "not", "reached", "not", "reached"]
+    assert lines[2].split() == ["0", "0", "—", "—", "—", "—"]  # no rows: nothing to reach
+    assert json.loads(render(frame, "json"))[0]["p90_seconds"] is None
 
 
 def test_a_missing_group_reads_none_in_tables_and_null_in_data() -> None:
