@@ -44,6 +44,7 @@ from dixa_analytics.metrics import (
     queue_wait_time,
     reopen_rate,
     resolution_time,
+    sla_attainment,
     summarize_durations,
     tag_trends,
 )
@@ -53,6 +54,7 @@ from dixa_analytics.plots import (
     plot_queue_wait,
     plot_reopen_rate,
     plot_resolution,
+    plot_survival,
     plot_tag_trends,
 )
 from dixa_analytics.report import build_report, summarize_report, write_report
@@ -97,10 +99,12 @@ __all__ = [
     "plot_queue_wait",
     "plot_reopen_rate",
     "plot_resolution",
+    "plot_survival",
     "plot_tag_trends",
     "queue_wait_time",
     "reopen_rate",
     "resolution_time",
+    "sla_attainment",
     "split_by_type",
     "summarize_durations",
     "summarize_report",

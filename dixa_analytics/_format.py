@@ -12,12 +12,15 @@ import pandas as pd
 
 __all__ = [
     "MISSING_LABEL",
+    "NOT_REACHED",
     "UNITS",
     "choose_unit",
     "format_count",
     "format_duration",
+    "format_estimate",
     "format_number",
     "format_percent",
+    "format_target",
 ]
 
 # unit name -> (seconds per unit, short label)
@@ -30,6 +33,9 @@ UNITS: dict[str, tuple[float, str]] = {
 
 # Shown for a missing group value (no queue, no agent) in figures and in the report's tables.
 MISSING_LABEL = "(none)"
+
+# Shown for a Kaplan–Meier quantile the estimate never drops to: too many still open.
+NOT_REACHED = "not reached"
 
 
 def choose_unit(seconds: pd.Series, unit: str = "auto") -> str:
@@ -73,6 +79,38 @@ def format_duration(seconds: float | None, unit: str = "auto") -> str:
         unit = "seconds" if seconds < 60 else choose_unit(pd.Series([float(seconds)]))
     per, short = UNITS[unit]
     return f"{seconds / per:,.1f} {short}"
+
+
+def format_estimate(seconds: float | None, count: int | None, unit: str = "auto") -> str:
+    """Format a Kaplan–Meier quantile: "not reached" when missing over ``count`` > 0 rows.
+
+    A missing quantile of a group with rows is one the estimate never drops to (too many of
+    them still open), which must never read as a number; with no rows it is "—".
+
+    Examples
+    --------
+    >>> format_estimate(750.0, 10), format_estimate(None, 10), format_estimate(None, 0)
+    ('12.5 min', 'not reached', '—')
+    """
+    if seconds is not None and not pd.isna(seconds):
+        return format_duration(seconds, unit)
+    return NOT_REACHED if count else "—"
+
+
+def format_target(seconds: float) -> str:
+    """A target in its roundest unit: ``"1 h"``, ``"30 min"``, ``"2 d"``, ``"90 s"``.
+
+    Examples
+    --------
+    >>> [format_target(s) for s in (3600.0, 86400.0, 5400.0, 172800.0, 45.0)]
+    ['1 h', '24 h', '90 min', '2 d', '45 s']
+    """
+    if seconds >= 2 * 86400 and seconds % 86400 == 0:
+        return f"{seconds / 86400:g} d"
+    for per, short in ((3600, "h"), (60, "min")):
+        if seconds >= per and seconds % per == 0:
+            return f"{seconds / per:g} {short}"
+    return f"{seconds:g} s"
 
 
 def format_percent(rate: float | None, *, spaced: bool = True) -> str:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 import pandas as pd
 
 import dixa_analytics as dxa
-from dixa_analytics._format import MISSING_LABEL, format_number, format_percent
+from dixa_analytics._format import MISSING_LABEL, NOT_REACHED, format_number, format_percent
 from dixa_analytics.cli._output import FRAME_SUFFIXES, output_path, write_frame, writing
 from dixa_analytics.cli._snapshot import add_snapshot_argument, snapshot_target
 from dixa_analytics.cli._target import (
@@ -23,7 +23,7 @@ from dixa_analytics.cli._target import (
     note_if_empty,
     open_target,
 )
-from dixa_analytics.metrics import CATALOGUE, check_freq, metric_named
+from dixa_analytics.metrics import CATALOGUE, ESTIMATORS, check_freq, metric_named
 
 __all__ = ["register"]
 
@@ -33,6 +33,8 @@ METRICS = tuple(metric.command for metric in CATALOGUE.values())
 # Kinds of ``fetch`` that take the --start/--end window; the others are reference data.
 WINDOWED_KINDS = ("activitylog", "conversations", "events")
 FORMATS = ("table", "csv", "json")
+# The Kaplan–Meier columns of a duration summary: NaN there is "not reached" in a table.
+KM_ESTIMATES = ("median_seconds", "median_ci_low", "median_ci_high", "p90_seconds")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -58,6 +60,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--freq", default=None, metavar="ALIAS", help="period for rates and trends, e.g. W or M"
     )
     metric.add_argument("--top", type=int, default=None, help="tag-trends: keep the N top tags")
+    metric.add_argument(
+        "--estimator",
+        choices=ESTIMATORS,
+        default=None,
+        help="durations: kaplan-meier (default; counts open conversations as at least their "
+        "time so far) or observed (the finished ones alone, biased short)",
+    )
     metric.add_argument("--format", choices=FORMATS, default="table", help="output format")
     add_target_arguments(metric)
     add_snapshot_argument(metric)
@@ -85,13 +94,16 @@ def compute_metric(
     by: str | None = None,
     freq: str | None = None,
     top: int | None = None,
+    estimator: str = "kaplan-meier",
 ) -> pd.DataFrame:
     """Return the frame that ``dixa-analytics metric NAME`` prints.
 
-    Duration metrics are summarised (count, censored, mean, median, p90 seconds) over the
-    duration their catalogue entry states, per group when ``by`` is given (split per agent
-    where the metric can be); rates and trends are returned as the metric functions give them
-    (trends by week unless ``freq`` says otherwise).
+    Duration metrics are summarised over the duration their catalogue entry states
+    (:func:`dixa_analytics.summarize_durations`: count, censored and the Kaplan–Meier median,
+    its 95 % interval and p90, or with ``estimator="observed"`` the observed-only mean,
+    median and p90), per group when ``by`` is given (split per agent where the metric can
+    be); rates and trends are returned as the metric functions give them (trends by week
+    unless ``freq`` says otherwise).
     """
     metric = metric_named(name)
     column = BY_COLUMNS[by] if by else None
@@ -102,7 +114,12 @@ def compute_metric(
     result = metric.compute(events, **(metric.per_agent if by == "agent" else {}))
     if column and column not in result.columns:
         result = _attach(result, events, column)
-    return dxa.summarize_durations(result, by=column, seconds=metric.seconds)
+    return dxa.summarize_durations(
+        result,
+        by=column,
+        seconds=metric.seconds,
+        estimator=estimator,  # type: ignore[arg-type]
+    )
 
 
 def _attach(result: pd.DataFrame, events: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -129,6 +146,14 @@ def render(frame: pd.DataFrame, fmt: str) -> str:
         if not pd.api.types.is_numeric_dtype(out[col].dtype):
             # The label the report and figures give a missing group (no queue, no agent).
             out[col] = out[col].astype(object).where(out[col].notna(), MISSING_LABEL)
+    if "count" in out.columns:
+        # A Kaplan–Meier estimate the curve never drops to reads so, never as a number.
+        for col in [c for c in KM_ESTIMATES if c in out.columns]:
+            unreached = (out[col].isna() & (out["count"] > 0)).tolist()
+            out[col] = [
+                NOT_REACHED if gone else format_number(value)
+                for gone, value in zip(unreached, out[col], strict=True)
+            ]
     formatters = {
         col: _percent if _is_fraction(col) else format_number
         for col in out.columns
@@ -148,7 +173,12 @@ def _percent(value: float) -> str:
 
 
 def check_metric_options(
-    name: str, *, freq: str | None, top: int | None, by: str | None = None
+    name: str,
+    *,
+    freq: str | None,
+    top: int | None,
+    by: str | None = None,
+    estimator: str | None = None,
 ) -> None:
     """Refuse options the metric would ignore, and a bad ``--freq``, before any request."""
     metric = metric_named(name)
@@ -166,13 +196,18 @@ def check_metric_options(
             check_freq(freq)  # the metrics' own rule, checked before any request
         except ValueError as exc:
             raise ValueError(f"--{exc}") from None
+    if estimator is not None and metric.kind != "duration":
+        durations = ", ".join(m.command for m in CATALOGUE.values() if m.kind == "duration")
+        raise ValueError(f"--estimator applies to durations ({durations}), not {name}")
     if top is not None and ("top" not in metric.options or top < 1):
         raise ValueError(f"--top takes a positive number and applies to {takers('top')} only")
 
 
 def run_metric(args: argparse.Namespace) -> int:
     """Fetch the window's events and print one metric."""
-    check_metric_options(args.name, freq=args.freq, top=args.top, by=args.by)
+    check_metric_options(
+        args.name, freq=args.freq, top=args.top, by=args.by, estimator=args.estimator
+    )
     if args.snapshot:
         snapshot, start, end = snapshot_target(args)
         events = snapshot.events(start, end)
@@ -182,7 +217,14 @@ def run_metric(args: argparse.Namespace) -> int:
                 start=target.start, end=target.end, source=target.source, client=target.client
             )
         note_if_empty(target, len(events))
-    frame = compute_metric(args.name, events, by=args.by, freq=args.freq, top=args.top)
+    frame = compute_metric(
+        args.name,
+        events,
+        by=args.by,
+        freq=args.freq,
+        top=args.top,
+        estimator=args.estimator or "kaplan-meier",
+    )
     sys.stdout.write(render(frame, args.format))
     return 0
 

@@ -15,8 +15,10 @@ from dixa_analytics.cli._target import (
     note_if_empty,
     open_target,
 )
+from dixa_analytics.metrics import CATALOGUE
+from dixa_analytics.report import sla_targets
 
-__all__ = ["register"]
+__all__ = ["add_sla_argument", "register", "sla_option"]
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -37,9 +39,40 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="NAME",
         help="only conversations in this queue (repeat for several)",
     )
+    add_sla_argument(parser)
     add_target_arguments(parser)
     add_snapshot_argument(parser)
     parser.set_defaults(run=run)
+
+
+def add_sla_argument(parser: argparse.ArgumentParser) -> None:
+    """Add ``--sla METRIC=TARGET`` (repeatable) to ``parser``."""
+    defaults = ", ".join(f"{m.command}={m.sla}" for m in CATALOGUE.values() if m.sla)
+    parser.add_argument(
+        "--sla",
+        action="append",
+        metavar="METRIC=TARGET",
+        help=f"an SLA target for a duration metric, e.g. first-response=30min, or "
+        f"METRIC=off for no SLA card (repeat for several; defaults: {defaults})",
+    )
+
+
+def sla_option(values: Sequence[str] | None) -> dict[str, str | None]:
+    """Read ``--sla`` values into ``build_report``'s ``sla=``, checked before any request.
+
+    Examples
+    --------
+    >>> sla_option(["first-response=30min", "resolution=off"])
+    {'first-response': '30min', 'resolution': None}
+    """
+    out: dict[str, str | None] = {}
+    for value in values or ():
+        name, sep, target = value.partition("=")
+        if not sep or not name.strip() or not target.strip():
+            raise ValueError(f"--sla takes METRIC=TARGET, e.g. first-response=30min, not {value!r}")
+        out[name.strip()] = None if target.strip() == "off" else target.strip()
+    sla_targets(out)  # an unknown metric or a bad target stops here, before any fetch
+    return out
 
 
 def queue_note(queues: Sequence[str] | None) -> str | None:
@@ -61,6 +94,7 @@ def queue_note(queues: Sequence[str] | None) -> str | None:
 def run(args: argparse.Namespace) -> int:
     """Fetch the window, filter queues, write the report and print its path."""
     out = output_path(args.out, suffixes=REPORT_SUFFIXES)
+    sla = sla_option(args.sla)
     if args.snapshot:
         snapshot, start, end = snapshot_target(args)
         events = snapshot.events(start, end)
@@ -81,6 +115,6 @@ def run(args: argparse.Namespace) -> int:
             )
         events = events[events["queue_name"].isin(args.queue)]
     with writing(out):
-        path = write_report(out, events, window=(start, end), note=queue_note(args.queue))
+        path = write_report(out, events, window=(start, end), note=queue_note(args.queue), sla=sla)
     print(f"report written to {path.resolve()}", file=sys.stdout)
     return 0

@@ -23,20 +23,29 @@ from dixa_analytics.metrics._partitions import over_partitions
 from dixa_analytics.metrics._queue_wait import QUEUE_WAIT, queue_wait_time
 from dixa_analytics.metrics._reopen import REOPEN_RATE, reopen_rate
 from dixa_analytics.metrics._resolution import RESOLUTION, resolution_time
-from dixa_analytics.metrics._summary import SUMMARY, summarize_durations
+from dixa_analytics.metrics._sla import SLA, sla_attainment
+from dixa_analytics.metrics._summary import (
+    ESTIMATORS,
+    OBSERVED_SUMMARY,
+    SUMMARY,
+    summarize_durations,
+)
 from dixa_analytics.metrics._tag_trends import TAG_TRENDS, tag_trends
 from dixa_analytics.metrics._timeline import check_freq
 
 __all__ = [
     "CATALOGUE",
     "DEFINITIONS",
+    "ESTIMATORS",
     "FIRST_RESPONSE",
     "HANDLING_AGENT",
     "HANDLING_CONVERSATION",
+    "OBSERVED_SUMMARY",
     "QUEUE_WAIT",
     "REOPEN_RATE",
     "REPORT_PERIOD",
     "RESOLUTION",
+    "SLA",
     "SUMMARY",
     "TAG_TRENDS",
     "Metric",
@@ -49,6 +58,7 @@ __all__ = [
     "queue_wait_time",
     "reopen_rate",
     "resolution_time",
+    "sla_attainment",
     "summarize_durations",
     "tag_trends",
 ]

@@ -39,7 +39,9 @@ class View:
         Keyword arguments of the metric function for this figure; :data:`REPORT_PERIOD`
         stands for the report's period.
     figure : mapping
-        Keyword arguments of the figure (``by=``, ``seconds=``, ``title=``…).
+        Keyword arguments of the figure (``by=``, ``seconds=``, ``title=``…);
+        ``survival=True`` draws a duration's share ended within t instead of its
+        distribution.
     """
 
     call: Mapping[str, Any] = field(default_factory=dict)
@@ -93,6 +95,12 @@ class Metric:
         Its figures in the report.
     noun : str
         What a row of its result counts, for captions.
+    ended : str
+        What an observed duration's end is, for people: survival figures read "share
+        answered within t" (durations only).
+    sla : str or None
+        The default target of its SLA attainment in the report (:func:`sla_attainment`),
+        e.g. ``"1h"``; None for no SLA card.
     """
 
     name: str
@@ -113,6 +121,8 @@ class Metric:
     from_facts: Callable[..., pd.DataFrame] | None = None
     views: tuple[View, ...] = (View(),)
     noun: str = "conversation"
+    ended: str = "ended"
+    sla: str | None = None
 
     @property
     def anchor(self) -> str:
@@ -126,6 +136,8 @@ class Metric:
 
 
 _BY_QUEUE = View(figure={"by": "queue_name"})
+# The share ended within t per queue (Kaplan–Meier), where open conversations matter most.
+_SURVIVAL_BY_QUEUE = View(figure={"by": "queue_name", "survival": True})
 _DURATION_OPTIONS = frozenset({"by"})
 
 CATALOGUE: dict[str, Metric] = {
@@ -144,7 +156,9 @@ CATALOGUE: dict[str, Metric] = {
             card="first response",
             in_tables=True,
             options=_DURATION_OPTIONS,
-            views=(View(), _BY_QUEUE),
+            views=(View(), _BY_QUEUE, _SURVIVAL_BY_QUEUE),
+            ended="answered",
+            sla="1h",
         ),
         Metric(
             name="handling_time",
@@ -161,6 +175,7 @@ CATALOGUE: dict[str, Metric] = {
             options=_DURATION_OPTIONS,
             per_agent={"per": "agent"},
             views=(View(), View(call={"per": "agent"}, figure={"by": "agent_name"})),
+            ended="closed",
         ),
         Metric(
             name="resolution_time",
@@ -179,7 +194,13 @@ CATALOGUE: dict[str, Metric] = {
                 "full_resolution_seconds": "Full resolution time",
                 "first_resolution_seconds": "First resolution time",
             },
-            views=(View(), View(figure={"seconds": "first_resolution_seconds"})),
+            views=(
+                View(),
+                View(figure={"seconds": "first_resolution_seconds"}),
+                _SURVIVAL_BY_QUEUE,
+            ),
+            ended="resolved",
+            sla="24h",
         ),
         Metric(
             name="queue_wait_time",
@@ -194,6 +215,7 @@ CATALOGUE: dict[str, Metric] = {
             card="queue wait",
             options=_DURATION_OPTIONS,
             views=(View(), _BY_QUEUE),
+            ended="assigned",
         ),
         Metric(
             name="reopen_rate",

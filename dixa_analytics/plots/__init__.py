@@ -15,6 +15,7 @@ from dixa_analytics.plots._durations import (
 )
 from dixa_analytics.plots._figure import figure
 from dixa_analytics.plots._rates import plot_reopen_rate
+from dixa_analytics.plots._survival import plot_survival
 from dixa_analytics.plots._trends import plot_tag_trends
 
 __all__ = [
@@ -25,5 +26,6 @@ __all__ = [
     "plot_queue_wait",
     "plot_reopen_rate",
     "plot_resolution",
+    "plot_survival",
     "plot_tag_trends",
 ]

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 from dixa_analytics.metrics import Metric
 from dixa_analytics.plots._durations import duration_figure
 from dixa_analytics.plots._rates import plot_reopen_rate
+from dixa_analytics.plots._survival import plot_survival
 from dixa_analytics.plots._trends import plot_tag_trends
 
 __all__ = ["figure"]
@@ -18,8 +19,9 @@ __all__ = ["figure"]
 def figure(metric: Metric, result: pd.DataFrame, **options: Any) -> go.Figure:
     """Draw ``result``, a result of ``metric``, as its kind of metric is drawn.
 
-    A duration is drawn as a distribution (:func:`duration_figure`); the rate and the trend
-    each have their own figure (:func:`plot_reopen_rate`, :func:`plot_tag_trends`).
+    A duration is drawn as a distribution (:func:`duration_figure`), or with
+    ``survival=True`` as the share ended within t (:func:`plot_survival`); the rate and the
+    trend each have their own figure (:func:`plot_reopen_rate`, :func:`plot_tag_trends`).
     ``options`` go to the figure (``by=``, ``seconds=``, ``title=``…).
 
     Examples
@@ -32,6 +34,8 @@ def figure(metric: Metric, result: pd.DataFrame, **options: Any) -> go.Figure:
     'Queue wait time (min)'
     """
     if metric.kind == "duration":
+        if options.pop("survival", False):
+            return plot_survival(result, seconds=options.pop("seconds", metric.seconds), **options)
         return duration_figure(result, metric, **options)
     if metric.kind == "rate":
         return plot_reopen_rate(result, **options)

@@ -5,6 +5,6 @@
 """
 
 from dixa_analytics.report._build import build_report, write_report
-from dixa_analytics.report._compute import summarize_report
+from dixa_analytics.report._compute import sla_targets, summarize_report
 
-__all__ = ["build_report", "summarize_report", "write_report"]
+__all__ = ["build_report", "sla_targets", "summarize_report", "write_report"]

@@ -17,16 +17,24 @@ import pandas as pd
 from plotly.offline import get_plotlyjs
 
 from dixa_analytics._dates import DateLike
-from dixa_analytics._format import format_count, format_duration, format_percent
+from dixa_analytics._format import (
+    format_count,
+    format_duration,
+    format_estimate,
+    format_percent,
+    format_target,
+)
 from dixa_analytics._version import __version__
-from dixa_analytics.metrics import CATALOGUE, Metric
+from dixa_analytics.metrics import CATALOGUE, Metric, summarize_durations
 from dixa_analytics.plots import figure
 from dixa_analytics.report._compute import (
     RISING_TAGS_DEFINITION,
     ReportData,
+    SlaTargets,
     compute_report,
     duration_summary,
     reopen_totals,
+    sla_summary,
 )
 from dixa_analytics.report._html import Figures, card, escape, figure_grid, section, when
 from dixa_analytics.report._tables import agent_table, open_table, queue_table, rising_table
@@ -36,13 +44,28 @@ __all__ = ["build_report", "write_report"]
 
 def _duration_card(metric: Metric, data: ReportData) -> str:
     summary = duration_summary(data.result(metric.name), metric.seconds)
-    p90, count = format_duration(summary["p90_seconds"]), format_count(summary["count"])
-    censored = format_count(summary["censored"])
-    censored_text = f'<span class="censored">{escape(censored)} censored</span>'
-    detail = f"p90 {escape(p90)} · of {escape(count)}, {censored_text}"
-    return card(
-        f"Median {metric.card}", format_duration(summary["median_seconds"]), detail, metric=metric
+    count = summary["count"]
+    low, high = (format_estimate(summary[k], count) for k in ("median_ci_low", "median_ci_high"))
+    p90 = format_estimate(summary["p90_seconds"], count)
+    censored_text = (
+        f'<span class="censored">{escape(format_count(summary["censored"]))} censored</span>'
     )
+    detail = (
+        f"95 % CI {escape(low)} – {escape(high)} · p90 {escape(p90)} · of "
+        f"{escape(format_count(count))}, {censored_text}"
+    )
+    median = format_estimate(summary["median_seconds"], count)
+    return card(f"Median {metric.card}", median, detail, metric=metric)
+
+
+def _sla_card(metric: Metric, data: ReportData) -> str:
+    sla = sla_summary(data, metric.name)
+    detail = (
+        f"{escape(format_count(sla['met']))} met · {escape(format_count(sla['breached']))} "
+        f"breached · {escape(format_count(sla['pending']))} pending (still open, not yet over)"
+    )
+    label = f"{metric.card} within {format_target(sla['target_seconds'])}"
+    return card(label.capitalize(), format_percent(sla["attainment"]), detail, metric=metric)
 
 
 def _rate_card(metric: Metric, data: ReportData) -> str:
@@ -61,7 +84,44 @@ def _cards(data: ReportData) -> str:
         if metric.card is not None:
             headline = _duration_card if metric.kind == "duration" else _rate_card
             cards.append(headline(metric, data))
+    cards += [_sla_card(CATALOGUE[name], data) for name in data.sla]
     return '<div class="cards">' + "".join(cards) + "</div>"
+
+
+OPEN_CONVERSATIONS_NOTE = (
+    "A conversation still waiting for its first reply, or still open, has no final duration "
+    "yet, but it has already waited at least as long as it has been open. Leaving it out, as "
+    "a plain median of the finished ones does, shows a faster team than customers meet: the "
+    "slowest conversations are the ones still open. Every median, interval and p90 in this "
+    "report is a Kaplan–Meier (product-limit) estimate, which counts each open conversation as "
+    "“at least this long”: the median is the time by which half have ended, the p90 the time "
+    "by which nine in ten have; “not reached” means too many are still open for the estimate "
+    "to get that far. The interval is the median's 95 % confidence interval (Brookmeyer–"
+    "Crowley, from Greenwood's variance on the log-log scale). SLA attainment counts the "
+    "conversations that met the target and those that breached it, including those still "
+    "open past it; those still open and not yet over it are pending."
+)
+
+
+def _open_note(data: ReportData) -> str:
+    """Why open conversations count, with first response's p90 both ways when they differ."""
+    metric = CATALOGUE["first_response_time"]
+    result = data.result(metric.name)
+    text = escape(OPEN_CONVERSATIONS_NOTE)
+    km = duration_summary(result, metric.seconds)
+    plain = summarize_durations(result, seconds=metric.seconds, estimator="observed")
+    plain_p90 = plain["observed_p90_seconds"].iloc[0]
+    if km["censored"] and not pd.isna(plain_p90) and plain_p90 != km["p90_seconds"]:
+        text += escape(
+            f" Here {format_count(km['censored'])} of {format_count(km['count'])} first "
+            f"responses were still waiting at as_of: the answered ones alone would put the "
+            f"first-response p90 at {format_duration(plain_p90)}; counting the waiting ones "
+            f"too, it is {format_estimate(km['p90_seconds'], km['count'])}."
+        )
+    return (
+        '<section class="note" id="open-conversations"><h2>Why open conversations matter'
+        f"</h2><p>{text}</p></section>"
+    )
 
 
 def _rising_section(data: ReportData) -> list[str]:
@@ -85,6 +145,8 @@ def _metric_section(data: ReportData, metric: Metric, figures: Figures, top_tags
         options = dict(view.figure)
         if metric.kind == "trend":
             options.setdefault("top", top_tags)
+        if options.get("survival") and metric.name in data.sla:
+            options["target"] = pd.Timedelta(seconds=data.sla[metric.name])
         drawn.append(figure(metric, result, **options))
     below = _BELOW_FIGURES.get(metric.name, lambda data: [])(data)
     return section(
@@ -105,14 +167,16 @@ def _body(data: ReportData, *, top_tags: int) -> str:
             "in this window, so every number below is empty.</p>"
         )
     parts.append(_cards(data))
+    parts.append(_open_note(data))
     parts += [_metric_section(data, m, figures, top_tags) for m in CATALOGUE.values()]
     parts += [
         section(
             "by-queue",
             "By queue",
-            "Durations summarised per queue: median and 90th percentile (p90) of the observed "
-            "durations, and the number of censored ones (still open at as_of, so their values "
-            "are only lower bounds and stay out of the statistics).",
+            "Durations summarised per queue: the Kaplan–Meier median and 90th percentile (p90), "
+            "which count conversations still open at as_of as at least their time so far "
+            "(“not reached”: too many still open for the estimate to get there), and the "
+            "number of those censored ones.",
             queue_table(data),
         ),
         section(
@@ -136,13 +200,16 @@ def build_report(
     freq: str = "W",
     top_tags: int = 8,
     note: str | None = None,
+    sla: SlaTargets | None = None,
 ) -> str:
     """Compute every metric and return one self-contained, offline HTML report.
 
-    The document holds KPI cards (conversations, events, median first response, handling
-    time, full resolution and queue wait with their p90 and censored counts, reopen rate), a
-    figure of every metric with its definition, the longest-open conversations, rising tags,
-    and per-queue and per-agent tables. plotly.js is inlined once; nothing is loaded from the
+    The document holds KPI cards (conversations, events; the Kaplan–Meier median first
+    response, handling time, full resolution and queue wait with the median's 95 %
+    interval, p90 and how many are still open; SLA attainment; reopen rate), a note on why
+    open conversations matter, a figure of every metric with its definition (survival curves
+    of first response and resolution among them), the longest-open conversations, rising
+    tags, and per-queue and per-agent tables. plotly.js is inlined once; nothing is loaded from the
     network. Every data-derived string is escaped. The output depends on the inputs only.
 
     Parameters
@@ -170,6 +237,12 @@ def build_report(
         What the events were narrowed to before they were passed here (for example
         ``"only queues Billing, VIP"``), shown first in the header so that a reader knows the
         report covers only part of the data. The events are not filtered by it.
+    sla : mapping, optional
+        SLA targets by metric (function or command name): a duration such as ``"30min"`` or
+        a Timedelta, or None for no SLA card. Defaults: first response 1 h, full resolution
+        24 h (:attr:`dixa_analytics.metrics.Metric.sla`); a card shows the share of
+        conversations that met the target among those decided (see
+        :func:`dixa_analytics.sla_attainment`).
 
     Returns
     -------
@@ -192,7 +265,7 @@ def build_report(
     True
     """
     data = compute_report(
-        events, conversations=conversations, window=window, as_of=as_of, freq=freq
+        events, conversations=conversations, window=window, as_of=as_of, freq=freq, sla=sla
     )
     body = _body(data, top_tags=top_tags)
     window_text = "—" if data.window is None else f"{when(data.window[0])} – {when(data.window[1])}"
@@ -207,7 +280,8 @@ def build_report(
     footer = (
         f"Generated for data as of {escape(when(data.as_of))} by dixa-analytics "
         f"{escape(__version__)}. Censored durations belong to conversations still open at as_of: "
-        f"their values are lower bounds, counted but not final."
+        f"their values are lower bounds, which the Kaplan–Meier estimates count as “at least "
+        f"this long”."
     )
     template = Template(resources.files(__package__).joinpath("report.html").read_text("utf-8"))
     css = resources.files(__package__).joinpath("report.css").read_text("utf-8")
@@ -233,7 +307,7 @@ def write_report(path: str | Path, events: pd.DataFrame, **kwargs: Any) -> Path:
         The events frame.
     **kwargs
         Passed to :func:`build_report` (``conversations``, ``title``, ``window``, ``as_of``,
-        ``freq``, ``top_tags``, ``note``).
+        ``freq``, ``top_tags``, ``note``, ``sla``).
 
     Returns
     -------

@@ -6,8 +6,10 @@ numbers printed on the command line are the numbers in the report.
 
 from __future__ import annotations
 
+import datetime as dt
 import inspect
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
@@ -15,7 +17,14 @@ import pandas as pd
 from dixa_analytics._dates import DateLike, date_window, to_utc
 from dixa_analytics.events import AS_OF, EVENTS_SOURCE
 from dixa_analytics.frames import STRING, require_columns
-from dixa_analytics.metrics import CATALOGUE, REPORT_PERIOD, summarize_durations
+from dixa_analytics.metrics import (
+    CATALOGUE,
+    REPORT_PERIOD,
+    metric_named,
+    sla_attainment,
+    summarize_durations,
+)
+from dixa_analytics.metrics._sla import target_seconds
 
 __all__ = [
     "MIN_RISING_CONVERSATIONS",
@@ -25,8 +34,13 @@ __all__ = [
     "duration_summary",
     "reopen_totals",
     "rising_tags",
+    "sla_summary",
+    "sla_targets",
     "summarize_report",
 ]
+
+#: What ``sla=`` of :func:`compute_report` takes: metric name → target (None: no SLA card).
+SlaTargets = Mapping[str, pd.Timedelta | dt.timedelta | str | None]
 
 # A tag needs this many conversations in the later half to count as rising, so that one
 # conversation in a quiet week does not top the list.
@@ -59,6 +73,7 @@ class ReportData:
     results: dict[str, tuple[pd.DataFrame, ...]]
     rising: pd.DataFrame
     subjects: pd.Series
+    sla: dict[str, float] = field(default_factory=dict)
 
     def result(self, name: str, view: int = 0) -> pd.DataFrame:
         """The result of metric ``name`` for its ``view``-th figure."""
@@ -113,9 +128,11 @@ def compute_report(
     window: tuple[DateLike, DateLike] | None = None,
     as_of: DateLike | None = None,
     freq: str = "W",
+    sla: SlaTargets | None = None,
 ) -> ReportData:
     """Compute every metric of a report (see :func:`dixa_analytics.report.build_report`)."""
     require_columns(events, _REQUIRED, name="events", source=EVENTS_SOURCE)
+    targets = sla_targets(sla)
     events = _with_conversation_queues(events, conversations)
     bounds = date_window(*window) if window is not None else None
     if bounds is not None:
@@ -142,7 +159,43 @@ def compute_report(
         results=results,
         rising=rising_tags(results["tag_trends"][0]),
         subjects=_subjects(events, conversations),
+        sla=targets,
     )
+
+
+def sla_targets(sla: SlaTargets | None = None) -> dict[str, float]:
+    """The SLA target in seconds of each duration metric the report shows one for.
+
+    Each metric's default (:attr:`~dixa_analytics.metrics.Metric.sla`), overridden by
+    ``sla``: metric name (function or command name) → target (``"1h"``, a Timedelta), or
+    None to show no SLA for that metric.
+
+    Raises
+    ------
+    ValueError, TypeError
+        For an unknown metric, one that is not a duration, or a target that is not a
+        positive duration.
+
+    Examples
+    --------
+    >>> sla_targets({"first-response": "30min", "resolution_time": None})
+    {'first_response_time': 1800.0}
+    """
+    targets: dict[str, Any] = {m.name: m.sla for m in CATALOGUE.values() if m.sla is not None}
+    for name, target in (sla or {}).items():
+        metric = metric_named(name)
+        if metric.kind != "duration":
+            durations = ", ".join(m.command for m in CATALOGUE.values() if m.kind == "duration")
+            raise ValueError(f"an SLA target applies to a duration ({durations}), not {name}")
+        targets[metric.name] = target
+    out = {}
+    for name, target in targets.items():
+        if target is not None:
+            try:
+                out[name] = target_seconds(target)
+            except (TypeError, ValueError) as exc:
+                raise type(exc)(f"SLA target of {CATALOGUE[name].command}: {exc}") from None
+    return out
 
 
 def _with_conversation_queues(
@@ -232,17 +285,36 @@ def rising_tags(tags: pd.DataFrame) -> pd.DataFrame:
     return out.head(RISING_LIMIT)[list(columns)].astype(columns).reset_index(drop=True)
 
 
+_ESTIMATES = ("median_seconds", "median_ci_low", "median_ci_high", "p90_seconds")
+
+
 def duration_summary(result: pd.DataFrame, seconds: str) -> dict[str, Any]:
-    """Overall count, censored, median and p90 (seconds) of one duration result."""
-    summary = summarize_durations(result, seconds=seconds)
-    if summary.empty:
-        return {"count": 0, "censored": 0, "median_seconds": None, "p90_seconds": None}
-    row = summary.iloc[0]
+    """Overall count, censored and the Kaplan–Meier median, its interval and p90 (seconds).
+
+    An estimate is None when not reached (or with no rows): see
+    :func:`dixa_analytics.summarize_durations`.
+    """
+    row = summarize_durations(result, seconds=seconds).to_dict("records")[0]
     return {
         "count": int(row["count"]),
         "censored": int(row["censored"]),
-        "median_seconds": None if pd.isna(row["median_seconds"]) else float(row["median_seconds"]),
-        "p90_seconds": None if pd.isna(row["p90_seconds"]) else float(row["p90_seconds"]),
+        **{name: None if pd.isna(row[name]) else float(row[name]) for name in _ESTIMATES},
+    }
+
+
+def sla_summary(data: ReportData, name: str) -> dict[str, Any]:
+    """Metric ``name``'s attainment of its SLA target: target, met, breached, pending, share.
+
+    ``attainment`` is None while nothing is decided (no row met or breached the target).
+    """
+    metric = CATALOGUE[name]
+    target = data.sla[name]
+    row = sla_attainment(data.result(name), pd.Timedelta(seconds=target), seconds=metric.seconds)
+    counts = row.to_dict("records")[0]
+    return {
+        "target_seconds": target,
+        **{k: int(counts[k]) for k in ("met", "breached", "pending")},
+        "attainment": None if pd.isna(counts["attainment"]) else float(counts["attainment"]),
     }
 
 
@@ -267,12 +339,13 @@ def summarize_report(
     window: tuple[DateLike, DateLike] | None = None,
     as_of: DateLike | None = None,
     freq: str = "W",
+    sla: SlaTargets | None = None,
 ) -> dict[str, Any]:
     """Return the report's headline numbers as a plain dict (e.g. for a command-line summary).
 
     Parameters
     ----------
-    events, conversations, window, as_of, freq
+    events, conversations, window, as_of, freq, sla
         As for :func:`dixa_analytics.report.build_report`.
 
     Returns
@@ -280,9 +353,12 @@ def summarize_report(
     dict
         ``conversations``, ``events`` (counts); ``window`` (start, end) and ``as_of``
         (Timestamps, or None without events); ``first_response``, ``handling``,
-        ``full_resolution``, ``queue_wait`` (each a dict of ``count``, ``censored``,
-        ``median_seconds``, ``p90_seconds``); ``closed``, ``reopened``, ``reopen_rate``;
-        ``rising_tags`` (list of tag names, largest rise first).
+        ``full_resolution``, ``queue_wait`` (each a dict of ``count``, ``censored`` and the
+        Kaplan–Meier ``median_seconds``, ``median_ci_low``, ``median_ci_high``,
+        ``p90_seconds``, None when not reached); ``sla`` (per key of a metric with an SLA
+        target: ``target_seconds``, ``met``, ``breached``, ``pending``, ``attainment``);
+        ``closed``, ``reopened``, ``reopen_rate``; ``rising_tags`` (list of tag names,
+        largest rise first).
 
     Examples
     --------
@@ -301,7 +377,7 @@ def summarize_report(
     (1, 600.0)
     """
     data = compute_report(
-        events, conversations=conversations, window=window, as_of=as_of, freq=freq
+        events, conversations=conversations, window=window, as_of=as_of, freq=freq, sla=sla
     )
     return {
         "conversations": data.n_conversations,
@@ -313,6 +389,7 @@ def summarize_report(
             for metric in CATALOGUE.values()
             if metric.kind == "duration"
         },
+        "sla": {CATALOGUE[name].key: sla_summary(data, name) for name in data.sla},
         **reopen_totals(data),
         "rising_tags": data.rising["tag"].tolist(),
     }

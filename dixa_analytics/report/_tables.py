@@ -7,7 +7,13 @@ from typing import Any
 
 import pandas as pd
 
-from dixa_analytics._format import MISSING_LABEL, format_count, format_duration, format_percent
+from dixa_analytics._format import (
+    MISSING_LABEL,
+    format_count,
+    format_duration,
+    format_estimate,
+    format_percent,
+)
 from dixa_analytics.metrics import CATALOGUE, Metric, summarize_durations
 from dixa_analytics.report._compute import ReportData
 from dixa_analytics.report._html import table
@@ -19,7 +25,8 @@ NO_CONVERSATIONS = "No conversations in this window."
 
 
 def _group_stats(result: pd.DataFrame, by: str, seconds: str) -> dict[object, Any]:
-    """Map group value (None for missing) to its summary row (count, censored, median, p90)."""
+    """Map group value (None for missing) to its Kaplan–Meier summary row (count, censored,
+    median, p90)."""
     summary = summarize_durations(result, by=by, seconds=seconds)
     return {
         (None if pd.isna(key) else key): row
@@ -31,8 +38,8 @@ def _stat_cells(row: Any) -> list[str]:
     if row is None:
         return ["—", "—", "—"]
     return [
-        format_duration(row.median_seconds),
-        format_duration(row.p90_seconds),
+        format_estimate(row.median_seconds, row.count),
+        format_estimate(row.p90_seconds, row.count),
         format_count(row.censored),
     ]
 
@@ -105,8 +112,8 @@ def agent_table(data: ReportData) -> str:
                 format_count(h.count if h is not None else 0),
                 *_stat_cells(h),
                 format_count(f.count if f is not None else 0),
-                format_duration(f.median_seconds if f is not None else None),
-                format_duration(f.p90_seconds if f is not None else None),
+                format_estimate(*((f.median_seconds, f.count) if f is not None else (None, 0))),
+                format_estimate(*((f.p90_seconds, f.count) if f is not None else (None, 0))),
             ]
         )
     return table(

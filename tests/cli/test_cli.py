@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -152,6 +153,15 @@ def test_report_of_some_queues_says_so_in_its_header(tmp_path) -> None:
     assert meta.startswith("<strong>only queues Returns &amp; Exchanges, VIP</strong> · ")
 
 
+def test_report_sla_targets_from_the_shell(tmp_path) -> None:
+    out = tmp_path / "r.html"
+    args = ["report", "--sandbox", "--sla", "first-response=30min", "--sla", "resolution=off"]
+    assert main([*args, "--out", str(out), "--no-progress"]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "First response within 30 min" in page
+    assert "Full resolution within" not in page
+
+
 def test_demo_runs_as_a_user_would(tmp_path) -> None:
     out = tmp_path / "demo.html"
     done = subprocess.run(
@@ -175,6 +185,8 @@ def test_demo_runs_as_a_user_would(tmp_path) -> None:
     assert done.returncode == 0, done.stderr
     for label in ("conversations", "events", "first response", "handling time", "reopen rate"):
         assert label in done.stdout
+    assert "95 % CI" in done.stdout
+    assert "SLA first response  " in done.stdout
     html = out.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>")
     assert "Plotly" in html
@@ -248,6 +260,7 @@ def test_parquet_with_list_columns_reads_back(tmp_path) -> None:
         (["first-response", "--top", "3"], "--top"),
         (["tag-trends", "--top", "0"], "--top"),
         (["tag-trends", "--by", "queue"], "--by applies to"),
+        (["reopen-rate", "--estimator", "observed"], "--estimator applies to durations"),
     ],
 )
 def test_metric_options_are_checked_before_any_request(args, message, capsys) -> None:
@@ -291,20 +304,59 @@ def test_resolution_summarises_full_resolution(sandbox_events) -> None:
     result = resolution_time(sandbox_events)
     full = summarize_durations(result, seconds="full_resolution_seconds")
     first = summarize_durations(result, seconds="first_resolution_seconds")
-    assert full["mean_seconds"].iloc[0] != first["mean_seconds"].iloc[0]  # reopens differ
+    assert full["p90_seconds"].iloc[0] != first["p90_seconds"].iloc[0]  # reopens differ
     pd.testing.assert_frame_equal(compute_metric("resolution", sandbox_events), full)
+    observed = summarize_durations(result, seconds="full_resolution_seconds", estimator="observed")
+    pd.testing.assert_frame_equal(
+        compute_metric("resolution", sandbox_events, estimator="observed"), observed
+    )
 
 
 def test_resolution_from_the_shell(capsys) -> None:
     assert main(["metric", "resolution", "--sandbox", "--no-progress"]) == 0
     header = capsys.readouterr().out.splitlines()[0].split()
-    assert header == ["count", "censored", "mean_seconds", "median_seconds", "p90_seconds"]
+    assert header == [
+        "count",
+        "censored",
+        "median_seconds",
+        "median_ci_low",
+        "median_ci_high",
+        "p90_seconds",
+    ]
+    assert (
+        main(["metric", "resolution", "--sandbox", "--no-progress", "--estimator", "observed"]) == 0
+    )
+    header = capsys.readouterr().out.splitlines()[0].split()
+    assert header == [
+        "count",
+        "censored",
+        "observed_mean_seconds",
+        "observed_median_seconds",
+        "observed_p90_seconds",
+    ]
 
 
 def test_rates_print_as_percentages() -> None:
     frame = pd.DataFrame({"closed": [734], "reopened": [44], "reopen_rate": [44 / 734]})
     assert render(frame, "table").splitlines()[1].split() == ["734", "44", "6.0%"]
     assert json.loads(render(frame, "json"))[0]["reopen_rate"] == pytest.approx(44 / 734)
+
+
+def test_an_estimate_not_reached_reads_so_in_tables_and_null_in_data() -> None:
+    frame = pd.DataFrame(
+        {
+            "count": pd.array([5, 0], dtype="Int64"),
+            "censored": pd.array([4, 0], dtype="Int64"),
+            "median_seconds": [120.0, np.nan],
+            "median_ci_low": [60.0, np.nan],
+            "median_ci_high": [np.nan, np.nan],
+            "p90_seconds": [np.nan, np.nan],
+        }
+    )
+    lines = render(frame, "table").splitlines()
+    assert lines[1].split() == ["5", "4", "120.0", "60.0", "not", "reached", "not", "reached"]
+    assert lines[2].split() == ["0", "0", "—", "—", "—", "—"]  # no rows: nothing to reach
+    assert json.loads(render(frame, "json"))[0]["p90_seconds"] is None
 
 
 def test_a_missing_group_reads_none_in_tables_and_null_in_data() -> None:
@@ -347,6 +399,10 @@ def test_fetch_of_an_empty_window_writes_the_csv_header(kind, schema, tmp_path, 
         (["demo", "--out", "{missing}/d.html"], "does not exist"),
         (["report", "--out", "{tmp}/folder.html"], "is a directory"),
         (["report", "--out", "{tmp}/r.txt"], "must end in .html or .htm"),
+        (["report", "--sla", "first-response=soon"], "SLA target of first-response"),
+        (["report", "--sla", "speed=1h"], "no metric named 'speed'"),
+        (["report", "--sla", "first-response"], "--sla takes METRIC=TARGET"),
+        (["demo", "--sla", "reopen-rate=1h"], "applies to a duration"),
     ],
 )
 def test_output_path_is_checked_before_anything_is_fetched(args, message, tmp_path, capsys):

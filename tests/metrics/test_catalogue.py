@@ -79,6 +79,8 @@ def test_the_command_line_and_the_report_show_every_metric(events):
                 "count",
                 "censored",
                 "median_seconds",
+                "median_ci_low",
+                "median_ci_high",
                 "p90_seconds",
             }
 
@@ -126,6 +128,8 @@ def test_a_new_metric_is_one_function_and_one_entry(events, monkeypatch):
     page = build_report(events)
     assert 'id="longest-gap"' in page
     assert "Median longest gap" in page
-    assert summarize_report(events)["longest_gap"]["median_seconds"] == 11 * 60 / 2 + 60 / 2
+    # Gaps of 1 and 11 minutes, all observed: the Kaplan–Meier median is the smaller one,
+    # where the share still going drops to one half.
+    assert summarize_report(events)["longest_gap"]["median_seconds"] == 60
     assert compute_metric("longest-gap", events)["count"].tolist() == [2]
     assert figure(gap, _longest_gap(events)).layout.xaxis.title.text == "Longest gap (min)"

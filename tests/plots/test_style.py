@@ -18,6 +18,7 @@ def test_public_names():
         "plot_queue_wait",
         "plot_reopen_rate",
         "plot_resolution",
+        "plot_survival",
         "plot_tag_trends",
     ]
     for name in plots.__all__:

@@ -8,13 +8,14 @@ from html.parser import HTMLParser
 import pandas as pd
 import pytest
 
+from dixa_analytics._format import format_percent
 from dixa_analytics.events import EVENTS
 from dixa_analytics.frames import CONVERSATIONS, conform, empty
 from dixa_analytics.metrics import DEFINITIONS
 from dixa_analytics.report import build_report, summarize_report, write_report
 from dixa_analytics.report._compute import RISING_TAGS_DEFINITION
 
-N_FIGURES = 11
+N_FIGURES = 13  # two of them survival curves (first response, resolution)
 
 
 class Page(HTMLParser):
@@ -287,3 +288,61 @@ def test_write_report_writes_utf8(tmp_path, events_of, as_of):
     content = path.read_bytes().decode("utf-8")
     assert content == build_report(events_of(payloads=True), as_of=as_of)
     assert "–" in content  # non-ASCII survives as UTF-8
+
+
+def test_kaplan_meier_cards_sla_cards_and_the_open_note(events_of, as_of):
+    events = events_of()
+    text = Page(build_report(events, as_of=as_of)).visible
+    assert "95 % CI" in text
+    assert "First response within 1 h" in text
+    assert "Full resolution within 24 h" in text
+    assert "Why open conversations matter" in text
+    assert "Kaplan–Meier" in text
+    summary = summarize_report(events, as_of=as_of)
+    sla = summary["sla"]["first_response"]
+    assert sla["target_seconds"] == 3600
+    assert sla["met"] + sla["breached"] + sla["pending"] == summary["first_response"]["count"]
+    assert format_percent(sla["attainment"]) in text
+
+    custom = summarize_report(events, as_of=as_of, sla={"first-response": "2h", "resolution": None})
+    assert set(custom["sla"]) == {"first_response"}
+    assert custom["sla"]["first_response"]["target_seconds"] == 7200
+    page = Page(build_report(events, as_of=as_of, sla={"queue_wait_time": "15min"})).visible
+    assert "Queue wait within 15 min" in page
+
+
+@pytest.mark.parametrize(
+    ("sla", "error", "message"),
+    [
+        ({"speed": "1h"}, ValueError, "no metric named 'speed'"),
+        ({"reopen-rate": "1h"}, ValueError, "applies to a duration"),
+        ({"first-response": "soon"}, ValueError, "SLA target of first-response"),
+        ({"first-response": 60}, TypeError, "has no unit"),
+    ],
+)
+def test_bad_sla_targets_are_refused(events_of, sla, error, message):
+    with pytest.raises(error, match=message):
+        build_report(events_of(), sla=sla)
+
+
+def test_a_quantile_not_reached_reads_so(as_of):
+    from dixa_analytics.events import conform_events
+
+    # Two conversations, one answered, one still waiting: the p90 is never reached.
+    start = pd.Timestamp("2026-03-02 09:00", tz="UTC")
+    events = conform_events(
+        pd.DataFrame(
+            {
+                "event_id": ["e1", "e2", "e3"],
+                "conversation_id": [1, 1, 2],
+                "timestamp": [start, start + pd.Timedelta(minutes=5), start],
+                "activity_type": [
+                    "conversation_created_by_customer",
+                    "message_added_by_agent",
+                    "conversation_created_by_customer",
+                ],
+            }
+        )
+    )
+    text = Page(build_report(events, as_of=start + pd.Timedelta(hours=3))).visible
+    assert "p90 not reached" in text
