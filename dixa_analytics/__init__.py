@@ -39,6 +39,9 @@ from dixa_analytics.fetch import (
 )
 from dixa_analytics.metrics import (
     DEFINITIONS,
+    BusinessHours,
+    backlog,
+    csat,
     first_response_time,
     handling_time,
     queue_wait_time,
@@ -48,6 +51,8 @@ from dixa_analytics.metrics import (
     tag_trends,
 )
 from dixa_analytics.plots import (
+    plot_backlog,
+    plot_csat,
     plot_first_response,
     plot_handling_time,
     plot_queue_wait,
@@ -62,6 +67,7 @@ __all__ = [
     "DEFINITIONS",
     "AuthenticationError",
     "BadRequestError",
+    "BusinessHours",
     "CacheInfo",
     "DixaClient",
     "DixaConnectionError",
@@ -74,10 +80,12 @@ __all__ = [
     "Snapshot",
     "SnapshotError",
     "__version__",
+    "backlog",
     "build_report",
     "cache_info",
     "clear_cache",
     "connect",
+    "csat",
     "events_frame",
     "fetch_activitylog",
     "fetch_conversations",
@@ -92,6 +100,8 @@ __all__ = [
     "first_response_time",
     "handling_time",
     "open_snapshot",
+    "plot_backlog",
+    "plot_csat",
     "plot_first_response",
     "plot_handling_time",
     "plot_queue_wait",
