@@ -6,6 +6,7 @@ Both go through the same client and cache as the notebooks.
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import sys
 from collections.abc import Callable
@@ -14,6 +15,7 @@ import pandas as pd
 
 import dixa_analytics as dxa
 from dixa_analytics._format import MISSING_LABEL, format_number, format_percent
+from dixa_analytics.cli._business_hours import add_business_hours_argument, read_business_hours
 from dixa_analytics.cli._output import FRAME_SUFFIXES, output_path, write_frame, writing
 from dixa_analytics.cli._snapshot import add_snapshot_argument, snapshot_target
 from dixa_analytics.cli._target import (
@@ -52,13 +54,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     metric.add_argument(
         "--by",
         choices=sorted(BY_COLUMNS),
-        help="group by queue, agent or channel (durations and reopen-rate)",
+        help="group by queue, agent or channel (durations, reopen-rate, csat, backlog)",
     )
     metric.add_argument(
-        "--freq", default=None, metavar="ALIAS", help="period for rates and trends, e.g. W or M"
+        "--freq",
+        default=None,
+        metavar="ALIAS",
+        help="period for rates and trends, e.g. W or M (backlog: D unless given)",
     )
     metric.add_argument("--top", type=int, default=None, help="tag-trends: keep the N top tags")
     metric.add_argument("--format", choices=FORMATS, default="table", help="output format")
+    add_business_hours_argument(metric)
     add_target_arguments(metric)
     add_snapshot_argument(metric)
     metric.set_defaults(run=run_metric)
@@ -85,21 +91,26 @@ def compute_metric(
     by: str | None = None,
     freq: str | None = None,
     top: int | None = None,
+    business_hours: dxa.BusinessHours | None = None,
 ) -> pd.DataFrame:
     """Return the frame that ``dixa-analytics metric NAME`` prints.
 
     Duration metrics are summarised (count, censored, mean, median, p90 seconds) over the
     duration their catalogue entry states, per group when ``by`` is given (split per agent
-    where the metric can be); rates and trends are returned as the metric functions give them
-    (trends by week unless ``freq`` says otherwise).
+    where the metric can be), in ``business_hours`` when given; rates and trends are returned
+    as the metric functions give them (trends by week, the backlog by day, unless ``freq``
+    says otherwise).
     """
     metric = metric_named(name)
     column = BY_COLUMNS[by] if by else None
     if metric.kind == "rate":
-        return metric.compute(events, freq=freq, by=column)
+        return metric.compute(events, by=column, **({"freq": freq} if freq else {}))
     if metric.kind == "trend":
         return metric.compute(events, freq=freq or "W", top=top)
-    result = metric.compute(events, **(metric.per_agent if by == "agent" else {}))
+    options = dict(metric.per_agent if by == "agent" else {})
+    if business_hours is not None:
+        options["business_hours"] = business_hours
+    result = metric.compute(events, **options)
     if column and column not in result.columns:
         result = _attach(result, events, column)
     return dxa.summarize_durations(result, by=column, seconds=metric.seconds)
@@ -139,7 +150,7 @@ def render(frame: pd.DataFrame, fmt: str) -> str:
 
 def _is_fraction(column: str) -> bool:
     """Whether a metric column holds a fraction (a rate or a share), shown as a percentage."""
-    return column.endswith("_rate") or column == "share"
+    return column.endswith(("_rate", "_share")) or column == "share"
 
 
 def _percent(value: float) -> str:
@@ -148,10 +159,22 @@ def _percent(value: float) -> str:
 
 
 def check_metric_options(
-    name: str, *, freq: str | None, top: int | None, by: str | None = None
+    name: str,
+    *,
+    freq: str | None,
+    top: int | None,
+    by: str | None = None,
+    business_hours: bool = False,
 ) -> None:
     """Refuse options the metric would ignore, and a bad ``--freq``, before any request."""
     metric = metric_named(name)
+    if business_hours and "business_hours" not in inspect.signature(metric.compute).parameters:
+        takes = [
+            m.command
+            for m in CATALOGUE.values()
+            if "business_hours" in inspect.signature(m.compute).parameters
+        ]
+        raise ValueError(f"--business-hours applies to {', '.join(takes)}, not {name}")
 
     def takers(option: str) -> str:
         names = [m.command for m in CATALOGUE.values() if option in m.options]
@@ -172,7 +195,14 @@ def check_metric_options(
 
 def run_metric(args: argparse.Namespace) -> int:
     """Fetch the window's events and print one metric."""
-    check_metric_options(args.name, freq=args.freq, top=args.top, by=args.by)
+    check_metric_options(
+        args.name,
+        freq=args.freq,
+        top=args.top,
+        by=args.by,
+        business_hours=args.business_hours is not None,
+    )
+    hours = read_business_hours(args.business_hours)
     if args.snapshot:
         snapshot, start, end = snapshot_target(args)
         events = snapshot.events(start, end)
@@ -182,7 +212,9 @@ def run_metric(args: argparse.Namespace) -> int:
                 start=target.start, end=target.end, source=target.source, client=target.client
             )
         note_if_empty(target, len(events))
-    frame = compute_metric(args.name, events, by=args.by, freq=args.freq, top=args.top)
+    frame = compute_metric(
+        args.name, events, by=args.by, freq=args.freq, top=args.top, business_hours=hours
+    )
     sys.stdout.write(render(frame, args.format))
     return 0
 

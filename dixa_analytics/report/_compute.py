@@ -15,17 +15,25 @@ import pandas as pd
 from dixa_analytics._dates import DateLike, date_window, to_utc
 from dixa_analytics.events import AS_OF, EVENTS_SOURCE
 from dixa_analytics.frames import STRING, require_columns
-from dixa_analytics.metrics import CATALOGUE, REPORT_PERIOD, summarize_durations
+from dixa_analytics.metrics import (
+    CATALOGUE,
+    REPORT_PERIOD,
+    BusinessHours,
+    Metric,
+    summarize_durations,
+)
 
 __all__ = [
     "MIN_RISING_CONVERSATIONS",
     "RISING_TAGS_DEFINITION",
     "ReportData",
     "compute_report",
+    "csat_totals",
     "duration_summary",
     "reopen_totals",
     "rising_tags",
     "summarize_report",
+    "takes_business_hours",
 ]
 
 # A tag needs this many conversations in the later half to count as rising, so that one
@@ -59,6 +67,7 @@ class ReportData:
     results: dict[str, tuple[pd.DataFrame, ...]]
     rising: pd.DataFrame
     subjects: pd.Series
+    business_hours: BusinessHours | None = None
 
     def result(self, name: str, view: int = 0) -> pd.DataFrame:
         """The result of metric ``name`` for its ``view``-th figure."""
@@ -85,13 +94,23 @@ class ReportData:
         return self.events.empty
 
 
+def takes_business_hours(metric: Metric) -> bool:
+    """Whether a metric can be measured in business hours (a duration of waiting)."""
+    return "business_hours" in inspect.signature(metric.compute).parameters
+
+
 def _results(
-    events: pd.DataFrame, *, as_of: pd.Timestamp | None, freq: str
+    events: pd.DataFrame,
+    *,
+    as_of: pd.Timestamp | None,
+    freq: str,
+    business_hours: BusinessHours | None = None,
 ) -> dict[str, tuple[pd.DataFrame, ...]]:
     """Every metric of the catalogue, once per distinct call its views make."""
     results = {}
     for metric in CATALOGUE.values():
         takes_as_of = "as_of" in inspect.signature(metric.compute).parameters
+        hours = {"business_hours": business_hours} if takes_business_hours(metric) else {}
         computed: dict[tuple, pd.DataFrame] = {}
         keys = []
         for view in metric.views:
@@ -100,7 +119,7 @@ def _results(
                 call["as_of"] = as_of
             key = tuple(sorted(call.items()))
             if key not in computed:
-                computed[key] = metric.compute(events, **call)
+                computed[key] = metric.compute(events, **call, **hours)
             keys.append(key)
         results[metric.name] = tuple(computed[key] for key in keys)
     return results
@@ -113,6 +132,7 @@ def compute_report(
     window: tuple[DateLike, DateLike] | None = None,
     as_of: DateLike | None = None,
     freq: str = "W",
+    business_hours: BusinessHours | None = None,
 ) -> ReportData:
     """Compute every metric of a report (see :func:`dixa_analytics.report.build_report`)."""
     require_columns(events, _REQUIRED, name="events", source=EVENTS_SOURCE)
@@ -133,7 +153,7 @@ def compute_report(
     if bounds is None and not events.empty:
         bounds = (events["timestamp"].min(), events["timestamp"].max())
 
-    results = _results(events, as_of=cutoff, freq=freq)
+    results = _results(events, as_of=cutoff, freq=freq, business_hours=business_hours)
     return ReportData(
         events=events,
         window=bounds,
@@ -142,6 +162,7 @@ def compute_report(
         results=results,
         rising=rising_tags(results["tag_trends"][0]),
         subjects=_subjects(events, conversations),
+        business_hours=business_hours,
     )
 
 
@@ -260,6 +281,25 @@ def reopen_totals(data: ReportData) -> dict[str, Any]:
     }
 
 
+def csat_totals(data: ReportData) -> dict[str, Any]:
+    """Overall CSAT: ratings, unscored, mean score, satisfied share, offers and response rate.
+
+    Each latest rating and each offer is in exactly one period, so the periods add up.
+    """
+    by_period = data.result("csat")
+    sums = {
+        c: int(by_period[c].sum())
+        for c in ("ratings", "unscored", "satisfied", "offered", "responded")
+    }
+    score_sum = float((by_period["mean_score"].fillna(0) * by_period["ratings"]).sum())
+    return {
+        **sums,
+        "mean_score": score_sum / sums["ratings"] if sums["ratings"] else None,
+        "satisfied_share": sums["satisfied"] / sums["ratings"] if sums["ratings"] else None,
+        "response_rate": sums["responded"] / sums["offered"] if sums["offered"] else None,
+    }
+
+
 def summarize_report(
     events: pd.DataFrame,
     *,
@@ -267,12 +307,13 @@ def summarize_report(
     window: tuple[DateLike, DateLike] | None = None,
     as_of: DateLike | None = None,
     freq: str = "W",
+    business_hours: BusinessHours | None = None,
 ) -> dict[str, Any]:
     """Return the report's headline numbers as a plain dict (e.g. for a command-line summary).
 
     Parameters
     ----------
-    events, conversations, window, as_of, freq
+    events, conversations, window, as_of, freq, business_hours
         As for :func:`dixa_analytics.report.build_report`.
 
     Returns
@@ -301,7 +342,12 @@ def summarize_report(
     (1, 600.0)
     """
     data = compute_report(
-        events, conversations=conversations, window=window, as_of=as_of, freq=freq
+        events,
+        conversations=conversations,
+        window=window,
+        as_of=as_of,
+        freq=freq,
+        business_hours=business_hours,
     )
     return {
         "conversations": data.n_conversations,

@@ -14,7 +14,7 @@ from dixa_analytics.metrics import DEFINITIONS
 from dixa_analytics.report import build_report, summarize_report, write_report
 from dixa_analytics.report._compute import RISING_TAGS_DEFINITION
 
-N_FIGURES = 11
+N_FIGURES = 14
 
 
 class Page(HTMLParser):

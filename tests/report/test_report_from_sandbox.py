@@ -9,7 +9,7 @@ import pytest
 from dixa_analytics import build_report, connect, fetch_activitylog
 from dixa_analytics.sandbox import Sandbox
 
-N_FIGURES = 11
+N_FIGURES = 14
 
 
 @pytest.fixture(scope="module")
