@@ -35,9 +35,10 @@ def read_business_hours(path: str | None) -> BusinessHours | None:
     Examples
     --------
     >>> import tempfile
-    >>> with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
-    ...     _ = f.write('{"weekly": {"mon-fri": "09:00-17:00"}, "tz": "UTC"}')
-    >>> read_business_hours(f.name)
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "hours.json"
+    ...     _ = path.write_text('{"weekly": {"mon-fri": "09:00-17:00"}, "tz": "UTC"}')
+    ...     read_business_hours(str(path))
     BusinessHours({'mon-fri': '09:00-17:00'}, tz='UTC')
     """
     if path is None:

@@ -70,8 +70,9 @@ class Metric:
     definition : str
         Its definition in plain text.
     kind : {"duration", "rate", "trend"}
-        A duration per conversation (summarised, drawn as a distribution), a rate per period
-        and group, or a share per period and tag.
+        A duration per conversation (summarised, drawn as a distribution), a rate or a count
+        per period and group (reopen rate, CSAT, backlog; each with its own figure), or a
+        share per period and tag.
     seconds : str or None
         The duration column a summary states (durations only).
     card : str or None
