@@ -48,27 +48,26 @@ def test_the_summary_in_business_hours_is_the_metrics(events_of, as_of):
 
 def test_the_csat_section_states_its_totals(events_of, as_of):
     events = events_of()
-    rated = conform(
-        pd.DataFrame(
-            {
-                "event_id": ["r1", "r2", "r3", "o1"],
-                "conversation_id": [100, 101, 101, 102],
-                "timestamp": pd.to_datetime(
-                    ["2026-03-03", "2026-03-04", "2026-03-05", "2026-03-05"], utc=True
-                ),
-                "activity_type": [
-                    "conversation_rated",
-                    "conversation_rated",
-                    "conversation_rated",
-                    "conversation_rating_offered",
-                ],
-                "score": [5, 1, None, None],
-                "agent_name": ["Ana Berg", "Bo Lund", "Bo Lund", "Bo Lund"],
-            }
-        ),
-        EVENTS,
+    rated = pd.DataFrame(
+        {
+            "event_id": ["r1", "r2", "r3", "o1"],
+            "conversation_id": [100, 101, 101, 102],
+            "timestamp": pd.to_datetime(
+                ["2026-03-03", "2026-03-04", "2026-03-05", "2026-03-05"], utc=True
+            ),
+            "activity_type": [
+                "conversation_rated",
+                "conversation_rated",
+                "conversation_rated",
+                "conversation_rating_offered",
+            ],
+            "score": [5, 1, None, None],
+            "agent_name": ["Ana Berg", "Bo Lund", "Bo Lund", "Bo Lund"],
+        }
     )
-    page = build_report(pd.concat([events, rated], ignore_index=True), as_of=as_of)
+    # Both as plain objects, then typed once: no concat of typed all-missing columns.
+    combined = pd.concat([events.astype(object), rated.astype(object)], ignore_index=True)
+    page = build_report(conform(combined, EVENTS), as_of=as_of)
     csat = section(page, "csat")
     assert "Mean score 5.00 of 1 rating" in csat
     assert "1 rating without a score" in csat
