@@ -129,7 +129,7 @@ class BusinessHours:
         the skipped hour moves to its end; on the day they go back, an interval starting in
         the repeated hour starts at its first pass and one ending in it ends at its second.
     holidays : iterable of date or str, optional
-        Local dates closed all day (``"2026-12-25"``).
+        Local dates closed all day (``"2026-12-25"``); None for none.
 
     Raises
     ------
@@ -155,7 +155,7 @@ class BusinessHours:
         weekly: Mapping[str, str | Sequence[str]],
         *,
         tz: str,
-        holidays: Iterable[dt.date | str] = (),
+        holidays: Iterable[dt.date | str] | None = (),
     ) -> None:
         if not isinstance(weekly, Mapping):
             raise ValueError(
@@ -179,7 +179,9 @@ class BusinessHours:
             raise ValueError("business hours have no open hours; name at least one day")
         self._week: tuple[tuple[Interval, ...], ...] = tuple(tuple(i) for i in week)
         self._zone = _zone(tz)
-        if isinstance(holidays, (str, dt.date)):
+        if holidays is None:  # e.g. "holidays": null in a config file
+            holidays = ()
+        elif isinstance(holidays, (str, dt.date)):
             holidays = [holidays]
         self._holidays: tuple[dt.date, ...] = tuple(sorted({_holiday(h) for h in holidays}))
 

@@ -81,6 +81,11 @@ def test_bad_holidays_are_refused():
         BusinessHours({"mon": "09:00-17:00"}, tz="UTC", holidays=[dt.datetime(2026, 12, 24, 12)])
 
 
+def test_no_holidays_may_be_written_as_none():
+    config = {"weekly": {"mon": "09:00-17:00"}, "tz": "UTC", "holidays": None}
+    assert BusinessHours.from_dict(config).holidays == ()
+
+
 def test_adjacent_intervals_do_not_overlap():
     hours = BusinessHours({"mon": ["09:00-12:00", "12:00-24:00"]}, tz="UTC")
     assert seconds(hours, utc("2026-03-02"), utc("2026-03-03")) == 15 * HOUR
