@@ -39,6 +39,9 @@ from dixa_analytics.fetch import (
 )
 from dixa_analytics.metrics import (
     DEFINITIONS,
+    BusinessHours,
+    backlog,
+    csat,
     first_response_time,
     handling_time,
     queue_wait_time,
@@ -49,6 +52,8 @@ from dixa_analytics.metrics import (
     tag_trends,
 )
 from dixa_analytics.plots import (
+    plot_backlog,
+    plot_csat,
     plot_first_response,
     plot_handling_time,
     plot_queue_wait,
@@ -64,6 +69,7 @@ __all__ = [
     "DEFINITIONS",
     "AuthenticationError",
     "BadRequestError",
+    "BusinessHours",
     "CacheInfo",
     "DixaClient",
     "DixaConnectionError",
@@ -76,10 +82,12 @@ __all__ = [
     "Snapshot",
     "SnapshotError",
     "__version__",
+    "backlog",
     "build_report",
     "cache_info",
     "clear_cache",
     "connect",
+    "csat",
     "events_frame",
     "fetch_activitylog",
     "fetch_conversations",
@@ -94,6 +102,8 @@ __all__ = [
     "first_response_time",
     "handling_time",
     "open_snapshot",
+    "plot_backlog",
+    "plot_csat",
     "plot_first_response",
     "plot_handling_time",
     "plot_queue_wait",

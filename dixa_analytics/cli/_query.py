@@ -6,6 +6,7 @@ Both go through the same client and cache as the notebooks.
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import sys
 from collections.abc import Callable
@@ -14,6 +15,7 @@ import pandas as pd
 
 import dixa_analytics as dxa
 from dixa_analytics._format import MISSING_LABEL, NOT_REACHED, format_number, format_percent
+from dixa_analytics.cli._business_hours import add_business_hours_argument, read_business_hours
 from dixa_analytics.cli._output import FRAME_SUFFIXES, output_path, write_frame, writing
 from dixa_analytics.cli._snapshot import add_snapshot_argument, snapshot_target
 from dixa_analytics.cli._target import (
@@ -54,10 +56,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     metric.add_argument(
         "--by",
         choices=sorted(BY_COLUMNS),
-        help="group by queue, agent or channel (durations and reopen-rate)",
+        help="group by queue, agent or channel (durations, reopen-rate, csat, backlog)",
     )
     metric.add_argument(
-        "--freq", default=None, metavar="ALIAS", help="period for rates and trends, e.g. W or M"
+        "--freq",
+        default=None,
+        metavar="ALIAS",
+        help="period for rates and trends, e.g. W or M (backlog: D unless given)",
     )
     metric.add_argument("--top", type=int, default=None, help="tag-trends: keep the N top tags")
     metric.add_argument(
@@ -68,6 +73,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "time so far) or observed (the finished ones alone, biased short)",
     )
     metric.add_argument("--format", choices=FORMATS, default="table", help="output format")
+    add_business_hours_argument(metric)
     add_target_arguments(metric)
     add_snapshot_argument(metric)
     metric.set_defaults(run=run_metric)
@@ -95,6 +101,7 @@ def compute_metric(
     freq: str | None = None,
     top: int | None = None,
     estimator: str = "kaplan-meier",
+    business_hours: dxa.BusinessHours | None = None,
 ) -> pd.DataFrame:
     """Return the frame that ``dixa-analytics metric NAME`` prints.
 
@@ -102,16 +109,19 @@ def compute_metric(
     (:func:`dixa_analytics.summarize_durations`: count, censored and the Kaplan–Meier median,
     its 95 % interval and p90, or with ``estimator="observed"`` the observed-only mean,
     median and p90), per group when ``by`` is given (split per agent where the metric can
-    be); rates and trends are returned as the metric functions give them (trends by week
-    unless ``freq`` says otherwise).
+    be), in ``business_hours`` when given; rates and trends are returned as the metric
+    functions give them (trends by week, the backlog by day, unless ``freq`` says otherwise).
     """
     metric = metric_named(name)
     column = BY_COLUMNS[by] if by else None
     if metric.kind == "rate":
-        return metric.compute(events, freq=freq, by=column)
+        return metric.compute(events, by=column, **({"freq": freq} if freq else {}))
     if metric.kind == "trend":
         return metric.compute(events, freq=freq or "W", top=top)
-    result = metric.compute(events, **(metric.per_agent if by == "agent" else {}))
+    options = dict(metric.per_agent if by == "agent" else {})
+    if business_hours is not None:
+        options["business_hours"] = business_hours
+    result = metric.compute(events, **options)
     if column and column not in result.columns:
         result = _attach(result, events, column)
     return dxa.summarize_durations(
@@ -164,7 +174,7 @@ def render(frame: pd.DataFrame, fmt: str) -> str:
 
 def _is_fraction(column: str) -> bool:
     """Whether a metric column holds a fraction (a rate or a share), shown as a percentage."""
-    return column.endswith("_rate") or column == "share"
+    return column.endswith(("_rate", "_share")) or column == "share"
 
 
 def _percent(value: float) -> str:
@@ -179,9 +189,17 @@ def check_metric_options(
     top: int | None,
     by: str | None = None,
     estimator: str | None = None,
+    business_hours: bool = False,
 ) -> None:
     """Refuse options the metric would ignore, and a bad ``--freq``, before any request."""
     metric = metric_named(name)
+    if business_hours and "business_hours" not in inspect.signature(metric.compute).parameters:
+        takes = [
+            m.command
+            for m in CATALOGUE.values()
+            if "business_hours" in inspect.signature(m.compute).parameters
+        ]
+        raise ValueError(f"--business-hours applies to {', '.join(takes)}, not {name}")
 
     def takers(option: str) -> str:
         names = [m.command for m in CATALOGUE.values() if option in m.options]
@@ -206,8 +224,14 @@ def check_metric_options(
 def run_metric(args: argparse.Namespace) -> int:
     """Fetch the window's events and print one metric."""
     check_metric_options(
-        args.name, freq=args.freq, top=args.top, by=args.by, estimator=args.estimator
+        args.name,
+        freq=args.freq,
+        top=args.top,
+        by=args.by,
+        estimator=args.estimator,
+        business_hours=args.business_hours is not None,
     )
+    hours = read_business_hours(args.business_hours)
     if args.snapshot:
         snapshot, start, end = snapshot_target(args)
         events = snapshot.events(start, end)
@@ -224,6 +248,7 @@ def run_metric(args: argparse.Namespace) -> int:
         freq=args.freq,
         top=args.top,
         estimator=args.estimator or "kaplan-meier",
+        business_hours=hours,
     )
     sys.stdout.write(render(frame, args.format))
     return 0

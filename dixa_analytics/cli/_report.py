@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from dixa_analytics import fetch_activitylog, write_report
+from dixa_analytics.cli._business_hours import add_business_hours_argument, read_business_hours
 from dixa_analytics.cli._output import REPORT_SUFFIXES, output_path, writing
 from dixa_analytics.cli._snapshot import add_snapshot_argument, snapshot_target
 from dixa_analytics.cli._target import (
@@ -40,6 +41,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="only conversations in this queue (repeat for several)",
     )
     add_sla_argument(parser)
+    add_business_hours_argument(parser)
     add_target_arguments(parser)
     add_snapshot_argument(parser)
     parser.set_defaults(run=run)
@@ -95,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
     """Fetch the window, filter queues, write the report and print its path."""
     out = output_path(args.out, suffixes=REPORT_SUFFIXES)
     sla = sla_option(args.sla)
+    hours = read_business_hours(args.business_hours)  # before anything is fetched
     if args.snapshot:
         snapshot, start, end = snapshot_target(args)
         events = snapshot.events(start, end)
@@ -115,6 +118,13 @@ def run(args: argparse.Namespace) -> int:
             )
         events = events[events["queue_name"].isin(args.queue)]
     with writing(out):
-        path = write_report(out, events, window=(start, end), note=queue_note(args.queue), sla=sla)
+        path = write_report(
+            out,
+            events,
+            window=(start, end),
+            note=queue_note(args.queue),
+            sla=sla,
+            business_hours=hours,
+        )
     print(f"report written to {path.resolve()}", file=sys.stdout)
     return 0

@@ -85,6 +85,10 @@ class Kind(IntEnum):
     OFFERED = 10
     AGENT_MESSAGE = 11
     TAG_ADDED = 12
+    RATED = 13
+    RATING_OFFERED = 14
+    RATING_SCHEDULED = 15
+    RATING_WITHDRAWN = 16  # conversation_rating_unscheduled or _cancelled
 
 
 _KINDS = {
@@ -99,6 +103,11 @@ _KINDS = {
     "conversation_offered": Kind.OFFERED,
     "message_added_by_agent": Kind.AGENT_MESSAGE,
     "tag_added": Kind.TAG_ADDED,
+    "conversation_rated": Kind.RATED,
+    "conversation_rating_offered": Kind.RATING_OFFERED,
+    "conversation_rating_scheduled": Kind.RATING_SCHEDULED,
+    "conversation_rating_unscheduled": Kind.RATING_WITHDRAWN,
+    "conversation_rating_cancelled": Kind.RATING_WITHDRAWN,
 }
 
 _TRANSFER_COLUMNS = (

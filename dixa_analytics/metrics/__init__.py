@@ -9,6 +9,8 @@ Conversations still open at ``as_of`` are censored (``observed`` is False), neve
 report and the command line show it); :data:`DEFINITIONS` states each in one plain-text
 paragraph."""
 
+from dixa_analytics.metrics._backlog import BACKLOG, backlog
+from dixa_analytics.metrics._business_hours import BusinessHours
 from dixa_analytics.metrics._catalogue import (
     CATALOGUE,
     DEFINITIONS,
@@ -17,6 +19,7 @@ from dixa_analytics.metrics._catalogue import (
     View,
     metric_named,
 )
+from dixa_analytics.metrics._csat import CSAT, csat
 from dixa_analytics.metrics._first_response import FIRST_RESPONSE, first_response_time
 from dixa_analytics.metrics._handling import HANDLING_AGENT, HANDLING_CONVERSATION, handling_time
 from dixa_analytics.metrics._partitions import over_partitions
@@ -34,7 +37,9 @@ from dixa_analytics.metrics._tag_trends import TAG_TRENDS, tag_trends
 from dixa_analytics.metrics._timeline import check_freq
 
 __all__ = [
+    "BACKLOG",
     "CATALOGUE",
+    "CSAT",
     "DEFINITIONS",
     "ESTIMATORS",
     "FIRST_RESPONSE",
@@ -48,9 +53,12 @@ __all__ = [
     "SLA",
     "SUMMARY",
     "TAG_TRENDS",
+    "BusinessHours",
     "Metric",
     "View",
+    "backlog",
     "check_freq",
+    "csat",
     "first_response_time",
     "handling_time",
     "metric_named",

@@ -15,6 +15,8 @@ import pandas as pd
 
 from dixa_analytics.frames import Schema
 from dixa_analytics.metrics import (
+    _backlog,
+    _csat,
     _first_response,
     _handling,
     _queue_wait,
@@ -70,8 +72,9 @@ class Metric:
     definition : str
         Its definition in plain text.
     kind : {"duration", "rate", "trend"}
-        A duration per conversation (summarised, drawn as a distribution), a rate per period
-        and group, or a share per period and tag.
+        A duration per conversation (summarised, drawn as a distribution), a rate or a count
+        per period and group (reopen rate, CSAT, backlog; each with its own figure), or a
+        share per period and tag.
     seconds : str or None
         The duration column a summary states (durations only).
     card : str or None
@@ -249,6 +252,38 @@ CATALOGUE: dict[str, Metric] = {
             from_facts=_tag_trends.tag_trends_of,
             options=frozenset({"freq", "top"}),
             views=(View(call={"freq": REPORT_PERIOD}),),
+        ),
+        Metric(
+            name="csat",
+            command="csat",
+            key="csat",
+            title="CSAT",
+            compute=_csat.csat,
+            schema=_csat.CSAT,
+            definition=_csat.DEFINITION,
+            kind="rate",
+            facts=_csat.csat_facts,
+            from_facts=_csat.csat_of,
+            options=frozenset({"by", "freq"}),
+            views=(
+                View(call={"freq": REPORT_PERIOD}, figure={"title": "CSAT per period"}),
+                View(call={"by": "agent_name"}),
+            ),
+            noun="rating",
+        ),
+        Metric(
+            name="backlog",
+            command="backlog",
+            key="backlog",
+            title="Backlog",
+            compute=_backlog.backlog,
+            schema=_backlog.BACKLOG,
+            definition=_backlog.DEFINITION,
+            kind="rate",
+            facts=_backlog.backlog_facts,
+            from_facts=_backlog.backlog_of,
+            options=frozenset({"by", "freq"}),
+            views=(View(call={"freq": REPORT_PERIOD, "by": "queue_name"}),),
         ),
     )
 }

@@ -8,6 +8,7 @@ import pandas as pd
 from dixa_analytics._dates import DateLike
 from dixa_analytics.events import Kind
 from dixa_analytics.frames import BOOL, FLOAT, INT, STRING, UTC, Schema, conform
+from dixa_analytics.metrics._business_hours import BusinessHours, elapsed_seconds
 from dixa_analytics.metrics._definitions import with_definition
 from dixa_analytics.metrics._timeline import build_timeline, censored_span, take
 
@@ -40,7 +41,12 @@ DEFINITION = (
 
 
 @with_definition(DEFINITION)
-def first_response_time(events: pd.DataFrame, *, as_of: DateLike | None = None) -> pd.DataFrame:
+def first_response_time(
+    events: pd.DataFrame,
+    *,
+    as_of: DateLike | None = None,
+    business_hours: BusinessHours | None = None,
+) -> pd.DataFrame:
     """Time from a customer creating a conversation to the first agent reply.
 
     {definition}
@@ -54,6 +60,9 @@ def first_response_time(events: pd.DataFrame, *, as_of: DateLike | None = None) 
     as_of : str, date, datetime or Timestamp, optional
         The moment to measure at; later events are ignored. Defaults to the frame's own
         ``as_of`` (a snapshot's events carry the time of their sync), else the latest event.
+    business_hours : BusinessHours, optional
+        Count only the seconds inside these open hours, for the same spans (censored ones
+        too); by default every second counts.
 
     Returns
     -------
@@ -94,7 +103,9 @@ def first_response_time(events: pd.DataFrame, *, as_of: DateLike | None = None) 
                 "conversation_id": tl.ids,
                 "started_at": tl.times(start),
                 "responded_at": tl.times(reply),
-                "response_seconds": (end_ns - tl.ns[np.maximum(start, 0)]) / 1e9,
+                "response_seconds": elapsed_seconds(
+                    tl.ns[np.maximum(start, 0)], end_ns, business_hours
+                ),
                 "observed": observed,
                 "queue_name": tl.last_valid("queue_name"),
                 "agent_id": take(tl.column("author_id"), reply),

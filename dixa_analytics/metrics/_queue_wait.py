@@ -8,6 +8,7 @@ import pandas as pd
 from dixa_analytics._dates import DateLike
 from dixa_analytics.events import Kind
 from dixa_analytics.frames import BOOL, FLOAT, INT, STRING, UTC, Schema, conform
+from dixa_analytics.metrics._business_hours import BusinessHours, elapsed_seconds
 from dixa_analytics.metrics._definitions import with_definition
 from dixa_analytics.metrics._timeline import build_timeline, censored_span
 
@@ -36,7 +37,12 @@ DEFINITION = (
 
 
 @with_definition(DEFINITION)
-def queue_wait_time(events: pd.DataFrame, *, as_of: DateLike | None = None) -> pd.DataFrame:
+def queue_wait_time(
+    events: pd.DataFrame,
+    *,
+    as_of: DateLike | None = None,
+    business_hours: BusinessHours | None = None,
+) -> pd.DataFrame:
     """Time conversations waited between being offered and being taken by an agent.
 
     {definition}
@@ -49,6 +55,9 @@ def queue_wait_time(events: pd.DataFrame, *, as_of: DateLike | None = None) -> p
     as_of : str, date, datetime or Timestamp, optional
         The moment to measure at; later events are ignored. Defaults to the frame's own
         ``as_of`` (a snapshot's events carry the time of their sync), else the latest event.
+    business_hours : BusinessHours, optional
+        Count only the seconds inside these open hours, for the same spans (censored ones
+        too); by default every second counts.
 
     Returns
     -------
@@ -85,7 +94,9 @@ def queue_wait_time(events: pd.DataFrame, *, as_of: DateLike | None = None) -> p
                 "conversation_id": tl.ids,
                 "offered_at": tl.times(offered),
                 "assigned_at": tl.times(taken),
-                "wait_seconds": (end_ns - tl.ns[np.maximum(offered, 0)]) / 1e9,
+                "wait_seconds": elapsed_seconds(
+                    tl.ns[np.maximum(offered, 0)], end_ns, business_hours
+                ),
                 "observed": observed,
                 "queue_name": tl.last_valid("queue_name"),
             }

@@ -8,6 +8,7 @@ import pandas as pd
 from dixa_analytics._dates import DateLike
 from dixa_analytics.events import Kind
 from dixa_analytics.frames import BOOL, FLOAT, INT, STRING, UTC, Schema, conform
+from dixa_analytics.metrics._business_hours import BusinessHours, elapsed_seconds
 from dixa_analytics.metrics._definitions import with_definition
 from dixa_analytics.metrics._state import CLOSED, status
 from dixa_analytics.metrics._timeline import build_timeline
@@ -39,7 +40,12 @@ DEFINITION = (
 
 
 @with_definition(DEFINITION)
-def resolution_time(events: pd.DataFrame, *, as_of: DateLike | None = None) -> pd.DataFrame:
+def resolution_time(
+    events: pd.DataFrame,
+    *,
+    as_of: DateLike | None = None,
+    business_hours: BusinessHours | None = None,
+) -> pd.DataFrame:
     """Time from creation to the first and to the last close of each conversation.
 
     {definition}
@@ -52,6 +58,9 @@ def resolution_time(events: pd.DataFrame, *, as_of: DateLike | None = None) -> p
     as_of : str, date, datetime or Timestamp, optional
         The moment to measure at; later events are ignored. Defaults to the frame's own
         ``as_of`` (a snapshot's events carry the time of their sync), else the latest event.
+    business_hours : BusinessHours, optional
+        Count only the seconds inside these open hours, for the same spans (censored ones
+        too); by default every second counts.
 
     Returns
     -------
@@ -91,8 +100,8 @@ def resolution_time(events: pd.DataFrame, *, as_of: DateLike | None = None) -> p
             {
                 "conversation_id": tl.ids,
                 "created_at": tl.times(created),
-                "first_resolution_seconds": (first_end - start) / 1e9,
-                "full_resolution_seconds": (full_end - start) / 1e9,
+                "first_resolution_seconds": elapsed_seconds(start, first_end, business_hours),
+                "full_resolution_seconds": elapsed_seconds(start, full_end, business_hours),
                 "observed": observed,
                 "queue_name": tl.last_valid("queue_name"),
             }

@@ -6,6 +6,8 @@ the reopen rate and tag trends are lines over periods. Every figure carries the 
 definition in the hover text of its "definition" note.
 """
 
+from dixa_analytics.plots._backlog import plot_backlog
+from dixa_analytics.plots._csat import plot_csat
 from dixa_analytics.plots._durations import (
     duration_figure,
     plot_first_response,
@@ -21,6 +23,8 @@ from dixa_analytics.plots._trends import plot_tag_trends
 __all__ = [
     "duration_figure",
     "figure",
+    "plot_backlog",
+    "plot_csat",
     "plot_first_response",
     "plot_handling_time",
     "plot_queue_wait",

@@ -25,16 +25,18 @@ from dixa_analytics._format import (
     format_target,
 )
 from dixa_analytics._version import __version__
-from dixa_analytics.metrics import CATALOGUE, Metric, summarize_durations
+from dixa_analytics.metrics import CATALOGUE, BusinessHours, Metric, summarize_durations
 from dixa_analytics.plots import figure
 from dixa_analytics.report._compute import (
     RISING_TAGS_DEFINITION,
     ReportData,
     SlaTargets,
     compute_report,
+    csat_totals,
     duration_summary,
     reopen_totals,
     sla_summary,
+    takes_business_hours,
 )
 from dixa_analytics.report._html import Figures, card, escape, figure_grid, section, when
 from dixa_analytics.report._tables import agent_table, open_table, queue_table, rising_table
@@ -132,10 +134,40 @@ def _rising_section(data: ReportData) -> list[str]:
     ]
 
 
+def _csat_line(data: ReportData) -> list[str]:
+    totals = csat_totals(data)
+    if not totals["ratings"] and not totals["unscored"]:
+        return ['<p class="definition">No conversation_rated events in this window.</p>']
+    mean = "—" if totals["mean_score"] is None else f"{totals['mean_score']:.2f}"
+    text = (
+        f"Mean score {mean} of {format_count(totals['ratings'], 'rating')} · "
+        f"{format_percent(totals['satisfied_share'])} satisfied (4 or 5) · "
+        f"{format_count(totals['unscored'], 'rating')} without a score · response rate "
+        f"{format_percent(totals['response_rate'])} of "
+        f"{format_count(totals['offered'], 'offer')}"
+    )
+    return [f'<p class="csat-totals"><strong>{escape(text)}</strong></p>']
+
+
+def business_hours_text(hours: BusinessHours) -> str:
+    """The schedule in words, for the report.
+
+    Examples
+    --------
+    >>> business_hours_text(BusinessHours({"mon-fri": "09:00-17:00"}, tz="UTC",
+    ...                                   holidays=["2026-12-25"]))
+    'mon-fri 09:00-17:00 (UTC), closed on 1 holiday'
+    """
+    days = "; ".join(f"{day} {', '.join(spans)}" for day, spans in hours.weekly().items())
+    closed = f", closed on {format_count(len(hours.holidays), 'holiday')}" if hours.holidays else ""
+    return f"{days} ({hours.tz}){closed}"
+
+
 # What a metric's section shows below its figures.
 _BELOW_FIGURES: dict[str, Callable[[ReportData], list[str]]] = {
     "resolution_time": lambda data: ["<h3>Longest-open conversations</h3>", open_table(data)],
     "tag_trends": _rising_section,
+    "csat": _csat_line,
 }
 
 
@@ -149,10 +181,16 @@ def _metric_section(data: ReportData, metric: Metric, figures: Figures, top_tags
             options["target"] = pd.Timedelta(seconds=data.sla[metric.name])
         drawn.append(figure(metric, result, **options))
     below = _BELOW_FIGURES.get(metric.name, lambda data: [])(data)
+    definition = metric.definition
+    if data.business_hours is not None and takes_business_hours(metric):
+        definition += (
+            " In this report it is measured in business hours: only the seconds inside "
+            f"{business_hours_text(data.business_hours)} count."
+        )
     return section(
         metric.anchor,
         metric.title,
-        metric.definition,
+        definition,
         figure_grid(figures, *drawn),
         *below,
     )
@@ -201,6 +239,7 @@ def build_report(
     top_tags: int = 8,
     note: str | None = None,
     sla: SlaTargets | None = None,
+    business_hours: BusinessHours | None = None,
 ) -> str:
     """Compute every metric and return one self-contained, offline HTML report.
 
@@ -243,6 +282,9 @@ def build_report(
         24 h (:attr:`dixa_analytics.metrics.Metric.sla`); a card shows the share of
         conversations that met the target among those decided (see
         :func:`dixa_analytics.sla_attainment`).
+    business_hours : BusinessHours, optional
+        Measure first response, queue wait and resolution in these open hours only (the
+        header and those metrics' definitions say so). Handling time stays wall-clock.
 
     Returns
     -------
@@ -265,7 +307,13 @@ def build_report(
     True
     """
     data = compute_report(
-        events, conversations=conversations, window=window, as_of=as_of, freq=freq, sla=sla
+        events,
+        conversations=conversations,
+        window=window,
+        as_of=as_of,
+        freq=freq,
+        sla=sla,
+        business_hours=business_hours,
     )
     body = _body(data, top_tags=top_tags)
     window_text = "—" if data.window is None else f"{when(data.window[0])} – {when(data.window[1])}"
@@ -277,6 +325,11 @@ def build_report(
         f"{escape(format_count(len(data.events), 'event'))} · periods "
         f"<strong>{escape(freq)}</strong>"
     )
+    if business_hours is not None:
+        meta += (
+            " · waits in business hours "
+            f"<strong>{escape(business_hours_text(business_hours))}</strong>"
+        )
     footer = (
         f"Generated for data as of {escape(when(data.as_of))} by dixa-analytics "
         f"{escape(__version__)}. Censored durations belong to conversations still open at as_of: "
@@ -307,7 +360,7 @@ def write_report(path: str | Path, events: pd.DataFrame, **kwargs: Any) -> Path:
         The events frame.
     **kwargs
         Passed to :func:`build_report` (``conversations``, ``title``, ``window``, ``as_of``,
-        ``freq``, ``top_tags``, ``note``, ``sla``).
+        ``freq``, ``top_tags``, ``note``, ``sla``, ``business_hours``).
 
     Returns
     -------

@@ -20,6 +20,8 @@ from dixa_analytics.frames import STRING, require_columns
 from dixa_analytics.metrics import (
     CATALOGUE,
     REPORT_PERIOD,
+    BusinessHours,
+    Metric,
     metric_named,
     sla_attainment,
     summarize_durations,
@@ -31,12 +33,14 @@ __all__ = [
     "RISING_TAGS_DEFINITION",
     "ReportData",
     "compute_report",
+    "csat_totals",
     "duration_summary",
     "reopen_totals",
     "rising_tags",
     "sla_summary",
     "sla_targets",
     "summarize_report",
+    "takes_business_hours",
 ]
 
 #: What ``sla=`` of :func:`compute_report` takes: metric name → target (None: no SLA card).
@@ -74,6 +78,7 @@ class ReportData:
     rising: pd.DataFrame
     subjects: pd.Series
     sla: dict[str, float] = field(default_factory=dict)
+    business_hours: BusinessHours | None = None
 
     def result(self, name: str, view: int = 0) -> pd.DataFrame:
         """The result of metric ``name`` for its ``view``-th figure."""
@@ -100,13 +105,23 @@ class ReportData:
         return self.events.empty
 
 
+def takes_business_hours(metric: Metric) -> bool:
+    """Whether a metric can be measured in business hours (a duration of waiting)."""
+    return "business_hours" in inspect.signature(metric.compute).parameters
+
+
 def _results(
-    events: pd.DataFrame, *, as_of: pd.Timestamp | None, freq: str
+    events: pd.DataFrame,
+    *,
+    as_of: pd.Timestamp | None,
+    freq: str,
+    business_hours: BusinessHours | None = None,
 ) -> dict[str, tuple[pd.DataFrame, ...]]:
     """Every metric of the catalogue, once per distinct call its views make."""
     results = {}
     for metric in CATALOGUE.values():
         takes_as_of = "as_of" in inspect.signature(metric.compute).parameters
+        hours = {"business_hours": business_hours} if takes_business_hours(metric) else {}
         computed: dict[tuple, pd.DataFrame] = {}
         keys = []
         for view in metric.views:
@@ -115,7 +130,7 @@ def _results(
                 call["as_of"] = as_of
             key = tuple(sorted(call.items()))
             if key not in computed:
-                computed[key] = metric.compute(events, **call)
+                computed[key] = metric.compute(events, **call, **hours)
             keys.append(key)
         results[metric.name] = tuple(computed[key] for key in keys)
     return results
@@ -129,6 +144,7 @@ def compute_report(
     as_of: DateLike | None = None,
     freq: str = "W",
     sla: SlaTargets | None = None,
+    business_hours: BusinessHours | None = None,
 ) -> ReportData:
     """Compute every metric of a report (see :func:`dixa_analytics.report.build_report`)."""
     require_columns(events, _REQUIRED, name="events", source=EVENTS_SOURCE)
@@ -150,7 +166,7 @@ def compute_report(
     if bounds is None and not events.empty:
         bounds = (events["timestamp"].min(), events["timestamp"].max())
 
-    results = _results(events, as_of=cutoff, freq=freq)
+    results = _results(events, as_of=cutoff, freq=freq, business_hours=business_hours)
     return ReportData(
         events=events,
         window=bounds,
@@ -160,6 +176,7 @@ def compute_report(
         rising=rising_tags(results["tag_trends"][0]),
         subjects=_subjects(events, conversations),
         sla=targets,
+        business_hours=business_hours,
     )
 
 
@@ -332,6 +349,25 @@ def reopen_totals(data: ReportData) -> dict[str, Any]:
     }
 
 
+def csat_totals(data: ReportData) -> dict[str, Any]:
+    """Overall CSAT: ratings, unscored, mean score, satisfied share, offers and response rate.
+
+    Each latest rating and each offer is in exactly one period, so the periods add up.
+    """
+    by_period = data.result("csat")
+    sums = {
+        c: int(by_period[c].sum())
+        for c in ("ratings", "unscored", "satisfied", "offered", "responded")
+    }
+    score_sum = float((by_period["mean_score"].fillna(0) * by_period["ratings"]).sum())
+    return {
+        **sums,
+        "mean_score": score_sum / sums["ratings"] if sums["ratings"] else None,
+        "satisfied_share": sums["satisfied"] / sums["ratings"] if sums["ratings"] else None,
+        "response_rate": sums["responded"] / sums["offered"] if sums["offered"] else None,
+    }
+
+
 def summarize_report(
     events: pd.DataFrame,
     *,
@@ -340,12 +376,13 @@ def summarize_report(
     as_of: DateLike | None = None,
     freq: str = "W",
     sla: SlaTargets | None = None,
+    business_hours: BusinessHours | None = None,
 ) -> dict[str, Any]:
     """Return the report's headline numbers as a plain dict (e.g. for a command-line summary).
 
     Parameters
     ----------
-    events, conversations, window, as_of, freq, sla
+    events, conversations, window, as_of, freq, sla, business_hours
         As for :func:`dixa_analytics.report.build_report`.
 
     Returns
@@ -377,7 +414,13 @@ def summarize_report(
     (1, 600.0)
     """
     data = compute_report(
-        events, conversations=conversations, window=window, as_of=as_of, freq=freq, sla=sla
+        events,
+        conversations=conversations,
+        window=window,
+        as_of=as_of,
+        freq=freq,
+        sla=sla,
+        business_hours=business_hours,
     )
     return {
         "conversations": data.n_conversations,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from typing import TYPE_CHECKING, Any
+from zoneinfo import ZoneInfo
 
 from dixa_analytics.sandbox._content import (
     AGENT_TEXTS,
@@ -30,6 +32,21 @@ if TYPE_CHECKING:  # the builder runs lives; a life only reads the builder's sta
 __all__ = ["Life", "Timeline"]
 
 Timeline = list[tuple[int, str, Record | None, Record | None, Any]]
+
+OFFICE_ZONE = ZoneInfo("Europe/Copenhagen")
+OFFICE_OPEN, OFFICE_CLOSE = 8, 17  # Monday to Friday, local time
+
+
+def office_opening(ms: int) -> int:
+    """``ms`` (epoch milliseconds) if the office is open then, else its next opening."""
+    local = dt.datetime.fromtimestamp(ms / 1000, OFFICE_ZONE)
+    if local.weekday() < 5 and OFFICE_OPEN <= local.hour < OFFICE_CLOSE:
+        return ms
+    day = local.date() + dt.timedelta(days=0 if local.hour < OFFICE_OPEN else 1)
+    while day.weekday() >= 5:
+        day += dt.timedelta(days=1)
+    opening = dt.datetime.combine(day, dt.time(OFFICE_OPEN), OFFICE_ZONE)
+    return int(opening.timestamp() * 1000)
 
 
 class Life:
@@ -163,8 +180,16 @@ class Life:
             response = self.lognormal(fr_median, fr_sigma)
             response *= self.b.queue_speed[self.queue_index or 0]
             wait = response * rng.uniform(0.2, 0.6)
-            self.route(wait)
-            self.wait(max(3000.0, response - wait))
+            # Drawn only when asked for, so the default organisation stays as it was.
+            in_office = bool(rates.office_hours) and rng.random() < rates.office_hours
+            # Nobody takes a conversation from the queue while the office is closed.
+            closed = office_opening(self.t) - self.t if in_office else 0
+            self.route(wait + closed)
+            reply = max(3000.0, response - wait)
+            if in_office and office_opening(int(self.t + reply)) != int(self.t + reply):
+                # A reply that would come after closing time comes the next working morning.
+                reply = office_opening(int(self.t + reply)) - self.t + reply % (40 * MINUTE)
+            self.wait(reply)
             self.message(by_agent=True)
         if self.outbound:
             self.early_extras()

@@ -48,6 +48,11 @@ class Rates:
     rating : float
         A rating is scheduled on close; ``rated`` of the offered ratings get a score and
         ``rating_unscheduled`` of the scheduled ones are unscheduled by the agent.
+    office_hours : float
+        A customer's conversation whose first agent reply would come outside office hours
+        (Monday to Friday 08:00-17:00, Europe/Copenhagen) is answered when the office opens
+        instead; 0 (the default) keeps the team answering around the clock, so that business
+        hours visibly matter only when asked for.
     """
 
     outbound: float = 0.07
@@ -72,6 +77,7 @@ class Rates:
     rating: float = 0.45
     rated: float = 0.55
     rating_unscheduled: float = 0.05
+    office_hours: float = 0.0
 
     def __post_init__(self) -> None:
         for f in fields(self):

@@ -142,6 +142,8 @@ def test_definitions_cover_every_metric_and_are_in_the_docstrings():
         "queue_wait_time",
         "reopen_rate",
         "tag_trends",
+        "csat",
+        "backlog",
     }
     for name, text in DEFINITIONS.items():
         doc = " ".join(inspect.getdoc(getattr(metrics, name)).split())
@@ -151,7 +153,10 @@ def test_definitions_cover_every_metric_and_are_in_the_docstrings():
 
 def test_public_names():
     assert sorted(metrics.__all__) == [
+        "BACKLOG",
+        "BusinessHours",
         "CATALOGUE",
+        "CSAT",
         "DEFINITIONS",
         "ESTIMATORS",
         "FIRST_RESPONSE",
@@ -167,7 +172,9 @@ def test_public_names():
         "SUMMARY",
         "TAG_TRENDS",
         "View",
+        "backlog",
         "check_freq",
+        "csat",
         "first_response_time",
         "handling_time",
         "metric_named",

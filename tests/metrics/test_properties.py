@@ -48,6 +48,7 @@ TYPES = [
     "tag_added",
     "tag_removed",
     "conversation_rated",
+    "conversation_rating_offered",
 ]
 AGENTS = st.sampled_from([None, "a1", "a2", "a3"])
 SETTINGS = settings(
@@ -85,6 +86,7 @@ def event_streams(draw, *, distinct: bool = False) -> pd.DataFrame:
                     "destination_id": draw(AGENTS),
                     "tag": draw(st.sampled_from([None, "billing", "bug"])),
                     "queue_name": draw(st.sampled_from([None, "Sales", "Support"])),
+                    "score": draw(st.sampled_from([None, 1, 3, 4, 5])),
                 }
             )
     return conform(pd.DataFrame(rows), EVENTS)
@@ -238,6 +240,37 @@ def test_summaries_count_every_row(events):
     assert summary["censored"].sum() == (~result["observed"]).sum()
 
 
+OFFICE = metrics.BusinessHours({"mon-fri": "09:00-17:00"}, tz="Europe/Copenhagen")
+
+
+@SETTINGS
+@given(event_streams(distinct=True))
+def test_business_hours_never_exceed_wall_clock(events):
+    for metric, columns in (
+        (first_response_time, ["response_seconds"]),
+        (queue_wait_time, ["wait_seconds"]),
+        (resolution_time, ["first_resolution_seconds", "full_resolution_seconds"]),
+    ):
+        wall = metric(events)
+        open_ = metric(events, business_hours=OFFICE)
+        for column in columns:
+            assert (open_[column] >= 0).all()
+            assert (open_[column] <= wall[column] + 1e-6).all()
+        assert open_.drop(columns=columns).equals(wall.drop(columns=columns))
+
+
+@SETTINGS
+@given(event_streams())
+def test_backlog_is_the_running_balance_and_csat_counts_are_consistent(events):
+    result = metrics.backlog(events, "D")
+    flow = (result["created"] + result["reopened"] - result["closed"]).cumsum()
+    assert result["open"].tolist() == flow.tolist()
+    assert (result["open"] >= 0).all()
+    scores = metrics.csat(events, freq="D")
+    assert (scores["satisfied"] <= scores["ratings"]).all()
+    assert (scores["responded"] <= scores["offered"]).all()
+
+
 PARTED = [
     ("handling_time", {}),
     ("handling_time", {"per": "agent"}),
@@ -247,6 +280,12 @@ PARTED = [
     ("reopen_rate", {"freq": "D", "by": "queue_name"}),
     ("reopen_rate", {"window": "1h"}),
     ("tag_trends", {"freq": "D", "top": 2}),
+    ("csat", {"freq": "D", "by": "queue_name"}),
+    ("csat", {"by": "agent_id"}),
+    ("backlog", {"freq": "D", "by": "queue_name"}),
+    ("backlog", {}),
+    ("first_response_time", {"business_hours": OFFICE}),
+    ("resolution_time", {"business_hours": OFFICE}),
 ]
 
 

@@ -13,6 +13,8 @@ def test_public_names():
     assert sorted(plots.__all__) == [
         "duration_figure",
         "figure",
+        "plot_backlog",
+        "plot_csat",
         "plot_first_response",
         "plot_handling_time",
         "plot_queue_wait",

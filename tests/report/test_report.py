@@ -15,7 +15,7 @@ from dixa_analytics.metrics import DEFINITIONS
 from dixa_analytics.report import build_report, summarize_report, write_report
 from dixa_analytics.report._compute import RISING_TAGS_DEFINITION
 
-N_FIGURES = 13  # two of them survival curves (first response, resolution)
+N_FIGURES = 16  # two survival curves (first response, resolution), CSAT (two) and backlog
 
 
 class Page(HTMLParser):

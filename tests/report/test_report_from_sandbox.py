@@ -9,7 +9,7 @@ import pytest
 from dixa_analytics import build_report, connect, fetch_activitylog
 from dixa_analytics.sandbox import Sandbox
 
-N_FIGURES = 13  # two of them survival curves (first response, resolution)
+N_FIGURES = 16  # two survival curves (first response, resolution), CSAT (two) and backlog
 
 
 @pytest.fixture(scope="module")

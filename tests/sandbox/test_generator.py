@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import statistics
 import time
 from collections import Counter, defaultdict
+from zoneinfo import ZoneInfo
 
 import pytest
 import requests
@@ -277,3 +279,30 @@ def test_hundred_thousand_conversations() -> None:
     assert len(big.conversations) == 100_000
     assert len(big.events) > 1_000_000
     print(f"100k conversations, {len(big.events)} events in {elapsed:.1f} s")
+
+
+def _first_replies(org) -> list[dt.datetime]:
+    """When each customer's conversation got its first agent message, in Copenhagen time."""
+    seen: dict[int, int] = {}
+    customer = set()
+    for event in org.events:
+        csid, kind = event["conversation_id"], event["activity_type"]
+        if kind == "conversation_created_by_customer":
+            customer.add(csid)
+        elif kind == "message_added_by_agent" and csid in customer:
+            seen.setdefault(csid, event["timestamp_ms"])
+    zone = ZoneInfo("Europe/Copenhagen")
+    return [dt.datetime.fromtimestamp(ms / 1000, zone) for ms in seen.values()]
+
+
+def _in_office(local: dt.datetime) -> bool:
+    return local.weekday() < 5 and 8 <= local.hour < 17
+
+
+def test_office_hours_hold_first_replies_to_the_opening_hours() -> None:
+    replies = _first_replies(generate_organisation(seed=3, conversations=300, office_hours=1.0))
+    assert len(replies) > 200
+    assert all(_in_office(local) for local in replies)
+    # By default the team answers round the clock: some first replies come at night.
+    default = _first_replies(generate_organisation(seed=3, conversations=300))
+    assert not all(_in_office(local) for local in default)

@@ -22,6 +22,8 @@ CALLS = [
     ("queue_wait_time", {}),
     ("reopen_rate", {"freq": "W", "by": "queue_name"}),
     ("tag_trends", {"freq": "W", "top": 3}),
+    ("csat", {"freq": "W", "by": "agent_name"}),
+    ("backlog", {"freq": "W", "by": "queue_name"}),
 ]
 
 
