@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -185,6 +186,9 @@ class DixaClient:
         self._worker = threading.local()
         # Per thread, the API of the request being sent: it chooses the throttle.
         self._current = threading.local()
+        # Lists that the answers read are added to, while a fetch records them (recording()).
+        self._recordings: list[list[requests.Response]] = []
+        self._recordings_lock = threading.Lock()
         wait = sleep if sleep is not None else self._pause
         # One token of each burst stays unused: requests reach the server a few milliseconds
         # apart from when they were sent, and that slack keeps a server-side bucket of the same
@@ -368,6 +372,25 @@ class DixaClient:
                 self._set_expiry(response, expiry)
         return payload
 
+    @contextlib.contextmanager
+    def recording(self) -> Iterator[list[requests.Response]]:
+        """Collect the answers read inside the block (from the network or the cache), in
+        every worker thread, so that :meth:`forget` can remove them from the cache later
+        (e.g. when they could not be turned into a frame)."""
+        answers: list[requests.Response] = []
+        with self._recordings_lock:
+            self._recordings.append(answers)
+        try:
+            yield answers
+        finally:
+            with self._recordings_lock:
+                self._recordings.remove(answers)
+
+    def forget(self, answers: Iterable[requests.Response]) -> None:
+        """Remove ``answers`` from the cache, so that the next fetch asks for them again."""
+        for response in answers:
+            self.transport.evict(response)
+
     def map(
         self,
         func: Callable[[T], R],
@@ -407,13 +430,18 @@ class DixaClient:
     ) -> tuple[Any, requests.Response]:
         self._stop_if_interrupted()  # e.g. before the next page of an interrupted fetch
         self._current.api = api
-        return self.transport.get_json(
+        payload, response = self.transport.get_json(
             url,
             params=params,
             headers=self.credentials.header(api),
             expire_after=expire_after if self.cache_path is not None else None,
             refresh=(self.refresh or refresh) and self.cache_path is not None,
         )
+        if self._recordings:
+            with self._recordings_lock:
+                for answers in self._recordings:
+                    answers.append(response)
+        return payload, response
 
     def _checked(self, check: Callable[..., Any], payload: Any, response: Any, **kw: Any) -> Any:
         try:

@@ -5,7 +5,9 @@ as ``Retry-After`` says), 5xx, 408, timeouts, dropped connections and bodies tha
 JSON (a truncated body is evicted from the cache first, so it is never served again) — with
 exponential backoff and jitter, and maps whatever is left to the :mod:`dixa_analytics._errors`
 tree through :func:`~dixa_analytics._errors.error_for_status`. A failure of the cache file
-itself (SQLite, e.g. while another process writes to it) is retried the same way.
+itself (SQLite, e.g. while another process writes to it) is retried the same way. Text that
+is valid JSON but no valid text (a lone surrogate) is repaired as it is read
+(:mod:`._text_repair`).
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from dixa_analytics._errors import (
     error_for_status,
 )
 from dixa_analytics.client._cache_policy import Expiry
+from dixa_analytics.client._text_repair import repair_text
 from dixa_analytics.client._throttle import TokenBucket
 
 __all__ = ["RetryPolicy", "ThrottledAdapter", "Transport"]
@@ -234,7 +237,7 @@ class Transport:
             status = response.status_code
             if status == 200:
                 try:
-                    return json.loads(response.content), response
+                    payload = json.loads(response.content)
                 except (ValueError, UnicodeDecodeError):
                     # A truncated or garbled body must never be served from the cache again.
                     self.evict(response)
@@ -246,6 +249,7 @@ class Transport:
                     )
                     logger.debug("retrying after %s", failure)
                     continue
+                return repair_text(response.content, payload), response
             failure = error_for_status(
                 status, self._describe(response), url=_safe_url(response.url)
             )

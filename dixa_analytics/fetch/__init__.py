@@ -17,8 +17,9 @@ warning names the conversations that came back without events.
 The building blocks below return raw records, for code that assembles frames piece by piece
 (a snapshot's sync): ``export_window`` (conversations created or updated in a window),
 ``export_by_csids``, ``bulk_log`` (the Integrations API's log of given conversations),
-``event_windows``/``read_windows`` (the Dixa API's organisation-wide log by time) and
-``choose_source``.
+``event_windows``/``read_windows`` (the Dixa API's organisation-wide log by time),
+``framed_events`` (their events frame, or their answers removed from the cache when they
+cannot be made into one) and ``choose_source``.
 """
 
 from dixa_analytics.fetch._activitylog import ACTIVITYLOG_BATCH, bulk_log, fetch_activitylog
@@ -31,6 +32,7 @@ from dixa_analytics.fetch._conversations import (
     fetch_notes,
 )
 from dixa_analytics.fetch._events import fetch_events
+from dixa_analytics.fetch._framing import framed_events
 from dixa_analytics.fetch._orgwide import event_windows, read_windows
 from dixa_analytics.fetch._reference import (
     fetch_agents,
@@ -64,6 +66,7 @@ __all__ = [
     "fetch_tags",
     "fetch_teams",
     "fetch_users",
+    "framed_events",
     "read_windows",
     "using",
 ]

@@ -95,7 +95,7 @@ def fetch_activitylog(
     True
     """
     by_csids, window = selection(csids, start, end)
-    with using(client) as c:
+    with using(client) as c, c.recording() as answers:
         if by_csids is not None:
             conversations = export_by_csids(c, by_csids)
         else:
@@ -108,7 +108,9 @@ def fetch_activitylog(
             records = bulk_log(c, conversations)
         else:
             records = _organisation_log(c, csids_wanted, lo, hi)
-        return events_with_joins(c, records, conversations=conversations, keep_raw=keep_raw)
+        return events_with_joins(
+            c, records, conversations=conversations, keep_raw=keep_raw, answers=list(answers)
+        )
 
 
 def _creation_span(conversations: Sequence[Record]) -> tuple[pd.Timestamp, pd.Timestamp]:

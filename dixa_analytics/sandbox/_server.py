@@ -458,7 +458,12 @@ def _moment(value: str | dt.date) -> dt.datetime:
 
 
 def _encode(body: Any) -> bytes:
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate (Switches.lone_surrogates) has no UTF-8 form; JSON escapes it.
+        return json.dumps(body, separators=(",", ":")).encode("ascii")
 
 
 def _key_from(header: str | None, is_export: bool) -> str | None:

@@ -65,6 +65,10 @@ class Switches:
     zone_suffix : float
         Share of timestamps (chosen per record id, in both APIs) written with the zone's name
         after the offset, ``2026-01-05T08:00:00.123Z[GMT]``, as seen in real data.
+    lone_surrogates : float
+        Share of ``tag_added``/``tag_removed`` events (chosen per record id, Integrations API)
+        whose tag name ends with half an emoji: a lone surrogate, ``"\\ud83d"``, which is
+        valid JSON but no valid text.
 
     The Dixa API (its own port, its own token):
 
@@ -127,6 +131,7 @@ class Switches:
     duplicate_events: bool = False
     page_size: int = 100
     zone_suffix: float = 0.0
+    lone_surrogates: float = 0.0
     api_activity_types: str = "camel"
     max_window_days: int = 31
     max_page_limit: int = 10_000
@@ -150,7 +155,7 @@ class Switches:
             value = getattr(self, name)
             if value not in allowed:
                 raise ValueError(f"{name}={value!r} is not allowed; pass one of {list(allowed)}")
-        for name in ("null_authors", "null_attributes", "zone_suffix"):
+        for name in ("null_authors", "null_attributes", "zone_suffix", "lone_surrogates"):
             share = getattr(self, name)
             if not 0.0 <= share <= 1.0:
                 raise ValueError(f"{name} must be a share between 0 and 1, not {share!r}")
