@@ -13,6 +13,7 @@ from dixa_analytics._connect import connect
 from dixa_analytics._errors import (
     AuthenticationError,
     BadRequestError,
+    CorruptCacheError,
     DixaConnectionError,
     DixaError,
     NotFoundError,
@@ -63,6 +64,7 @@ __all__ = [
     "AuthenticationError",
     "BadRequestError",
     "CacheInfo",
+    "CorruptCacheError",
     "DixaClient",
     "DixaConnectionError",
     "DixaError",

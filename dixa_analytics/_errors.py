@@ -13,7 +13,8 @@ plain :class:`ValueError` / :class:`TypeError` that say what to pass instead. Th
     ├── DixaConnectionError      timeouts / dropped connections after every retry
     ├── SchemaError              a body that is not the JSON shape the API documents
     ├── PartialFetchError        some ids could not be fetched; names them
-    └── SnapshotError            a snapshot folder that cannot be read or written now
+    ├── SnapshotError            a snapshot folder that cannot be read or written now
+    └── CorruptCacheError        the HTTP cache file is damaged; names it and the remedy
 
 HTTP status codes map to these classes in one place, :func:`error_for_status`. Messages never
 contain the API key.
@@ -27,6 +28,7 @@ from typing import Any, TypeVar
 __all__ = [
     "AuthenticationError",
     "BadRequestError",
+    "CorruptCacheError",
     "DixaConnectionError",
     "DixaError",
     "NotFoundError",
@@ -122,6 +124,24 @@ class SnapshotError(DixaError):
     """A snapshot folder that cannot be used as asked: not a snapshot, written by a newer
     version, damaged, or being written by another sync. The message says which and what to
     do."""
+
+
+class CorruptCacheError(DixaError):
+    """The HTTP cache file is damaged (truncated, overwritten, not a database).
+
+    The message names the file and the remedy: delete it (``dixa-analytics cache clear
+    --cache PATH`` or ``clear_cache(PATH)``, which work whatever state it is in) and fetch
+    again; it only holds copies of Dixa's answers.
+
+    Attributes
+    ----------
+    path : str
+        The damaged cache file.
+    """
+
+    def __init__(self, message: str, *, path: str, url: str | None = None):
+        super().__init__(message, url=url)
+        self.path = path
 
 
 _STATUS_ERRORS: dict[int, type[DixaError]] = {

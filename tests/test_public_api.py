@@ -10,6 +10,7 @@ EXPECTED = {
     "AuthenticationError",
     "BadRequestError",
     "CacheInfo",
+    "CorruptCacheError",
     "DixaClient",
     "DixaConnectionError",
     "DixaError",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -15,6 +16,7 @@ import requests
 import requests_cache
 
 from dixa_analytics._errors import DixaError, SchemaError
+from dixa_analytics.client._cache_health import corrupt_cache_error, is_corruption
 from dixa_analytics.client._cache_keys import namespaced_key_fn
 from dixa_analytics.client._cache_location import caching_disabled, resolve_cache_path
 from dixa_analytics.client._cache_policy import DEFAULT_EXPIRY, URL_EXPIRY, Expiry
@@ -116,6 +118,9 @@ class DixaClient:
     ------
     AuthenticationError
         If neither a key nor a token is given or set in the environment.
+    CorruptCacheError
+        If the cache file is damaged (now, or when a request reads a damaged part of it):
+        the message names the file and how to delete it.
     ValueError
         If a secret holds a line break, control or non-ASCII character (the message never
         quotes it), or another argument is out of range.
@@ -212,6 +217,7 @@ class DixaClient:
             redact=self.credentials.redact,
             on_retry_after=self._hold_back,
             fallback_retry_after=self._rate_limited_wait,
+            cache_path=self.cache_path,
         )
 
     # -- construction -----------------------------------------------------------------------
@@ -222,8 +228,14 @@ class DixaClient:
             session = requests.Session()
         else:
             self.cache_path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                backend = requests_cache.SQLiteCache(self.cache_path)
+            except sqlite3.DatabaseError as exc:
+                if is_corruption(exc):
+                    raise corrupt_cache_error(self.cache_path, exc) from exc
+                raise
             session = requests_cache.CachedSession(
-                backend=requests_cache.SQLiteCache(self.cache_path),
+                backend=backend,
                 expire_after=DEFAULT_EXPIRY,
                 urls_expire_after=dict(URL_EXPIRY),
                 allowable_methods=("GET",),

@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 import requests_cache
 
-from dixa_analytics._errors import PartialFetchError
+from dixa_analytics._errors import CorruptCacheError, PartialFetchError
 from dixa_analytics.cli import _cache as cache_cli
+from dixa_analytics.cli import main
 from dixa_analytics.client._cache_admin import cache_info, clear_cache
 from dixa_analytics.client._cache_location import resolve_cache_path
 from dixa_analytics.client._cache_policy import RECENT_EXPORT_EXPIRY
@@ -281,3 +282,49 @@ def test_past_export_is_final_only_when_all_its_conversations_are_closed(
     (expires,) = _expiries(recent, "conversation_export")
     assert expires is not None
     assert expires - dt.datetime.now(dt.UTC) <= RECENT_EXPORT_EXPIRY
+
+
+def _damaged(raw: bytes, how: str) -> bytes:
+    if how == "garbage":
+        return b"this is no SQLite database, whatever its name says\n" * 200
+    if how == "truncated":
+        return raw[: len(raw) // 3]
+    # Overwritten in the middle: the header is sound, some pages are not.
+    return raw[:4096] + b"\xff" * 8192 + raw[4096 + 8192 :]
+
+
+@pytest.mark.parametrize("how", ["garbage", "truncated", "middle"])
+def test_a_corrupt_cache_is_named_and_the_command_line_alone_recovers(
+    sb, make_client, tmp_path, monkeypatch, capsys, how
+) -> None:
+    path = tmp_path / "damaged.sqlite"
+    org = sb.organisation
+    client = make_client(cache=path)
+    expected = fetch_activitylog(start=org.start, end=org.end, client=client)
+    client.close()
+    path.write_bytes(_damaged(path.read_bytes(), how))
+
+    with pytest.raises(CorruptCacheError, match="cache clear") as caught:
+        fetch_activitylog(start=org.start, end=org.end, client=make_client(cache=path))
+    assert caught.value.path == str(path)
+    assert str(path) in str(caught.value)
+
+    # As a user of the command line would see it: one line naming the file and the remedy.
+    monkeypatch.setenv("DIXA_API_KEY", sb.api_key)
+    monkeypatch.setenv("DIXA_BASE_URL", sb.base_url)
+    monkeypatch.setenv("DIXA_EXPORTS_URL", sb.exports_url)
+    out = tmp_path / "events.csv"
+    window = ["--start", str(org.start.date()), "--end", str(org.end.date())]
+    fetch = ["fetch", "activitylog", *window, "--out", str(out), "--cache", str(path)]
+    assert main([*fetch, "--no-progress"]) == 1
+    err = capsys.readouterr().err
+    assert str(path) in err
+    assert "cache clear" in err
+    assert main(["cache", "info", "--cache", str(path)]) == 0
+    assert "corrupt" in capsys.readouterr().out
+    assert main(["cache", "clear", "--cache", str(path)]) == 0
+    assert "damaged" in capsys.readouterr().out
+    assert not path.exists()
+    assert main([*fetch, "--no-progress"]) == 0
+    again = fetch_activitylog(start=org.start, end=org.end, client=make_client(cache=path))
+    assert again.equals(expected)
