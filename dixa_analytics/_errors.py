@@ -109,14 +109,28 @@ class PartialFetchError(DixaError):
     Attributes
     ----------
     missing : list of int
-        The csids whose data could not be fetched.
+        The csids whose data could not be fetched, or came back incomplete.
     errors : dict of int to DixaError
         The error that stopped each missing csid.
+    frame : pandas.DataFrame or None
+        What was fetched, as the frame the call returns, without the missing csids (set by
+        the ``fetch_*`` functions; None from the lower-level building blocks).
     """
 
-    def __init__(self, message: str, *, missing: Iterable[int], errors: Mapping[int, Any]):
+    def __init__(
+        self,
+        message: str,
+        *,
+        missing: Iterable[int],
+        errors: Mapping[int, Any],
+        frame: Any = None,
+    ):
         self.missing = sorted(int(c) for c in missing)
         self.errors = dict(errors)
+        self.frame = frame
+        # The raw results of the items that were fetched (list, in item order), for the
+        # layer above to make its frame of; None when nothing was kept.
+        self.results: list[Any] | None = None
         super().__init__(f"{message} Missing csids: {listing(self.missing, 20)}.")
 
 

@@ -32,8 +32,9 @@ def run_all(
 
     Every item is attempted. Authentication failures stop everything; if some items still
     fail after their retries, :class:`PartialFetchError` names the csids (``ids(item)``)
-    that are missing. When all of them fail, or items carry no csids (``ids=None``), the
-    first error is raised as it is. An interrupt (Ctrl-C, a notebook's stop button) or an
+    that are missing (its ``results`` holds those of the items that were fetched, in order).
+    When all of them fail, or items carry no csids (``ids=None``), the first error is raised
+    as it is. An interrupt (Ctrl-C, a notebook's stop button) or an
     authentication failure stops the workers: each worker thread finds this fetch's stop
     signal in ``worker.stop``, so those waiting for the throttle or a retry stop at once, the
     others once their request on the wire is answered, without asking for another page. The
@@ -89,10 +90,12 @@ def run_all(
         if ids is None or len(errors) == len(items):
             raise errors[min(errors)]
         by_csid = {c: err for index, err in errors.items() for c in ids(items[index])}
-        raise PartialFetchError(
+        partial = PartialFetchError(
             f"{len(errors)} of {len(items)} requests for {desc} failed after retries "
             f"(first: {errors[min(errors)]}).",
             missing=by_csid,
             errors=by_csid,
         )
+        partial.results = [r for index, r in enumerate(results) if index not in errors]
+        raise partial
     return results

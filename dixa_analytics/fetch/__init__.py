@@ -11,8 +11,10 @@ the Dixa API's organisation-wide log, 10,000 events a request, whichever costs f
 (``fetch_events`` reads that log by event time). A conversation's status in its
 export record decides whether its activity log, messages and notes are cached for good (closed)
 or asked again on every fetch (open); closed and open conversations go in separate batches.
-Every conversation has events, so a batch whose answer leaves one out is not cached, and a
-warning names the conversations that came back without events.
+Every conversation has events, so a batch whose answer leaves one out is not cached and is
+asked again; each conversation's log is checked against its export record
+(:mod:`._completeness`), asked again past the cache when it looks cut short, and named in a
+:class:`~dixa_analytics.PartialFetchError` if it stays incomplete.
 
 The building blocks below return raw records, for code that assembles frames piece by piece
 (a snapshot's sync): ``export_window`` (conversations created or updated in a window),

@@ -359,6 +359,10 @@ class Sandbox:
                 self._record(handler.command, split.path, split.query, 0)
                 handler.close_connection = True
                 return
+            if switches.down == "all" or (
+                switches.down == "activitylog" and path.endswith("/activitylog")
+            ):
+                raise ApiError(switches.error_status, "sandbox: injected outage; it lasts")
             every = switches.error_every
             if every and number >= every and (number - every) % every < switches.error_burst:
                 raise ApiError(switches.error_status, "sandbox: injected server error; retry")

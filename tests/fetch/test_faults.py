@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 
 import dixa_analytics.fetch._events as events_module
-from dixa_analytics._errors import SchemaError
+from dixa_analytics._errors import PartialFetchError, SchemaError
 from dixa_analytics.cli import main
 from dixa_analytics.client import LoneSurrogateWarning
 from dixa_analytics.fetch import fetch_activitylog
 from dixa_analytics.sandbox import Switches
+from dixa_analytics.sandbox._wire import share
 
 from ..conftest import END, START
 
@@ -72,3 +73,102 @@ def test_answers_that_cannot_become_a_frame_leave_the_cache(
     events = fetch_activitylog(closed, client=make_client())
     assert served(path="/activitylog")
     assert set(events["conversation_id"]) == set(closed)
+
+
+def _truth(org) -> dict[int, set[str]]:
+    return {c["id"]: {e["id"] for e in org.events_of(c["id"])} for c in org.conversations}
+
+
+def _empty(org, fraction: float) -> list[int]:
+    """The csids the sandbox's ``empty_logs`` switch leaves out of activity-log answers."""
+    return sorted(c["id"] for c in org.conversations if share(str(c["id"]), "empty", fraction))
+
+
+def _use_sandbox(sb, monkeypatch, tmp_path) -> None:
+    monkeypatch.setenv("DIXA_API_KEY", sb.api_key)
+    monkeypatch.setenv("DIXA_BASE_URL", sb.base_url)
+    monkeypatch.setenv("DIXA_EXPORTS_URL", sb.exports_url)
+    monkeypatch.setenv("DIXA_CACHE", str(tmp_path / "cache.sqlite"))
+
+
+def test_conversations_answered_without_events_are_an_error_naming_them(
+    sb, make_client, query_csids, served
+) -> None:
+    sb.switches = Switches(empty_logs=0.2)
+    org = sb.organisation
+    empty = _empty(org, 0.2)
+    assert empty
+    with pytest.raises(PartialFetchError) as caught:
+        fetch_activitylog(start=START, end=END, client=make_client())
+    assert caught.value.missing == empty
+    assert all(isinstance(caught.value.errors[c], SchemaError) for c in empty)
+    # Each was asked for again before giving up.
+    asked = [c for r in served(path="/activitylog") for c in query_csids(r)]
+    assert all(asked.count(c) >= 2 for c in empty)
+    # The others ride on the error, whole.
+    frame = caught.value.frame
+    truth = _truth(org)
+    assert set(frame["conversation_id"]) == set(truth) - set(empty)
+    for csid, rows in frame.groupby("conversation_id", observed=True):
+        assert set(rows["event_id"]) == truth[csid]
+
+    # Nothing incomplete was kept: once the server answers in full, the fetch is whole.
+    sb.switches = Switches()
+    events = fetch_activitylog(start=START, end=END, client=make_client())
+    assert set(events["conversation_id"]) == set(truth)
+
+
+def test_a_log_cut_short_by_paging_is_asked_again_past_the_cache_then_named(
+    sb, make_client, served
+) -> None:
+    org = sb.organisation
+    truth = _truth(org)
+    client = make_client()
+    # Cached whole first: the cut answers must be asked for past the cache, not read from it.
+    whole = fetch_activitylog(start=START, end=END, client=client)
+    sb.switches = Switches(page_size=5, end_paging_after=2)
+    with pytest.raises(PartialFetchError, match="incomplete even when asked again") as caught:
+        fetch_activitylog(start=START, end=END, client=make_client(refresh=True))
+    missing = set(caught.value.missing)
+    assert missing
+    frame = caught.value.frame
+    # No conversation is silently short: those kept are whole, the others are named.
+    kept = set(frame["conversation_id"])
+    assert kept | missing == set(truth)
+    for csid, rows in frame.groupby("conversation_id", observed=True):
+        assert set(rows["event_id"]) == truth[csid], csid
+    # ... and the cut answers were not kept: a healthy server gives the whole log again.
+    sb.switches = Switches()
+    assert fetch_activitylog(start=START, end=END, client=make_client()).equals(whole)
+
+
+def test_a_log_cut_short_once_is_mended_by_asking_again(sb, make_client, monkeypatch) -> None:
+    org = sb.organisation
+    closed = next(c for c in org.conversations if c["status"] == "closed")
+    events_of = org.events_of
+    calls = []
+
+    def cut_once(csid):
+        events = events_of(csid)
+        if csid == closed["id"] and not calls:
+            calls.append(csid)
+            return events[: len(events) // 2]  # a log cut short, once
+        return events
+
+    monkeypatch.setattr(org, "events_of", cut_once)
+    events = fetch_activitylog([closed["id"]], client=make_client())
+    assert calls
+    assert set(events["event_id"]) == {e["id"] for e in events_of(closed["id"])}
+
+
+def test_incomplete_answers_make_the_command_line_fail_naming_them(
+    sb, monkeypatch, tmp_path, capsys
+) -> None:
+    sb.switches = Switches(empty_logs=0.2)
+    _use_sandbox(sb, monkeypatch, tmp_path)
+    out = tmp_path / "events.csv"
+    argv = ["fetch", "activitylog", "--start", START, "--end", END, "--out", str(out)]
+    assert main([*argv, "--no-progress"]) == 1
+    err = capsys.readouterr().err
+    assert str(_empty(sb.organisation, 0.2)[0]) in err
+    assert not out.exists()
