@@ -24,7 +24,7 @@ from dixa_analytics.client._credentials import DIXA_API, EXPORTS, INTEGRATIONS, 
 from dixa_analytics.client._paging import collect_pages, envelope_data
 from dixa_analytics.client._throttle import TokenBucket
 from dixa_analytics.client._transport import RetryPolicy, ThrottledAdapter, Transport
-from dixa_analytics.client._workers import run_all
+from dixa_analytics.client._workers import GiveUp, run_all
 
 __all__ = [
     "DEFAULT_API_URL",
@@ -94,6 +94,12 @@ class DixaClient:
         whichever host serves it.
     max_workers : int
         Concurrent requests for independent batches (they share one throttle).
+    give_up_after_batches, give_up_after_seconds : int, float
+        The fetch-wide breaker against an API that stays down: once this many batches in a
+        row failed after all their retries, or nothing succeeded for this many seconds while
+        requests kept failing, a fetch stops asking and raises
+        :class:`~dixa_analytics.PartialFetchError` naming every csid not fetched (3 batches,
+        120 s by default; a request already on the wire may add up to ``timeout``).
     backoff : float
         First retry delay in seconds; doubles on every retry (with jitter), capped at 30 s.
     max_retry_after : float
@@ -154,6 +160,8 @@ class DixaClient:
         api_rate_limit: float = DEFAULT_RATE_LIMIT,
         api_burst: int = DEFAULT_BURST,
         max_workers: int = 4,
+        give_up_after_batches: int = 3,
+        give_up_after_seconds: float = 120.0,
         backoff: float = 0.5,
         max_retry_after: float = 300.0,
         sleep: Callable[[float], None] | None = None,
@@ -167,14 +175,20 @@ class DixaClient:
             ("timeout", timeout),
             ("backoff", backoff),
             ("max_retry_after", max_retry_after),
+            ("give_up_after_seconds", give_up_after_seconds),
         ):
             if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
                 raise ValueError(f"{name} must be a positive number of seconds, not {value!r}")
-        for name, value in (("max_retries", max_retries), ("max_workers", max_workers)):
+        for name, value in (
+            ("max_retries", max_retries),
+            ("max_workers", max_workers),
+            ("give_up_after_batches", give_up_after_batches),
+        ):
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise ValueError(f"{name} must be a non-negative integer, not {value!r}")
-        if max_workers < 1:
-            raise ValueError("max_workers must be at least 1")
+        if max_workers < 1 or give_up_after_batches < 1:
+            name = "max_workers" if max_workers < 1 else "give_up_after_batches"
+            raise ValueError(f"{name} must be at least 1")
 
         self.base_url = _root(base_url, "DIXA_BASE_URL", DEFAULT_BASE_URL)
         self.exports_url = _root(exports_url, "DIXA_EXPORTS_URL", DEFAULT_EXPORTS_URL)
@@ -182,6 +196,11 @@ class DixaClient:
         self.progress = bool(progress)
         self.refresh = bool(refresh)
         self.max_workers = max_workers
+        self.give_up = GiveUp(
+            batches=give_up_after_batches,
+            seconds=float(give_up_after_seconds),
+            troubles=lambda: self.transport.failures,
+        )
         self.cache_path: Path | None = (
             None
             if cache is False or (cache is None and caching_disabled())
@@ -414,9 +433,10 @@ class DixaClient:
     ) -> list[R]:
         """Run ``func`` over independent ``items`` with ``max_workers`` threads, in order.
 
-        Every item is attempted; failures are reported as :func:`._workers.run_all` says
-        (a :class:`PartialFetchError` naming the csids ``ids(item)`` that are missing). An
-        interrupt stops the workers. The progress bar counts items, named ``unit``.
+        Every item is attempted, unless the API keeps failing (see ``give_up_after_*``);
+        failures are reported as :func:`._workers.run_all` says (a :class:`PartialFetchError`
+        naming the csids ``ids(item)`` that are missing). An interrupt stops the workers.
+        The progress bar counts items, named ``unit``.
         """
         return run_all(
             func,
@@ -427,6 +447,7 @@ class DixaClient:
             max_workers=self.max_workers,
             progress=self.progress,
             worker=self._worker,
+            give_up=self.give_up,
         )
 
     # -- internals ---------------------------------------------------------------------------

@@ -169,6 +169,9 @@ class Transport:
     ):
         self.session = session
         self.cache_path = cache_path
+        #: Requests that failed so far (each retry counts): a fetch that sees it grow while
+        #: nothing succeeds knows the API is unwell.
+        self.failures = 0
         self.timeout = timeout
         self.retry = retry
         self._sleep = sleep
@@ -206,6 +209,8 @@ class Transport:
         wait = 0.0
         refused = 0
         for attempt in range(self.retry.max_retries + 1):
+            if failure is not None:
+                self.failures += 1
             if failure is not None and wait > 0:
                 self._sleep(wait)
             wait = self._backoff(attempt)
@@ -282,6 +287,7 @@ class Transport:
                 wait = max(wait, retry_after)
             logger.debug("retrying after %s", failure)
         assert failure is not None
+        self.failures += 1
         if isinstance(failure, RateLimitError | DixaConnectionError | SchemaError) or (
             failure.status is not None and failure.status >= 500
         ):

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 
 import dixa_analytics.fetch._events as events_module
-from dixa_analytics._errors import PartialFetchError, SchemaError
+from dixa_analytics._errors import PartialFetchError, SchemaError, ServerError
 from dixa_analytics.cli import main
-from dixa_analytics.client import LoneSurrogateWarning
+from dixa_analytics.client import DixaClient, LoneSurrogateWarning
 from dixa_analytics.fetch import fetch_activitylog
-from dixa_analytics.sandbox import Switches
+from dixa_analytics.sandbox import Sandbox, Switches
 from dixa_analytics.sandbox._wire import share
 
 from ..conftest import END, START
@@ -172,3 +175,95 @@ def test_incomplete_answers_make_the_command_line_fail_naming_them(
     err = capsys.readouterr().err
     assert str(_empty(sb.organisation, 0.2)[0]) in err
     assert not out.exists()
+
+
+@pytest.fixture(scope="module")
+def big_sandbox():
+    """An organisation of a few hundred conversations: forty-odd batches of activity log."""
+    with Sandbox(seed=5, conversations=400, start="2026-03-01", end="2026-03-29") as sandbox:
+        yield sandbox
+
+
+def test_an_api_that_stays_down_is_given_up_on_naming_every_csid(
+    big_sandbox, tmp_path, sleeps
+) -> None:
+    sb = big_sandbox
+    sb.switches = Switches(down="activitylog")
+    sb.reset_counts()
+    client = DixaClient(
+        sb.api_key,
+        base_url=sb.base_url,
+        exports_url=sb.exports_url,
+        cache=tmp_path / "c.sqlite",
+        progress=False,
+        max_retries=2,
+        sleep=sleeps,
+        rate_limit=1000.0,
+        burst=50,
+        export_rate_limit=1000.0,
+        export_burst=50,
+    )
+    with client, pytest.raises(PartialFetchError, match="gave up after 3 requests in a row"):
+        fetch_activitylog(start="2026-03-01", end="2026-03-29", client=client)
+    csids = sorted(c["id"] for c in sb.organisation.conversations)
+    batches = -(-len(csids) // 10)
+    asked = [r for r in sb.requests if r.path.endswith("/activitylog")]
+    # A few batches' retries (those in flight when it gave up), not every batch's.
+    assert len(asked) <= (3 + client.max_workers) * (1 + 2) < batches * (1 + 2)
+
+
+def test_an_api_that_stays_down_ends_the_command_line_within_the_bound(
+    big_sandbox, monkeypatch, tmp_path, capsys
+) -> None:
+    sb = big_sandbox
+    sb.switches = Switches(down="activitylog")
+    _use_sandbox(sb, monkeypatch, tmp_path)
+    out = tmp_path / "events.csv"
+    argv = ["fetch", "activitylog", "--start", "2026-03-01", "--end", "2026-03-29"]
+    started = time.monotonic()
+    assert main([*argv, "--out", str(out), "--no-progress"]) == 1
+    elapsed = time.monotonic() - started
+    err = capsys.readouterr().err
+    assert "Missing csids:" in err
+    assert str(min(c["id"] for c in sb.organisation.conversations)) in err
+    assert elapsed < 120  # default retries and backoff, against a dead activity log
+
+
+def test_when_every_batch_fails_the_error_still_names_the_csids(sb, make_client) -> None:
+    sb.switches = Switches(down="activitylog")
+    closed = [c["id"] for c in sb.organisation.conversations if c["status"] == "closed"][:15]
+    with pytest.raises(PartialFetchError) as caught:
+        fetch_activitylog(closed, client=make_client(max_retries=1))
+    assert caught.value.missing == sorted(closed)
+
+
+def test_a_server_that_hangs_is_given_up_on_after_the_time_bound() -> None:
+    from dixa_analytics.client._workers import GiveUp, run_all
+
+    failures = [0]
+    worker = threading.local()
+
+    def hanging(item: int) -> int:
+        # Each request times out after 0.2 s, ten times, then the item fails.
+        for _ in range(10):
+            failures[0] += 1
+            stop = getattr(worker, "stop", None)
+            if stop is not None and stop.wait(0.2):
+                raise RuntimeError("stopped")
+        raise ServerError("timed out after every retry")
+
+    started = time.monotonic()
+    with pytest.raises(PartialFetchError, match=r"nothing succeeded for 0\.5 s") as caught:
+        run_all(
+            hanging,
+            list(range(8)),
+            ids=lambda item: [item],
+            desc="activity log",
+            unit="batch",
+            max_workers=4,
+            progress=False,
+            worker=worker,
+            give_up=GiveUp(batches=100, seconds=0.5, troubles=lambda: failures[0]),
+        )
+    assert time.monotonic() - started < 1.5  # not the 2 s x 2 rounds every retry would take
+    assert caught.value.missing == list(range(8))
