@@ -14,7 +14,13 @@ import pandas as pd
 
 import dixa_analytics as dxa
 from dixa_analytics._format import MISSING_LABEL, format_number, format_percent
-from dixa_analytics.cli._output import FRAME_SUFFIXES, output_path, write_frame, writing
+from dixa_analytics.cli._output import (
+    FRAME_SUFFIXES,
+    guarded,
+    output_path,
+    write_frame,
+    writing,
+)
 from dixa_analytics.cli._snapshot import add_snapshot_argument, snapshot_target
 from dixa_analytics.cli._target import (
     Target,
@@ -59,6 +65,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     metric.add_argument("--top", type=int, default=None, help="tag-trends: keep the N top tags")
     metric.add_argument("--format", choices=FORMATS, default="table", help="output format")
+    _add_raw_csv(metric)
     add_target_arguments(metric)
     add_snapshot_argument(metric)
     metric.set_defaults(run=run_metric)
@@ -73,9 +80,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     fetch.add_argument(
         "--out", required=True, metavar="FILE", help="output file ending in .parquet or .csv"
     )
+    _add_raw_csv(fetch)
     add_target_arguments(fetch)
     add_snapshot_argument(fetch)
     fetch.set_defaults(run=run_fetch)
+
+
+def _add_raw_csv(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--raw-csv",
+        action="store_true",
+        help="write CSV text cells as they are: by default a cell starting with =, +, -, @, "
+        "tab or carriage return gets a ' first, so a spreadsheet shows it as text instead of "
+        "running it as a formula",
+    )
 
 
 def compute_metric(
@@ -113,14 +131,18 @@ def _attach(result: pd.DataFrame, events: pd.DataFrame, column: str) -> pd.DataF
     return result.join(per_conversation, on="conversation_id")
 
 
-def render(frame: pd.DataFrame, fmt: str) -> str:
-    """Render ``frame`` as an aligned table, CSV or JSON records (periods as strings)."""
+def render(frame: pd.DataFrame, fmt: str, *, guard: bool = True) -> str:
+    """Render ``frame`` as an aligned table, CSV or JSON records (periods as strings).
+
+    In CSV, text cells a spreadsheet would take for a formula get a ``'`` first, unless
+    ``guard`` is False (see :func:`._output.guarded`).
+    """
     out = frame.copy()
     for col in out.columns:
         if isinstance(out[col].dtype, pd.PeriodDtype):
             out[col] = out[col].astype(str)
     if fmt == "csv":
-        return out.to_csv(index=False)
+        return (guarded(out) if guard else out).to_csv(index=False)
     if fmt == "json":
         return json.dumps(json.loads(out.to_json(orient="records", date_format="iso")), indent=2)
     if out.empty:
@@ -183,7 +205,7 @@ def run_metric(args: argparse.Namespace) -> int:
             )
         note_if_empty(target, len(events))
     frame = compute_metric(args.name, events, by=args.by, freq=args.freq, top=args.top)
-    sys.stdout.write(render(frame, args.format))
+    sys.stdout.write(render(frame, args.format, guard=not args.raw_csv))
     return 0
 
 
@@ -245,6 +267,6 @@ def run_fetch(args: argparse.Namespace) -> int:
         if args.kind in WINDOWED_KINDS:
             note_if_empty(target, len(frame))
     with writing(path):
-        write_frame(frame, path)
+        write_frame(frame, path, guard=not args.raw_csv)
     print(f"wrote {len(frame):,} rows × {frame.shape[1]} columns to {path.resolve()}")
     return 0

@@ -527,8 +527,10 @@ class _Stopped(Exception):
 
 def _root(value: str | None, env: str, default: str) -> str:
     root = value if value is not None else (os.environ.get(env, "").strip() or default)
-    if not isinstance(root, str) or "://" not in root:
+    scheme, sep, host = root.partition("://") if isinstance(root, str) else ("", "", "")
+    if not sep or scheme.lower() not in ("http", "https") or not host.strip("/"):
+        name = env.lower().removeprefix("dixa_")
         raise ValueError(
-            f"{env.lower().removeprefix('dixa_')} must be an http(s) URL, not {root!r}"
+            f"{name} ({env}) must be an http:// or https:// URL such as {default!r}, not {root!r}"
         )
     return root.rstrip("/")
