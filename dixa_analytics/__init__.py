@@ -37,6 +37,7 @@ from dixa_analytics.fetch import (
     fetch_tags,
     fetch_teams,
     fetch_users,
+    plan_fetch,
 )
 from dixa_analytics.metrics import (
     DEFINITIONS,
@@ -94,6 +95,7 @@ __all__ = [
     "first_response_time",
     "handling_time",
     "open_snapshot",
+    "plan_fetch",
     "plot_first_response",
     "plot_handling_time",
     "plot_queue_wait",

@@ -40,6 +40,7 @@ EXPECTED = {
     "first_response_time",
     "handling_time",
     "open_snapshot",
+    "plan_fetch",
     "plot_first_response",
     "plot_handling_time",
     "plot_queue_wait",

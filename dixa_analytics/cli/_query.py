@@ -26,6 +26,7 @@ from dixa_analytics.cli._target import (
     Target,
     add_target_arguments,
     add_window_arguments,
+    confirm_plan,
     note_if_empty,
     open_target,
 )
@@ -200,6 +201,7 @@ def run_metric(args: argparse.Namespace) -> int:
         events = snapshot.events(start, end)
     else:
         with open_target(args) as target:
+            confirm_plan(target, args)
             events = dxa.fetch_activitylog(
                 start=target.start, end=target.end, source=target.source, client=target.client
             )
@@ -263,6 +265,8 @@ def run_fetch(args: argparse.Namespace) -> int:
         frame = _from_snapshot(args)
     else:
         with open_target(args) as target:
+            if args.kind == "activitylog":
+                confirm_plan(target, args)
             frame = FETCHERS[args.kind](target)
         if args.kind in WINDOWED_KINDS:
             note_if_empty(target, len(frame))

@@ -36,6 +36,7 @@ from dixa_analytics.fetch._conversations import (
 from dixa_analytics.fetch._events import fetch_events
 from dixa_analytics.fetch._framing import framed_events
 from dixa_analytics.fetch._orgwide import event_windows, read_windows
+from dixa_analytics.fetch._plan import FetchPlan, plan_fetch
 from dixa_analytics.fetch._reference import (
     fetch_agents,
     fetch_endpoints,
@@ -51,6 +52,7 @@ __all__ = [
     "ACTIVITYLOG_BATCH",
     "EXPORT_CSIDS_BATCH",
     "SOURCES",
+    "FetchPlan",
     "activitylog_requests",
     "bulk_log",
     "choose_source",
@@ -69,6 +71,7 @@ __all__ = [
     "fetch_teams",
     "fetch_users",
     "framed_events",
+    "plan_fetch",
     "read_windows",
     "using",
 ]
