@@ -95,8 +95,8 @@ def plan_fetch(
     The export windows are counted exactly. The conversations are ``conversations`` when
     given; else the most recent export window that has begun is asked for (one request,
     which the fetch then finds in the cache) and every earlier window is taken to hold as
-    many. ``fetch_activitylog``, ``sync`` and the command line (which asks before a pull over
-    ten minutes or 10 % of the daily quota, unless ``--yes``) use the same plan.
+    many. The command line prints this plan before a fetch or a first sync, and asks before
+    a pull over ten minutes or 10 % of the daily quota (unless ``--yes``).
 
     Parameters
     ----------
