@@ -10,8 +10,10 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
+import requests
 
 from dixa_analytics._dates import DateLike
 from dixa_analytics._errors import DixaError, PartialFetchError, SchemaError, listing
@@ -135,6 +137,8 @@ def fetch_activitylog(
             # A log cut short (paging that ended early) may have been cached as final: ask
             # once more past the cache, and keep nothing of an answer that is short again.
             again = [r for r in conversations if int(r["id"]) in short]
+            # The first answers of those conversations are short: never to be read again.
+            c.forget(_answers_about(answers, set(short)))
             with c.recording() as answers_again:
                 more, failed_again, said_again = _fetched(read, again, refresh=True)
             failed.update(failed_again)
@@ -156,6 +160,21 @@ def fetch_activitylog(
                 frame=_without(events, missing),
             )
         return events
+
+
+def _answers_about(answers: Iterable[requests.Response], csids: set[int]) -> list[Any]:
+    """The activity-log answers among ``answers`` that hold (or should hold) ``csids``: the
+    bulk log's batches that asked for one of them, and every window of the organisation-wide
+    log (it holds every conversation)."""
+    found = []
+    for response in answers:
+        url = urlsplit(response.url)
+        if not url.path.endswith("/activitylog"):
+            continue
+        asked = parse_qs(url.query).get("csids")
+        if asked is None or csids & {as_integer(c) for v in asked for c in v.split(",")}:
+            found.append(response)
+    return found
 
 
 def _read_log(
