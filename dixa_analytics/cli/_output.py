@@ -139,8 +139,8 @@ def guarded(frame: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
-    >>> guarded(pd.DataFrame({"tag": ["=1+1", "vip", None], "n": [-1, 2, 3]}))["tag"].tolist()
-    ["'=1+1", 'vip', None]
+    >>> guarded(pd.DataFrame({"tag": ["=1+1", "vip"], "n": [-1, 2]})).to_dict("list")
+    {'tag': ["'=1+1", 'vip'], 'n': [-1, 2]}
     """
     out = frame.copy()
     for col in out.columns:
@@ -149,10 +149,18 @@ def guarded(frame: pd.DataFrame) -> pd.DataFrame:
             dtype, pd.StringDtype | pd.CategoricalDtype
         ):
             values = out[col].astype(object)
-            formula = values.map(lambda v: isinstance(v, str) and v.startswith(FORMULA_STARTS))
-            if formula.any():
-                out[col] = values.where(~formula.astype(bool), "'" + values.astype(str))
+            if any(isinstance(v, str) and v.startswith(FORMULA_STARTS) for v in values):
+                out[col] = pd.Series(
+                    [_as_text(v) for v in values], index=values.index, dtype=object
+                )
     return out
+
+
+def _as_text(value: object) -> object:
+    """A cell a spreadsheet would run as a formula, with ``'`` first; any other as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
 
 
 def write_frame(frame: pd.DataFrame, path: Path, *, guard: bool = True) -> Path:

@@ -38,8 +38,8 @@ def escape(value: object) -> str:
 
     Examples
     --------
-    >>> escape('<b>"VIP"\x00</b>')
-    '&lt;b&gt;&quot;VIP&quot;\ufffd&lt;/b&gt;'
+    >>> escape('<b>"VIP"\\x00</b>') == '&lt;b&gt;&quot;VIP&quot;\\ufffd&lt;/b&gt;'
+    True
     """
     return html.escape(_NOT_HTML.sub("\ufffd", str(value)), quote=True)
 
