@@ -161,7 +161,9 @@ def event_order(
     array([1, 0])
     """
     first = None if event_ids is None else _first_occurrences(event_ids)
-    rows = np.arange(len(csids)) if first is None else np.flatnonzero(first)
+    if first is None:  # the usual case: no repeats, every row is kept as it is
+        return _sort(csids, times, event_ids, ranks)
+    rows = np.flatnonzero(first)
     order = _sort(
         csids[rows],
         times[rows],
@@ -178,9 +180,9 @@ def _sort(
     keys = pa.table({"csid": csids, "time": times})
     by = [("csid", "ascending"), ("time", "ascending")]
     order = pc.sort_indices(keys, sort_keys=by).to_numpy().astype(np.int64)
-    if not _has_ties(csids[order], times[order]) or (ranks is None and event_ids is None):
+    if (ranks is None and event_ids is None) or not _has_ties(csids[order], times[order]):
         return order  # the usual case: no two events of a conversation at one time
-    columns = {"csid": csids, "time": times}
+    columns: dict[str, np.ndarray | pa.Array] = {"csid": csids, "time": times}
     if ranks is not None:
         columns["rank"] = ranks
         by.append(("rank", "ascending"))
