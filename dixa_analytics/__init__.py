@@ -13,6 +13,7 @@ from dixa_analytics._connect import connect
 from dixa_analytics._errors import (
     AuthenticationError,
     BadRequestError,
+    CorruptCacheError,
     DixaConnectionError,
     DixaError,
     NotFoundError,
@@ -36,6 +37,7 @@ from dixa_analytics.fetch import (
     fetch_tags,
     fetch_teams,
     fetch_users,
+    plan_fetch,
 )
 from dixa_analytics.metrics import (
     DEFINITIONS,
@@ -71,6 +73,7 @@ __all__ = [
     "BadRequestError",
     "BusinessHours",
     "CacheInfo",
+    "CorruptCacheError",
     "DixaClient",
     "DixaConnectionError",
     "DixaError",
@@ -102,6 +105,7 @@ __all__ = [
     "first_response_time",
     "handling_time",
     "open_snapshot",
+    "plan_fetch",
     "plot_backlog",
     "plot_csat",
     "plot_first_response",

@@ -13,7 +13,8 @@ plain :class:`ValueError` / :class:`TypeError` that say what to pass instead. Th
     ├── DixaConnectionError      timeouts / dropped connections after every retry
     ├── SchemaError              a body that is not the JSON shape the API documents
     ├── PartialFetchError        some ids could not be fetched; names them
-    └── SnapshotError            a snapshot folder that cannot be read or written now
+    ├── SnapshotError            a snapshot folder that cannot be read or written now
+    └── CorruptCacheError        the HTTP cache file is damaged; names it and the remedy
 
 HTTP status codes map to these classes in one place, :func:`error_for_status`. Messages never
 contain the API key.
@@ -27,6 +28,7 @@ from typing import Any, TypeVar
 __all__ = [
     "AuthenticationError",
     "BadRequestError",
+    "CorruptCacheError",
     "DixaConnectionError",
     "DixaError",
     "NotFoundError",
@@ -107,14 +109,28 @@ class PartialFetchError(DixaError):
     Attributes
     ----------
     missing : list of int
-        The csids whose data could not be fetched.
+        The csids whose data could not be fetched, or came back incomplete.
     errors : dict of int to DixaError
         The error that stopped each missing csid.
+    frame : pandas.DataFrame or None
+        What was fetched, as the frame the call returns, without the missing csids (set by
+        the ``fetch_*`` functions; None from the lower-level building blocks).
     """
 
-    def __init__(self, message: str, *, missing: Iterable[int], errors: Mapping[int, Any]):
+    def __init__(
+        self,
+        message: str,
+        *,
+        missing: Iterable[int],
+        errors: Mapping[int, Any],
+        frame: Any = None,
+    ):
         self.missing = sorted(int(c) for c in missing)
         self.errors = dict(errors)
+        self.frame = frame
+        # The raw results of the items that were fetched (list, in item order), for the
+        # layer above to make its frame of; None when nothing was kept.
+        self.results: list[Any] | None = None
         super().__init__(f"{message} Missing csids: {listing(self.missing, 20)}.")
 
 
@@ -122,6 +138,24 @@ class SnapshotError(DixaError):
     """A snapshot folder that cannot be used as asked: not a snapshot, written by a newer
     version, damaged, or being written by another sync. The message says which and what to
     do."""
+
+
+class CorruptCacheError(DixaError):
+    """The HTTP cache file is damaged (truncated, overwritten, not a database).
+
+    The message names the file and the remedy: delete it (``dixa-analytics cache clear
+    --cache PATH`` or ``clear_cache(PATH)``, which work whatever state it is in) and fetch
+    again; it only holds copies of Dixa's answers.
+
+    Attributes
+    ----------
+    path : str
+        The damaged cache file.
+    """
+
+    def __init__(self, message: str, *, path: str, url: str | None = None):
+        super().__init__(message, url=url)
+        self.path = path
 
 
 _STATUS_ERRORS: dict[int, type[DixaError]] = {

@@ -42,5 +42,8 @@ def _clear(args: argparse.Namespace) -> int:
         print(f"no cache at {info.path}: nothing to clear")
         return 0
     removed = clear_cache(info.path)
-    print(f"cleared {info.path}: {removed} responses removed")
+    if info.corrupt is not None:
+        print(f"cleared {info.path}: it was damaged ({info.corrupt})")
+    else:
+        print(f"cleared {info.path}: {removed} responses removed")
     return 0

@@ -12,10 +12,21 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-__all__ = ["FRAME_SUFFIXES", "REPORT_SUFFIXES", "output_path", "write_frame", "writing"]
+__all__ = [
+    "FORMULA_STARTS",
+    "FRAME_SUFFIXES",
+    "REPORT_SUFFIXES",
+    "guarded",
+    "output_path",
+    "write_frame",
+    "writing",
+]
 
 FRAME_SUFFIXES = (".parquet", ".csv")
 REPORT_SUFFIXES = (".html", ".htm")
+#: What a spreadsheet (Excel, Sheets, LibreOffice) takes for the start of a formula in a CSV
+#: cell: such text cells are written with a ``'`` before them, which shows them as text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def output_path(value: str, *, suffixes: tuple[str, ...], option: str = "--out") -> Path:
@@ -38,8 +49,9 @@ def output_path(value: str, *, suffixes: tuple[str, ...], option: str = "--out")
     Raises
     ------
     ValueError
-        If the suffix is not accepted, the path is a directory, its directory does not exist
-        or is not writable, or the file exists and is not writable.
+        If the suffix is not accepted, the path is a directory or a symbolic link (writing
+        would overwrite whatever it points to), its directory does not exist or is not
+        writable, or the file exists and is not writable.
 
     Examples
     --------
@@ -53,6 +65,11 @@ def output_path(value: str, *, suffixes: tuple[str, ...], option: str = "--out")
     path = Path(value).expanduser()
     if path.suffix.lower() not in suffixes:
         raise ValueError(f"{option} must end in {' or '.join(suffixes)}, not {path.name!r}")
+    if path.is_symlink():
+        raise ValueError(
+            f"{option} {value!r} is a symbolic link (to {os.readlink(path)!r}); writing would "
+            "overwrite its target, so give the target's own path or remove the link"
+        )
     if path.is_dir():
         raise ValueError(f"{option} {value!r} is a directory; give a file name")
     if not path.parent.is_dir():
@@ -113,10 +130,45 @@ def _is_list(value: object) -> bool:
     return isinstance(value, list | tuple | np.ndarray)
 
 
-def write_frame(frame: pd.DataFrame, path: Path) -> Path:
+def guarded(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` whose text cells that a spreadsheet would run as a formula (they
+    start with one of :data:`FORMULA_STARTS`) begin with ``'``; numbers are left alone.
+
+    A name or tag such as ``=HYPERLINK(...)`` from a customer would otherwise run when the
+    CSV is opened in Excel or Sheets (CSV injection).
+
+    Examples
+    --------
+    >>> guarded(pd.DataFrame({"tag": ["=1+1", "vip"], "n": [-1, 2]})).to_dict("list")
+    {'tag': ["'=1+1", 'vip'], 'n': [-1, 2]}
+    """
+    out = frame.copy()
+    for col in out.columns:
+        dtype = out[col].dtype
+        if pd.api.types.is_object_dtype(dtype) or isinstance(
+            dtype, pd.StringDtype | pd.CategoricalDtype
+        ):
+            values = out[col].astype(object)
+            if any(isinstance(v, str) and v.startswith(FORMULA_STARTS) for v in values):
+                out[col] = pd.Series(
+                    [_as_text(v) for v in values], index=values.index, dtype=object
+                )
+    return out
+
+
+def _as_text(value: object) -> object:
+    """A cell a spreadsheet would run as a formula, with ``'`` first; any other as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def write_frame(frame: pd.DataFrame, path: Path, *, guard: bool = True) -> Path:
     """Write ``frame`` as Parquet (dtypes kept) or CSV (lists as JSON text).
 
-    An empty frame is written too: as its header row (CSV) or its schema (Parquet).
+    An empty frame is written too: as its header row (CSV) or its schema (Parquet). In CSV,
+    text cells that a spreadsheet would take for a formula get a ``'`` first (:func:`guarded`)
+    unless ``guard`` is False.
     """
     suffix = path.suffix.lower()
     if suffix == ".parquet":
@@ -128,7 +180,7 @@ def write_frame(frame: pd.DataFrame, path: Path) -> Path:
             # cannot be reduced with ``any``; iterating the values has no dtype to trip on.
             if any(_is_list(value) for value in out[col]):
                 out[col] = out[col].map(lambda v: json.dumps(list(v)) if _is_list(v) else v)
-        out.to_csv(path, index=False)
+        (guarded(out) if guard else out).to_csv(path, index=False)
     else:
         raise ValueError(f"--out must end in {' or '.join(FRAME_SUFFIXES)}, not {path.name!r}")
     return path

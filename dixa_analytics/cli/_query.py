@@ -16,12 +16,19 @@ import pandas as pd
 import dixa_analytics as dxa
 from dixa_analytics._format import MISSING_LABEL, NOT_REACHED, format_number, format_percent
 from dixa_analytics.cli._business_hours import add_business_hours_argument, read_business_hours
-from dixa_analytics.cli._output import FRAME_SUFFIXES, output_path, write_frame, writing
+from dixa_analytics.cli._output import (
+    FRAME_SUFFIXES,
+    guarded,
+    output_path,
+    write_frame,
+    writing,
+)
 from dixa_analytics.cli._snapshot import add_snapshot_argument, snapshot_target
 from dixa_analytics.cli._target import (
     Target,
     add_target_arguments,
     add_window_arguments,
+    confirm_plan,
     note_if_empty,
     open_target,
 )
@@ -74,6 +81,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     metric.add_argument("--format", choices=FORMATS, default="table", help="output format")
     add_business_hours_argument(metric)
+    _add_raw_csv(metric)
     add_target_arguments(metric)
     add_snapshot_argument(metric)
     metric.set_defaults(run=run_metric)
@@ -88,9 +96,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     fetch.add_argument(
         "--out", required=True, metavar="FILE", help="output file ending in .parquet or .csv"
     )
+    _add_raw_csv(fetch)
     add_target_arguments(fetch)
     add_snapshot_argument(fetch)
     fetch.set_defaults(run=run_fetch)
+
+
+def _add_raw_csv(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--raw-csv",
+        action="store_true",
+        help="write CSV text cells as they are: by default a cell starting with =, +, -, @, "
+        "tab or carriage return gets a ' first, so a spreadsheet shows it as text instead of "
+        "running it as a formula",
+    )
 
 
 def compute_metric(
@@ -140,14 +159,18 @@ def _attach(result: pd.DataFrame, events: pd.DataFrame, column: str) -> pd.DataF
     return result.join(per_conversation, on="conversation_id")
 
 
-def render(frame: pd.DataFrame, fmt: str) -> str:
-    """Render ``frame`` as an aligned table, CSV or JSON records (periods as strings)."""
+def render(frame: pd.DataFrame, fmt: str, *, guard: bool = True) -> str:
+    """Render ``frame`` as an aligned table, CSV or JSON records (periods as strings).
+
+    In CSV, text cells a spreadsheet would take for a formula get a ``'`` first, unless
+    ``guard`` is False (see :func:`._output.guarded`).
+    """
     out = frame.copy()
     for col in out.columns:
         if isinstance(out[col].dtype, pd.PeriodDtype):
             out[col] = out[col].astype(str)
     if fmt == "csv":
-        return out.to_csv(index=False)
+        return (guarded(out) if guard else out).to_csv(index=False)
     if fmt == "json":
         return json.dumps(json.loads(out.to_json(orient="records", date_format="iso")), indent=2)
     if out.empty:
@@ -237,6 +260,7 @@ def run_metric(args: argparse.Namespace) -> int:
         events = snapshot.events(start, end)
     else:
         with open_target(args) as target:
+            confirm_plan(target, args)
             events = dxa.fetch_activitylog(
                 start=target.start, end=target.end, source=target.source, client=target.client
             )
@@ -250,7 +274,7 @@ def run_metric(args: argparse.Namespace) -> int:
         estimator=args.estimator or "kaplan-meier",
         business_hours=hours,
     )
-    sys.stdout.write(render(frame, args.format))
+    sys.stdout.write(render(frame, args.format, guard=not args.raw_csv))
     return 0
 
 
@@ -308,10 +332,12 @@ def run_fetch(args: argparse.Namespace) -> int:
         frame = _from_snapshot(args)
     else:
         with open_target(args) as target:
+            if args.kind == "activitylog":
+                confirm_plan(target, args)
             frame = FETCHERS[args.kind](target)
         if args.kind in WINDOWED_KINDS:
             note_if_empty(target, len(frame))
     with writing(path):
-        write_frame(frame, path)
+        write_frame(frame, path, guard=not args.raw_csv)
     print(f"wrote {len(frame):,} rows × {frame.shape[1]} columns to {path.resolve()}")
     return 0

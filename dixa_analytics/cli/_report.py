@@ -13,6 +13,7 @@ from dixa_analytics.cli._snapshot import add_snapshot_argument, snapshot_target
 from dixa_analytics.cli._target import (
     add_target_arguments,
     add_window_arguments,
+    confirm_plan,
     note_if_empty,
     open_target,
 )
@@ -103,6 +104,7 @@ def run(args: argparse.Namespace) -> int:
         events = snapshot.events(start, end)
     else:
         with open_target(args) as target:
+            confirm_plan(target, args)
             events = fetch_activitylog(
                 start=target.start, end=target.end, source=target.source, client=target.client
             )

@@ -13,9 +13,9 @@ from pathlib import Path
 import pandas as pd
 
 import dixa_analytics as dxa
-from dixa_analytics._dates import to_utc
+from dixa_analytics._dates import date_window, to_utc
 from dixa_analytics._format import format_count
-from dixa_analytics.cli._target import Target, add_target_arguments, open_target
+from dixa_analytics.cli._target import Target, add_target_arguments, confirm_plan, open_target
 
 __all__ = [
     "DEFAULT_FOLDER",
@@ -82,6 +82,10 @@ def run(args: argparse.Namespace) -> int:
     """Sync the folder and print one line on what was found."""
     with open_target(args, windowed=False) as target:
         start = args.start or _sandbox_start(args, target)
+        if start is not None and not (Path(args.path) / "manifest.json").is_file():
+            # A first sync pulls the whole window: plan it (a refresh asks for what changed).
+            lo, hi = date_window(start, args.end or target.client.now())
+            confirm_plan(target, args, start=lo, end=hi)
         snapshot = dxa.sync(
             args.path, start=start, end=args.end, client=target.client, source=args.source
         )

@@ -21,6 +21,7 @@ from dixa_analytics import DixaClient, connect
 from dixa_analytics._dates import date_window
 from dixa_analytics.client import means_off
 from dixa_analytics.fetch import SOURCES
+from dixa_analytics.fetch._plan import CONFIRM_QUOTA_SHARE, CONFIRM_SECONDS, plan_fetch
 from dixa_analytics.sandbox import Sandbox
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "add_target_arguments",
     "add_window_arguments",
     "cache_setting",
+    "confirm_plan",
     "note_if_empty",
     "open_target",
 ]
@@ -88,6 +90,12 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-progress", action="store_true", help="do not show progress bars on stderr"
     )
+    parser.add_argument(
+        "--yes",
+        action="store_true",
+        help="go ahead without asking when the pull would take over ten minutes or 10%% of "
+        "the daily request quota (the plan is printed on stderr)",
+    )
 
 
 def add_window_arguments(parser: argparse.ArgumentParser) -> None:
@@ -128,6 +136,50 @@ def note_if_empty(target: Target, rows: int) -> None:
         f"{_moment(target.end)}) at {target.where}{default}",
         file=sys.stderr,
     )
+
+
+class NotConfirmed(ValueError):
+    """A big pull was not confirmed (no ``--yes``, no "y" at the prompt): nothing fetched."""
+
+
+def confirm_plan(
+    target: Target,
+    args: argparse.Namespace,
+    *,
+    start: pd.Timestamp | None = None,
+    end: pd.Timestamp | None = None,
+) -> None:
+    """Plan the pull of ``[start, end)`` (the target's window by default) and go ahead only
+    if it is small, ``--yes`` was given, or the user says so at the prompt.
+
+    The plan goes to stderr with the progress bars (not with ``--no-progress``), and always
+    when it is big. Without a terminal to ask at, a big pull without ``--yes`` stops.
+
+    Raises
+    ------
+    NotConfirmed
+        If the pull is big and was not confirmed; the message shows the plan.
+    """
+    plan = plan_fetch(
+        start=target.start if start is None else start,
+        end=target.end if end is None else end,
+        source=target.source,
+        client=target.client,
+    )
+    if not plan.needs_confirmation or args.yes:
+        if not args.no_progress or plan.needs_confirmation:
+            print(f"dixa-analytics: plan: {plan}", file=sys.stderr)
+        return
+    big = (
+        f"this pull is big: {plan} (more than {CONFIRM_SECONDS / 60:.0f} minutes or "
+        f"{CONFIRM_QUOTA_SHARE:.0%} of the daily quota)"
+    )
+    if sys.stdin is not None and sys.stdin.isatty():
+        print(f"dixa-analytics: {big}", file=sys.stderr)
+        if input("Go ahead? [y/N] ").strip().lower() in ("y", "yes"):
+            return
+        raise NotConfirmed("not confirmed; nothing was fetched")
+    raise NotConfirmed(f"{big}; pass --yes to go ahead, or choose a shorter window")
 
 
 def _moment(ts: pd.Timestamp) -> str:

@@ -18,6 +18,7 @@ from dixa_analytics.client._cache_policy import (
     is_closed,
 )
 from dixa_analytics.client._client import DixaClient
+from dixa_analytics.client._text_repair import LoneSurrogateWarning
 
 __all__ = [
     "FINAL",
@@ -25,6 +26,7 @@ __all__ = [
     "RECENT_EXPORT_EXPIRY",
     "CacheInfo",
     "DixaClient",
+    "LoneSurrogateWarning",
     "cache_info",
     "clear_cache",
     "conversation_expiry",

@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import sqlite3
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import requests_cache
 
+from dixa_analytics.client._cache_health import cache_problem, is_corruption
 from dixa_analytics.client._cache_location import resolve_cache_path
 
 __all__ = ["CacheInfo", "cache_info", "clear_cache"]
@@ -54,6 +56,9 @@ class CacheInfo:
         ``messages``, ``notes``, ``conversation``, ``conversation_export``, ``other``.
     oldest, newest : datetime or None
         When the oldest and newest stored responses were fetched (UTC).
+    corrupt : str or None
+        What SQLite says is wrong when the file is damaged (nothing else is filled in then);
+        :func:`clear_cache` removes it.
     """
 
     path: Path
@@ -64,10 +69,17 @@ class CacheInfo:
     by_kind: dict[str, int] = field(default_factory=dict)
     oldest: dt.datetime | None = None
     newest: dt.datetime | None = None
+    corrupt: str | None = None
 
     def __str__(self) -> str:
         if not self.exists:
             return f"cache: {self.path} (empty: no file)"
+        if self.corrupt is not None:
+            return (
+                f"cache: {self.path}\nsize: {self.size_bytes / 1e6:.1f} MB\n"
+                f"corrupt: {self.corrupt}; delete it with "
+                f"`dixa-analytics cache clear --cache {self.path}`"
+            )
         lines = [
             f"cache: {self.path}",
             f"size: {self.size_bytes / 1e6:.1f} MB",
@@ -83,7 +95,8 @@ class CacheInfo:
 def cache_info(path: str | os.PathLike[str] | None = None) -> CacheInfo:
     """Describe the HTTP cache file at ``path`` (default: the client's default location).
 
-    A missing file is reported as empty and is not created.
+    A missing file is reported as empty and is not created; a damaged one as corrupt
+    (``corrupt`` says what SQLite found), never as an error.
 
     Parameters
     ----------
@@ -105,6 +118,18 @@ def cache_info(path: str | os.PathLike[str] | None = None) -> CacheInfo:
     file = resolve_cache_path(path)
     if not file.is_file():
         return CacheInfo(path=file, exists=False)
+    problem = cache_problem(file)
+    if problem is None:
+        try:
+            return _summary(file)
+        except sqlite3.DatabaseError as exc:  # damage that the quick check does not see
+            if not is_corruption(exc):
+                raise
+            problem = str(exc)
+    return CacheInfo(path=file, exists=True, size_bytes=_size(file), corrupt=problem)
+
+
+def _summary(file: Path) -> CacheInfo:
     backend = requests_cache.SQLiteCache(file)
     try:
         kinds: Counter[str] = Counter()
@@ -131,10 +156,12 @@ def cache_info(path: str | os.PathLike[str] | None = None) -> CacheInfo:
 def clear_cache(path: str | os.PathLike[str] | None = None) -> int:
     """Delete the HTTP cache file at ``path`` (default: the client's default location).
 
+    The file goes whatever state it is in, damaged or not.
+
     Returns
     -------
     int
-        The number of responses it held (0 if there was no file).
+        The number of responses it held (0 if there was no file, or it was damaged).
 
     Examples
     --------
@@ -142,10 +169,14 @@ def clear_cache(path: str | os.PathLike[str] | None = None) -> int:
     >>> clear_cache(pathlib.Path(tempfile.mkdtemp()) / "none.sqlite")
     0
     """
-    info = cache_info(path)
+    file = resolve_cache_path(path)
+    try:
+        responses = cache_info(file).responses
+    except sqlite3.Error:  # unreadable in some other way: it goes all the same
+        responses = 0
     for suffix in ("", "-wal", "-shm", "-journal"):
-        Path(str(info.path) + suffix).unlink(missing_ok=True)
-    return info.responses
+        Path(str(file) + suffix).unlink(missing_ok=True)
+    return responses
 
 
 def _kind(url: str) -> str:

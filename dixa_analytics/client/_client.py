@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -14,6 +16,7 @@ import requests
 import requests_cache
 
 from dixa_analytics._errors import DixaError, SchemaError
+from dixa_analytics.client._cache_health import corrupt_cache_error, is_corruption
 from dixa_analytics.client._cache_keys import namespaced_key_fn
 from dixa_analytics.client._cache_location import caching_disabled, resolve_cache_path
 from dixa_analytics.client._cache_policy import DEFAULT_EXPIRY, URL_EXPIRY, Expiry
@@ -21,7 +24,7 @@ from dixa_analytics.client._credentials import DIXA_API, EXPORTS, INTEGRATIONS, 
 from dixa_analytics.client._paging import collect_pages, envelope_data
 from dixa_analytics.client._throttle import TokenBucket
 from dixa_analytics.client._transport import RetryPolicy, ThrottledAdapter, Transport
-from dixa_analytics.client._workers import run_all
+from dixa_analytics.client._workers import GiveUp, run_all
 
 __all__ = [
     "DEFAULT_API_URL",
@@ -91,6 +94,12 @@ class DixaClient:
         whichever host serves it.
     max_workers : int
         Concurrent requests for independent batches (they share one throttle).
+    give_up_after_batches, give_up_after_seconds : int, float
+        The fetch-wide breaker against an API that stays down: once this many batches in a
+        row failed after all their retries, or nothing succeeded for this many seconds while
+        requests kept failing, a fetch stops asking and raises
+        :class:`~dixa_analytics.PartialFetchError` naming every csid not fetched (3 batches,
+        120 s by default; a request already on the wire may add up to ``timeout``).
     backoff : float
         First retry delay in seconds; doubles on every retry (with jitter), capped at 30 s.
     max_retry_after : float
@@ -115,6 +124,9 @@ class DixaClient:
     ------
     AuthenticationError
         If neither a key nor a token is given or set in the environment.
+    CorruptCacheError
+        If the cache file is damaged (now, or when a request reads a damaged part of it):
+        the message names the file and how to delete it.
     ValueError
         If a secret holds a line break, control or non-ASCII character (the message never
         quotes it), or another argument is out of range.
@@ -148,6 +160,8 @@ class DixaClient:
         api_rate_limit: float = DEFAULT_RATE_LIMIT,
         api_burst: int = DEFAULT_BURST,
         max_workers: int = 4,
+        give_up_after_batches: int = 3,
+        give_up_after_seconds: float = 120.0,
         backoff: float = 0.5,
         max_retry_after: float = 300.0,
         sleep: Callable[[float], None] | None = None,
@@ -161,14 +175,20 @@ class DixaClient:
             ("timeout", timeout),
             ("backoff", backoff),
             ("max_retry_after", max_retry_after),
+            ("give_up_after_seconds", give_up_after_seconds),
         ):
             if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
                 raise ValueError(f"{name} must be a positive number of seconds, not {value!r}")
-        for name, value in (("max_retries", max_retries), ("max_workers", max_workers)):
+        for name, value in (
+            ("max_retries", max_retries),
+            ("max_workers", max_workers),
+            ("give_up_after_batches", give_up_after_batches),
+        ):
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 raise ValueError(f"{name} must be a non-negative integer, not {value!r}")
-        if max_workers < 1:
-            raise ValueError("max_workers must be at least 1")
+        if max_workers < 1 or give_up_after_batches < 1:
+            name = "max_workers" if max_workers < 1 else "give_up_after_batches"
+            raise ValueError(f"{name} must be at least 1")
 
         self.base_url = _root(base_url, "DIXA_BASE_URL", DEFAULT_BASE_URL)
         self.exports_url = _root(exports_url, "DIXA_EXPORTS_URL", DEFAULT_EXPORTS_URL)
@@ -176,6 +196,11 @@ class DixaClient:
         self.progress = bool(progress)
         self.refresh = bool(refresh)
         self.max_workers = max_workers
+        self.give_up = GiveUp(
+            batches=give_up_after_batches,
+            seconds=float(give_up_after_seconds),
+            troubles=lambda: self.transport.failures,
+        )
         self.cache_path: Path | None = (
             None
             if cache is False or (cache is None and caching_disabled())
@@ -185,6 +210,9 @@ class DixaClient:
         self._worker = threading.local()
         # Per thread, the API of the request being sent: it chooses the throttle.
         self._current = threading.local()
+        # Lists that the answers read are added to, while a fetch records them (recording()).
+        self._recordings: list[list[requests.Response]] = []
+        self._recordings_lock = threading.Lock()
         wait = sleep if sleep is not None else self._pause
         # One token of each burst stays unused: requests reach the server a few milliseconds
         # apart from when they were sent, and that slack keeps a server-side bucket of the same
@@ -208,6 +236,7 @@ class DixaClient:
             redact=self.credentials.redact,
             on_retry_after=self._hold_back,
             fallback_retry_after=self._rate_limited_wait,
+            cache_path=self.cache_path,
         )
 
     # -- construction -----------------------------------------------------------------------
@@ -218,8 +247,14 @@ class DixaClient:
             session = requests.Session()
         else:
             self.cache_path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                backend = requests_cache.SQLiteCache(self.cache_path)
+            except sqlite3.DatabaseError as exc:
+                if is_corruption(exc):
+                    raise corrupt_cache_error(self.cache_path, exc) from exc
+                raise
             session = requests_cache.CachedSession(
-                backend=requests_cache.SQLiteCache(self.cache_path),
+                backend=backend,
                 expire_after=DEFAULT_EXPIRY,
                 urls_expire_after=dict(URL_EXPIRY),
                 allowable_methods=("GET",),
@@ -368,6 +403,25 @@ class DixaClient:
                 self._set_expiry(response, expiry)
         return payload
 
+    @contextlib.contextmanager
+    def recording(self) -> Iterator[list[requests.Response]]:
+        """Collect the answers read inside the block (from the network or the cache), in
+        every worker thread, so that :meth:`forget` can remove them from the cache later
+        (e.g. when they could not be turned into a frame)."""
+        answers: list[requests.Response] = []
+        with self._recordings_lock:
+            self._recordings.append(answers)
+        try:
+            yield answers
+        finally:
+            with self._recordings_lock:
+                self._recordings.remove(answers)
+
+    def forget(self, answers: Iterable[requests.Response]) -> None:
+        """Remove ``answers`` from the cache, so that the next fetch asks for them again."""
+        for response in answers:
+            self.transport.evict(response)
+
     def map(
         self,
         func: Callable[[T], R],
@@ -379,9 +433,10 @@ class DixaClient:
     ) -> list[R]:
         """Run ``func`` over independent ``items`` with ``max_workers`` threads, in order.
 
-        Every item is attempted; failures are reported as :func:`._workers.run_all` says
-        (a :class:`PartialFetchError` naming the csids ``ids(item)`` that are missing). An
-        interrupt stops the workers. The progress bar counts items, named ``unit``.
+        Every item is attempted, unless the API keeps failing (see ``give_up_after_*``);
+        failures are reported as :func:`._workers.run_all` says (a :class:`PartialFetchError`
+        naming the csids ``ids(item)`` that are missing). An interrupt stops the workers.
+        The progress bar counts items, named ``unit``.
         """
         return run_all(
             func,
@@ -392,6 +447,7 @@ class DixaClient:
             max_workers=self.max_workers,
             progress=self.progress,
             worker=self._worker,
+            give_up=self.give_up,
         )
 
     # -- internals ---------------------------------------------------------------------------
@@ -407,13 +463,18 @@ class DixaClient:
     ) -> tuple[Any, requests.Response]:
         self._stop_if_interrupted()  # e.g. before the next page of an interrupted fetch
         self._current.api = api
-        return self.transport.get_json(
+        payload, response = self.transport.get_json(
             url,
             params=params,
             headers=self.credentials.header(api),
             expire_after=expire_after if self.cache_path is not None else None,
             refresh=(self.refresh or refresh) and self.cache_path is not None,
         )
+        if self._recordings:
+            with self._recordings_lock:
+                for answers in self._recordings:
+                    answers.append(response)
+        return payload, response
 
     def _checked(self, check: Callable[..., Any], payload: Any, response: Any, **kw: Any) -> Any:
         try:
@@ -466,8 +527,10 @@ class _Stopped(Exception):
 
 def _root(value: str | None, env: str, default: str) -> str:
     root = value if value is not None else (os.environ.get(env, "").strip() or default)
-    if not isinstance(root, str) or "://" not in root:
+    scheme, sep, host = root.partition("://") if isinstance(root, str) else ("", "", "")
+    if not sep or scheme.lower() not in ("http", "https") or not host.strip("/"):
+        name = env.lower().removeprefix("dixa_")
         raise ValueError(
-            f"{env.lower().removeprefix('dixa_')} must be an http(s) URL, not {root!r}"
+            f"{name} ({env}) must be an http:// or https:// URL such as {default!r}, not {root!r}"
         )
     return root.rstrip("/")

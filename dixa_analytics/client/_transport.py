@@ -5,7 +5,10 @@ as ``Retry-After`` says), 5xx, 408, timeouts, dropped connections and bodies tha
 JSON (a truncated body is evicted from the cache first, so it is never served again) — with
 exponential backoff and jitter, and maps whatever is left to the :mod:`dixa_analytics._errors`
 tree through :func:`~dixa_analytics._errors.error_for_status`. A failure of the cache file
-itself (SQLite, e.g. while another process writes to it) is retried the same way.
+itself (SQLite, e.g. while another process writes to it) is retried the same way, unless the
+file is damaged (:class:`~dixa_analytics._errors.CorruptCacheError` at once). Text that
+is valid JSON but no valid text (a lone surrogate) is repaired as it is read
+(:mod:`._text_repair`).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import email.utils
 import json
 import logging
+import os
 import random
 import sqlite3
 import threading
@@ -32,7 +36,9 @@ from dixa_analytics._errors import (
     SchemaError,
     error_for_status,
 )
+from dixa_analytics.client._cache_health import corrupt_cache_error, is_corruption
 from dixa_analytics.client._cache_policy import Expiry
+from dixa_analytics.client._text_repair import repair_text
 from dixa_analytics.client._throttle import TokenBucket
 
 __all__ = ["RetryPolicy", "ThrottledAdapter", "Transport"]
@@ -144,6 +150,8 @@ class Transport:
         Called with ``(url, retry_number)`` for a 429 that carries no ``Retry-After`` (the
         Exports API documents none); its answer is used as if the server had sent it, when
         longer than the usual backoff.
+    cache_path : path, optional
+        The session's cache file, named when it turns out to be damaged.
     """
 
     def __init__(
@@ -157,8 +165,13 @@ class Transport:
         redact: Callable[[str], str] = str,
         on_retry_after: Callable[[str, float], None] | None = None,
         fallback_retry_after: Callable[[str, int], float] | None = None,
+        cache_path: os.PathLike[str] | None = None,
     ):
         self.session = session
+        self.cache_path = cache_path
+        #: Requests that failed so far (each retry counts): a fetch that sees it grow while
+        #: nothing succeeds knows the API is unwell.
+        self.failures = 0
         self.timeout = timeout
         self.retry = retry
         self._sleep = sleep
@@ -196,6 +209,8 @@ class Transport:
         wait = 0.0
         refused = 0
         for attempt in range(self.retry.max_retries + 1):
+            if failure is not None:
+                self.failures += 1
             if failure is not None and wait > 0:
                 self._sleep(wait)
             wait = self._backoff(attempt)
@@ -208,6 +223,8 @@ class Transport:
                     **cache_options,
                 )
             except sqlite3.Error as exc:
+                if is_corruption(exc):  # a damaged file never heals: say so at once
+                    raise corrupt_cache_error(self.cache_path or "", exc) from exc
                 # Nothing was stored, so asking again is safe.
                 failure = _cache_failure(url, exc)
                 logger.debug("retrying after %s", failure)
@@ -234,7 +251,7 @@ class Transport:
             status = response.status_code
             if status == 200:
                 try:
-                    return json.loads(response.content), response
+                    payload = json.loads(response.content)
                 except (ValueError, UnicodeDecodeError):
                     # A truncated or garbled body must never be served from the cache again.
                     self.evict(response)
@@ -246,6 +263,7 @@ class Transport:
                     )
                     logger.debug("retrying after %s", failure)
                     continue
+                return repair_text(response.content, payload), response
             failure = error_for_status(
                 status, self._describe(response), url=_safe_url(response.url)
             )
@@ -269,6 +287,7 @@ class Transport:
                 wait = max(wait, retry_after)
             logger.debug("retrying after %s", failure)
         assert failure is not None
+        self.failures += 1
         if isinstance(failure, RateLimitError | DixaConnectionError | SchemaError) or (
             failure.status is not None and failure.status >= 500
         ):
@@ -298,6 +317,8 @@ class Transport:
                 edit(cache, key)
                 return
             except sqlite3.Error as exc:
+                if is_corruption(exc):
+                    raise corrupt_cache_error(self.cache_path or "", exc) from exc
                 failure = _cache_failure(response.url, exc)
                 logger.debug("retrying after %s", failure)
                 if attempt == self.retry.max_retries:

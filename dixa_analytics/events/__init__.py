@@ -1,15 +1,16 @@
 """The activity log: one home for reading it, ordering it and holding it to its contract.
 
-:mod:`._vocabulary` states what the records say (key spellings, activity types and their
-kinds, which transfers name an agent); :mod:`._reader` reads records in the shape the API sends
-into columns; :mod:`._order` drops repeated events and sorts; :mod:`._agents` names the agent
-each event is about; :mod:`._frame` builds the events frame from these, and :mod:`._split`
-explodes it by type. :mod:`._contract` checks the frame's promises where frames come in, so
-the metrics trust it instead of redoing its work.
+:mod:`._vocabulary` states what the records say (key spellings, activity types and their kinds,
+which transfers name an agent); :mod:`._reader` reads records in the shape the API sends into
+columns; :mod:`._order` drops repeated events and sorts (events at the same time in lifecycle
+order); :mod:`._agents` names the agent each event is about; :mod:`._frame` builds the events
+frame from these, and :mod:`._split` explodes it by type. :mod:`._contract` checks the frame's
+promises where frames come in, so the metrics trust it instead of redoing its work.
 """
 
 from dixa_analytics.events._contract import OrderedEvents, conform_events, ordered_events
 from dixa_analytics.events._frame import events_frame, with_joins
+from dixa_analytics.events._order import LIFECYCLE, lifecycle_rank
 from dixa_analytics.events._reader import record_csids
 from dixa_analytics.events._schema import AS_OF, EVENT_ATTRIBUTES, EVENTS, EVENTS_SOURCE
 from dixa_analytics.events._split import CORE_EVENT_COLUMNS, split_by_type
@@ -32,6 +33,7 @@ __all__ = [
     "EVENTS",
     "EVENTS_SOURCE",
     "EVENT_ATTRIBUTES",
+    "LIFECYCLE",
     "TAG_KEYS",
     "TIMESTAMP_KEYS",
     "TRANSFER_TYPES",
@@ -43,6 +45,7 @@ __all__ = [
     "events_frame",
     "is_agent_destination",
     "kind_of",
+    "lifecycle_rank",
     "ordered_events",
     "record_csids",
     "split_by_type",

@@ -21,7 +21,7 @@ import pyarrow as pa
 from dixa_analytics._errors import listing
 from dixa_analytics.events._agents import derive_agents
 from dixa_analytics.events._frame import respelled
-from dixa_analytics.events._order import event_order, is_ordered
+from dixa_analytics.events._order import event_order, is_ordered, lifecycle_ranks
 from dixa_analytics.events._schema import EVENTS, EVENTS_SOURCE
 from dixa_analytics.frames import STRING, UTC, conform, require_columns, utc_array
 
@@ -148,8 +148,9 @@ def ordered_events(
         rows = np.flatnonzero(placeable)
         frame, conversation_ids, ns = frame.take(rows), conversation_ids[rows], ns[rows]
         ids = None if ids is None else ids.take(pa.array(rows))
-    if not is_ordered(conversation_ids, ns, ids):
-        order = event_order(conversation_ids, ns, ids)
+    ranks = lifecycle_ranks(_labels(frame["activity_type"]))
+    if not is_ordered(conversation_ids, ns, ids, ranks):
+        order = event_order(conversation_ids, ns, ids, ranks)
         frame, conversation_ids, ns = frame.take(order), conversation_ids[order], ns[order]
     frame = frame.reset_index(drop=True)
     if "agent_id" in wanted:
@@ -192,9 +193,10 @@ def conform_events(frame: pd.DataFrame) -> pd.DataFrame:
     pandas.DataFrame
         The declared columns in order with their dtypes, then the frame's other columns: rows
         without a conversation or a time dropped, the first row of each repeated
-        ``event_id`` kept, sorted by ``conversation_id`` then ``timestamp`` (ties in input
-        order), and ``agent_id``/``agent_name`` naming the agent each claim or transfer is
-        about, as :func:`events_frame` makes them. The input is not modified.
+        ``event_id`` kept, sorted by ``conversation_id`` then ``timestamp`` (ties in
+        lifecycle order, then by ``event_id``), and ``agent_id``/``agent_name`` naming the
+        agent each claim or transfer is about, as :func:`events_frame` makes them. The input
+        is not modified.
 
     Examples
     --------

@@ -19,7 +19,7 @@ import pyarrow as pa
 
 from dixa_analytics.events._agents import derive_agents
 from dixa_analytics.events._joins import joined
-from dixa_analytics.events._order import Sorter, event_order, event_times
+from dixa_analytics.events._order import Sorter, event_order, event_times, lifecycle_ranks
 from dixa_analytics.events._reader import Sparse, read_attributes, read_core, require_list
 from dixa_analytics.events._schema import EVENTS, EVENTS_SOURCE, LIST_COLUMNS
 from dixa_analytics.events._vocabulary import activity_type_name
@@ -83,7 +83,11 @@ def events_frame(
         The EVENTS schema, then any attribute field the schema does not declare, as a
         snake_case column, in order of first appearance. One row per distinct ``id`` (the
         first record of a repeated id is kept), sorted by ``conversation_id`` then
-        ``timestamp``; ties keep input order. The index is a fresh RangeIndex.
+        ``timestamp``; events of a conversation at the same time in lifecycle order
+        (``dixa_analytics.events.LIFECYCLE``: created, offered, unassigned,
+        assigned/claimed/transferred, everything else, pending, closed, reopened), then by
+        ``event_id``, so the frame does not depend on the order the records came in. The
+        index is a fresh RangeIndex.
         ``activity_type`` is in snake_case (``ConversationClosed`` → ``conversation_closed``).
         ``agent_id``/``agent_name`` name the agent an event is about: the assigned or
         unassigned agent, the rated agent, the claiming agent (the author of
@@ -205,7 +209,7 @@ class _OrderedCore:
         ids = core["event_id"]
         times = event_times(core["timestamp"], ids)
         csids = core["conversation_id"]
-        order = event_order(csids, times, ids)
+        order = event_order(csids, times, ids, lifecycle_ranks(core["activity_type"]))
         sorter = Sorter(order, size)
         kinds = sorter.dense_category(core["activity_type"])
         data = {

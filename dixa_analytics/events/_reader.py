@@ -193,13 +193,17 @@ def read_attributes(records: Sequence[Any]) -> dict[str, Sparse]:
         keys are first met; the values are arrow text when they are all text. Nested objects
         become ``<key>_<field>`` (``agent_id``, ``user_name``…), every tag key becomes
         ``tag``, ``avatal_url`` becomes ``avatar_url``, camelCase keys become snake_case, and
-        keys that would overwrite a core column are prefixed ``attr_``. Where two keys land
-        on one column in one record, the key met first wins unless its value is null.
+        keys that would overwrite a core column are prefixed ``attr_``; an empty key becomes
+        ``attr_empty_key``. Where two keys land on one column in one record
+        (``agentName`` and ``agent_name``, ``tag_name`` and ``tag``), the one that is not
+        null is kept.
 
     Raises
     ------
     TypeError, SchemaError
-        As :func:`diagnose` finds for a record or attributes that are not objects.
+        As :func:`diagnose` finds for a record or attributes that are not objects; a
+        SchemaError when two keys of one record land on one column with different values
+        (naming the record, its conversation and the values).
 
     Examples
     --------
@@ -230,7 +234,19 @@ def read_attributes(records: Sequence[Any]) -> dict[str, Sparse]:
     for key, (_, _, rows, values) in collected.items():
         for name, piece in _pieces(attribute_column(str(key)), _positions(rows), values):
             earlier = sparse.get(name)
-            sparse[name] = piece if earlier is None else _merge(earlier, piece)
+            if earlier is None:
+                sparse[name] = piece
+                continue
+            sparse[name], clash = _merge(earlier, piece)
+            if clash is not None:
+                row, first, second = clash
+                record = records[row]
+                raise SchemaError(
+                    f"activity-log record {row} (id {record.get('id')!r}, conversation "
+                    f"{record.get('conversation_id', record.get('conversationId'))!r}) has two "
+                    f"attribute keys for {name!r} (spelled differently, e.g. agentName and "
+                    f"agent_name) with different values: {first!r} and {second!r}"
+                )
     return sparse
 
 
@@ -275,10 +291,11 @@ def _positions(indices: array) -> np.ndarray:
     return np.frombuffer(indices, dtype=np.int64).astype(np.intp, copy=False)
 
 
-def _merge(earlier: Sparse, later: Sparse) -> Sparse:
-    """One sparse column from two keys that land on it (the earlier key's value wins).
+def _merge(earlier: Sparse, later: Sparse) -> tuple[Sparse, tuple[int, Any, Any] | None]:
+    """One sparse column from two keys that land on it, and the first clash, if any.
 
-    Per record, the value of the key met first in the input is kept unless it is None.
+    Per record, the value that is not None is kept; a clash is a record where both keys hold
+    a value and the values differ: ``(record, first value, second value)``.
     """
     rows = np.concatenate((earlier[0], later[0]))
     if isinstance(earlier[1], pa.Array) and isinstance(later[1], pa.Array):
@@ -286,7 +303,7 @@ def _merge(earlier: Sparse, later: Sparse) -> Sparse:
     else:
         values = _as_list(earlier[1]) + _as_list(later[1])
     if np.bincount(rows).max() == 1:  # the usual case: the keys never share a record
-        return rows, values
+        return (rows, values), None
     values = _as_list(values)
     order = np.argsort(rows, kind="stable")  # stable: a record's earlier value comes first
     merged_rows: list[int] = []
@@ -295,10 +312,12 @@ def _merge(earlier: Sparse, later: Sparse) -> Sparse:
         if merged_rows and merged_rows[-1] == row:
             if merged[-1] is None:
                 merged[-1] = value
+            elif value is not None and value != merged[-1]:
+                return (rows, values), (row, merged[-1], value)
         else:
             merged_rows.append(row)
             merged.append(value)
-    return np.asarray(merged_rows, dtype=np.intp), merged
+    return (np.asarray(merged_rows, dtype=np.intp), merged), None
 
 
 def _as_list(values: list[Any] | pa.Array) -> list[Any]:

@@ -218,6 +218,8 @@ def attribute_column(key: str) -> str:
     ('tag', 'avatar_url', 'attr_queue_id')
     """
     name = snake_case(str(key))
+    if not name:  # a key "" must not become a column without a name
+        return "attr_empty_key"
     if name in TAG_KEYS:
         return "tag"
     name = _KEY_ALIASES.get(name, name)

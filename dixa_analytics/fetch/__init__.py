@@ -11,14 +11,17 @@ the Dixa API's organisation-wide log, 10,000 events a request, whichever costs f
 (``fetch_events`` reads that log by event time). A conversation's status in its
 export record decides whether its activity log, messages and notes are cached for good (closed)
 or asked again on every fetch (open); closed and open conversations go in separate batches.
-Every conversation has events, so a batch whose answer leaves one out is not cached, and a
-warning names the conversations that came back without events.
+Every conversation has events, so a batch whose answer leaves one out is not cached and is
+asked again; each conversation's log is checked against its export record
+(:mod:`._completeness`), asked again past the cache when it looks cut short, and named in a
+:class:`~dixa_analytics.PartialFetchError` if it stays incomplete.
 
 The building blocks below return raw records, for code that assembles frames piece by piece
 (a snapshot's sync): ``export_window`` (conversations created or updated in a window),
 ``export_by_csids``, ``bulk_log`` (the Integrations API's log of given conversations),
-``event_windows``/``read_windows`` (the Dixa API's organisation-wide log by time) and
-``choose_source``.
+``event_windows``/``read_windows`` (the Dixa API's organisation-wide log by time),
+``framed_events`` (their events frame, or their answers removed from the cache when they
+cannot be made into one) and ``choose_source``.
 """
 
 from dixa_analytics.fetch._activitylog import ACTIVITYLOG_BATCH, bulk_log, fetch_activitylog
@@ -31,7 +34,9 @@ from dixa_analytics.fetch._conversations import (
     fetch_notes,
 )
 from dixa_analytics.fetch._events import fetch_events
+from dixa_analytics.fetch._framing import framed_events
 from dixa_analytics.fetch._orgwide import event_windows, read_windows
+from dixa_analytics.fetch._plan import FetchPlan, plan_fetch
 from dixa_analytics.fetch._reference import (
     fetch_agents,
     fetch_endpoints,
@@ -47,6 +52,7 @@ __all__ = [
     "ACTIVITYLOG_BATCH",
     "EXPORT_CSIDS_BATCH",
     "SOURCES",
+    "FetchPlan",
     "activitylog_requests",
     "bulk_log",
     "choose_source",
@@ -64,6 +70,8 @@ __all__ = [
     "fetch_tags",
     "fetch_teams",
     "fetch_users",
+    "framed_events",
+    "plan_fetch",
     "read_windows",
     "using",
 ]

@@ -7,12 +7,14 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import pandas as pd
+import requests
 
 from dixa_analytics._dates import DateLike, date_window
 from dixa_analytics._errors import listing
 from dixa_analytics.client import DixaClient
 from dixa_analytics.events import events_frame, record_csids
 from dixa_analytics.fetch._conversations import export_by_csids, export_window
+from dixa_analytics.fetch._framing import framed
 from dixa_analytics.fetch._orgwide import read_events
 from dixa_analytics.fetch._reference import fetch_queues, fetch_users
 from dixa_analytics.fetch._selection import using
@@ -81,8 +83,9 @@ def fetch_events(
         if "dixa-api" not in c.sources:
             # Say it before anything is fetched.
             c.credentials.header("dixa-api")
-        records = read_events(c, lo, hi)
-        return events_with_joins(c, records, window=(lo, hi), keep_raw=keep_raw)
+        with c.recording() as answers:
+            records = read_events(c, lo, hi)
+        return events_with_joins(c, records, window=(lo, hi), keep_raw=keep_raw, answers=answers)
 
 
 def events_with_joins(
@@ -92,12 +95,15 @@ def events_with_joins(
     window: tuple[pd.Timestamp, pd.Timestamp] | None = None,
     conversations: Sequence[Record] | None = None,
     keep_raw: bool = False,
+    answers: Sequence[requests.Response] = (),
 ) -> pd.DataFrame:
     """The events frame of ``records``, joined with users, queues and conversations.
 
     The conversations' export records are ``conversations`` when given; else those created
     in ``window`` (a few requests) and, by csid, those of events whose conversation was
-    created before it.
+    created before it. ``answers`` are the responses ``records`` and ``conversations`` came
+    from: if they cannot be made into frames, they are removed from the cache and the error
+    is a :class:`~dixa_analytics._errors.SchemaError`.
     """
     if conversations is None:
         found = export_window(client, *window) if window is not None else []
@@ -108,12 +114,18 @@ def events_with_joins(
         if missing:
             warnings.warn(_without_records(missing), stacklevel=3)
         conversations = found
-    return events_frame(
-        list(records),
-        users=fetch_users(client=client),
-        queues=fetch_queues(client=client),
-        conversations=conversations_frame(list(conversations)),
-        keep_raw=keep_raw,
+    users, queues = fetch_users(client=client), fetch_queues(client=client)
+    return framed(
+        client,
+        answers,
+        lambda: events_frame(
+            list(records),
+            users=users,
+            queues=queues,
+            conversations=conversations_frame(list(conversations)),
+            keep_raw=keep_raw,
+        ),
+        what="the activity log",
     )
 
 

@@ -51,14 +51,19 @@ def _rfc3339(moment: pd.Timestamp) -> str:
 
 
 def read_events(
-    client: DixaClient, start: pd.Timestamp, end: pd.Timestamp, *, desc: str = "events"
+    client: DixaClient,
+    start: pd.Timestamp,
+    end: pd.Timestamp,
+    *,
+    desc: str = "events",
+    refresh: bool = False,
 ) -> list[Record]:
     """Every raw event of the organisation whose time is in ``[start, end)``.
 
     Windows are fetched side by side (``client.max_workers``); a progress bar counts events
     and pages. Raises what the client raises (a :class:`~dixa_analytics.PartialFetchError`
     does not apply: a window is not a set of conversations, so a failed window fails the
-    fetch).
+    fetch). ``refresh`` asks even for windows the cache holds as final.
     """
     bar = tqdm(desc=desc, unit="event", disable=not client.progress)
     lock = threading.Lock()
@@ -71,7 +76,7 @@ def read_events(
             bar.set_postfix(pages=pages[0], refresh=False)
 
     try:
-        return read_windows(client, event_windows(start, end), on_page=counted)
+        return read_windows(client, event_windows(start, end), on_page=counted, refresh=refresh)
     finally:
         bar.close()
 
@@ -81,22 +86,28 @@ def read_windows(
     windows: Sequence[Window],
     *,
     on_page: Callable[[list[Record]], None] | None = None,
+    refresh: bool = False,
 ) -> list[Record]:
     """Every raw event of the given time windows, in window order (fetched side by side).
 
-    ``on_page(records)`` is called with each page as it comes.
+    ``on_page(records)`` is called with each page as it comes; ``refresh`` asks even for
+    windows the cache holds as final.
     """
     now = pd.Timestamp(client.now())
 
     def fetch(window: Window) -> list[Record]:
-        return _window(client, window, now, on_page or (lambda records: None))
+        return _window(client, window, now, on_page or (lambda records: None), refresh)
 
     parts = client.map(fetch, windows, ids=None, desc="event windows", unit="window")
     return [record for part in parts for record in part]
 
 
 def _window(
-    client: DixaClient, window: Window, now: pd.Timestamp, counted: Callable[[list], None]
+    client: DixaClient,
+    window: Window,
+    now: pd.Timestamp,
+    counted: Callable[[list], None],
+    refresh: bool,
 ) -> list[Record]:
     lo, hi = window
     params = {
@@ -111,6 +122,7 @@ def _window(
             api="dixa-api",
             expire_after=FINAL if hi <= now else LIVE,
             on_page=counted,
+            refresh=refresh,
         )
     except BadRequestError:
         if hi - lo <= _SMALLEST_WINDOW:
@@ -118,4 +130,6 @@ def _window(
     # The API refused the window (its longest span is not documented): ask in two halves.
     middle = (lo + (hi - lo) / 2).ceil("D")
     middle = middle if lo < middle < hi else lo + (hi - lo) / 2
-    return _window(client, (lo, middle), now, counted) + _window(client, (middle, hi), now, counted)
+    return _window(client, (lo, middle), now, counted, refresh) + _window(
+        client, (middle, hi), now, counted, refresh
+    )

@@ -1,13 +1,14 @@
 """Metrics over the events frame: pure functions, one tidy frame out.
 
-Every metric replays each conversation's events in timestamp order (ties keep input
-order), ignores activity types it does not use, drops repeated events (same ``event_id``)
-and measures at ``as_of``, which defaults to the frame's own (a snapshot's events carry the
-time of their sync) or else to the latest event in the frame, never the wall clock.
-Conversations still open at ``as_of`` are censored (``observed`` is False), never dropped.
-:data:`CATALOGUE` declares each metric once (function, result schema, definition, how the
-report and the command line show it); :data:`DEFINITIONS` states each in one plain-text
-paragraph."""
+Every metric replays each conversation's events in timestamp order (events at the same time in
+lifecycle order, then by event id: see :data:`~dixa_analytics.events.LIFECYCLE`), ignores
+activity types it does not use, drops repeated events (same ``event_id``) and measures at
+``as_of``, which defaults to the frame's own (a snapshot's events carry the time of their sync)
+or else to the latest event in the frame, never the wall clock. Conversations still open at
+``as_of`` are censored (``observed`` is False), never dropped. :data:`CATALOGUE` declares each
+metric once (function, result schema, definition, how the report and the command line show it);
+:data:`DEFINITIONS` states each in one plain-text paragraph.
+"""
 
 from dixa_analytics.metrics._backlog import BACKLOG, backlog
 from dixa_analytics.metrics._business_hours import BusinessHours

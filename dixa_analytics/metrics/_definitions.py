@@ -12,20 +12,33 @@ import textwrap
 from collections.abc import Callable
 from typing import TypeVar
 
-__all__ = ["with_definition"]
+__all__ = ["SAME_TIME", "with_definition"]
+
+#: How every metric orders events of one conversation that share a timestamp (the events
+#: frame's order); stated after the definition in each metric's docstring.
+SAME_TIME = (
+    "Events of a conversation that share a timestamp are taken in lifecycle order: creation, "
+    "offer, unassignment, assignment (claim, transfer), everything else (messages, notes, "
+    "tags...), pending, close, then reopen; then by event_id. So the result never depends on "
+    "the order the events came in."
+)
 
 _F = TypeVar("_F", bound=Callable[..., object])
 _PLACEHOLDER = re.compile(r"^([ \t]*)\{definition\}$", flags=re.MULTILINE)
 
 
 def with_definition(definition: str) -> Callable[[_F], _F]:
-    """Put ``definition``, wrapped, in place of the ``{definition}`` line of a docstring."""
+    """Put ``definition``, wrapped, in place of the ``{definition}`` line of a docstring,
+    followed by :data:`SAME_TIME`."""
 
     def decorate(func: _F) -> _F:
         if func.__doc__:
             func.__doc__ = _PLACEHOLDER.sub(
                 lambda m: textwrap.fill(
-                    definition, width=92, initial_indent=m[1], subsequent_indent=m[1]
+                    f"{definition} {SAME_TIME}",
+                    width=92,
+                    initial_indent=m[1],
+                    subsequent_indent=m[1],
                 ),
                 func.__doc__,
             )

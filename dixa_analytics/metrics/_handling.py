@@ -49,7 +49,7 @@ _OPTIONAL = (
 DEFINITION = (
     "Handling time is the time a conversation is open and assigned to an agent, credited to the "
     "assignee of each interval. Each conversation's events are replayed in timestamp order "
-    "(ties keep input order). Status: conversation_created_* and conversation_reopened make it "
+    "(ties in lifecycle order). Status: conversation_created_* and conversation_reopened make it "
     "open, conversation_pending pending and conversation_closed closed; a conversation is open "
     "from its first event until a status event says otherwise. Assignee: conversation_assigned "
     "sets its agent, conversation_claimed the claiming agent (the event's author), "

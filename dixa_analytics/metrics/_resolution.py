@@ -32,7 +32,7 @@ DEFINITION = (
     "Resolution time runs from a conversation's creation (its first conversation_created_* "
     "event, or its first event when it has none) to its first conversation_closed (first "
     "resolution) and to its last (full resolution); a close that comes before the creation (in "
-    "timestamp order, ties in input order) is not a resolution. observed is False when the "
+    "timestamp order, ties in lifecycle order) is not a resolution. observed is False when the "
     "conversation is not closed at as_of (by default the latest event in the data, or the time "
     "a snapshot was taken): full resolution then runs to as_of, and so does first resolution if "
     "it was never closed."

@@ -193,7 +193,7 @@ def build_timeline(
     The events are held to the events-frame contract by
     :func:`~dixa_analytics.events.ordered_events`: a frame from ``events_frame`` passes as it
     is; any other is put in the same order first (rows without a conversation or a time
-    dropped, repeated event ids counted once, sorted; ties keep input order). ``as_of``
+    dropped, repeated event ids counted once, sorted; ties in lifecycle order). ``as_of``
     defaults to the latest timestamp in ``events``; later events are dropped.
     """
     if as_of is None and isinstance(events, pd.DataFrame):

@@ -1,15 +1,17 @@
 """The report's HTML pieces: escaping, tables, cards, sections and figures.
 
-Every piece of text that comes from the data (names, tags, subjects, the title) is escaped
-here; figure JSON is embedded with ``<``, ``>`` and ``&`` written as ``\\u`` escapes so no
-string inside it can close the ``<script>`` element. Figure ids are numbered in document
-order, so the same inputs give the same page.
+Every piece of text that comes from the data (names, tags, subjects, the title) is escaped here
+(control characters such as NUL, which HTML does not allow, become U+FFFD); figure JSON is
+embedded with ``<``, ``>`` and ``&`` written as ``\\u`` escapes so no string inside it can
+close the ``<script>`` element. Figure ids are numbered in document order, so the same inputs
+give the same page.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
@@ -29,8 +31,21 @@ _SCRIPT_SAFE = str.maketrans(
 
 
 def escape(value: object) -> str:
-    """HTML-escape any value for text or attribute context."""
-    return html.escape(str(value), quote=True)
+    """HTML-escape any value for text or attribute context.
+
+    Control characters that HTML does not allow in text (NUL and the other C0 controls but
+    tab, line feed and carriage return) become U+FFFD, as a browser would show them.
+
+    Examples
+    --------
+    >>> escape('<b>"VIP"\\x00</b>') == '&lt;b&gt;&quot;VIP&quot;\\ufffd&lt;/b&gt;'
+    True
+    """
+    return html.escape(_NOT_HTML.sub("\ufffd", str(value)), quote=True)
+
+
+# C0 controls but \t, \n and \r, and DEL: not allowed as text in an HTML document.
+_NOT_HTML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def when(ts: pd.Timestamp | None) -> str:

@@ -35,6 +35,7 @@ from dixa_analytics.sandbox._wire import (
     render_event,
     render_message,
     render_note,
+    share,
 )
 
 __all__ = ["ApiError", "Request", "exports", "integrations", "maybe_shuffle", "served_events"]
@@ -188,14 +189,17 @@ def _bulk_activitylog(req: Request) -> Any:
     csids = list(dict.fromkeys(_csid(part) for part in raw))
     if len(csids) > MAX_CSIDS:
         raise ApiError(422, f"Exceeded max allowed {MAX_CSIDS} csids per request")
-    events = [e for csid in csids for e in served_events(req.org.events_of(csid), req.switches)]
+    switches = req.switches
+    csids = [c for c in csids if not share(str(c), "empty", switches.empty_logs)]
+    events = [e for csid in csids for e in served_events(req.org.events_of(csid), switches)]
     return _page(
         req,
         events,
         lambda e: e["id"],
-        lambda e: render_event(e, req.switches),
-        duplicates=req.switches.duplicate_events,
+        lambda e: render_event(e, switches),
+        duplicates=switches.duplicate_events,
         shuffle=True,
+        last_page=switches.end_paging_after,
     )
 
 
@@ -224,8 +228,10 @@ def _page(
     *,
     duplicates: bool = False,
     shuffle: bool = False,
+    last_page: int = 0,
 ) -> Record:
-    """Cut one page out of ``items`` following the ``after``/``before`` cursors."""
+    """Cut one page out of ``items`` following the ``after``/``before`` cursors; page number
+    ``last_page`` (when not 0) says it is the last, whatever follows."""
     limit = _limit(req)
     after, before = req.one("after"), req.one("before")
     if after is not None:
@@ -247,7 +253,7 @@ def _page(
             "before": key(items[first]) if last > first else None,
         },
         "next_page": _link(req, limit, "after", key(items[last - 1]))
-        if last < len(items)
+        if last < len(items) and not (last_page and -(-last // limit) >= last_page)
         else None,
         "prev_page": _link(req, limit, "before", key(items[first])) if first > 0 else None,
     }

@@ -1,7 +1,8 @@
 """The sandbox HTTP server: authentication, rate limits, injected faults and bookkeeping.
 
 Two ``ThreadingHTTPServer`` on loopback serve three APIs: one the Integrations API at the root
-(``/v1/...``) and the Exports API under ``/exports`` (``/exports/v1/conversation_export``),
+(``/v1/...``) and the Exports API under ``/exports`` (``/exports/v1/conversation_export``, and
+at the root too, as one proxy for both APIs would),
 the other the Dixa API on a port of its own (as ``dev.dixa.io`` is a host of its own).
 Requests are handled in this order: authentication (401: the Integrations API takes an
 organisation's Integrations key, the Dixa API its Dixa API token, the Exports API either),
@@ -33,6 +34,8 @@ from dixa_analytics.sandbox._switches import Switches
 __all__ = ["Sandbox", "ServedRequest"]
 
 EXPORTS_PREFIX = "/exports"
+# The Exports API's paths, which the Integrations API does not have: served at the root too.
+_EXPORT_PATHS = frozenset({"/v1/conversation_export", "/v1/message_export"})
 _INTEGRATIONS, _EXPORTS, _DIXA_API = "integrations", "exports", "dixa-api"
 
 
@@ -346,6 +349,10 @@ class Sandbox:
             path == EXPORTS_PREFIX or path.startswith(EXPORTS_PREFIX + "/")
         ):
             api = _EXPORTS
+        elif api == _INTEGRATIONS and path in _EXPORT_PATHS:
+            # Also at the root, as a proxy serving both APIs on one host would.
+            api = _EXPORTS
+            path = EXPORTS_PREFIX + path
         try:
             if handler.command != "GET":
                 handler.close_connection = True
@@ -359,6 +366,10 @@ class Sandbox:
                 self._record(handler.command, split.path, split.query, 0)
                 handler.close_connection = True
                 return
+            if switches.down == "all" or (
+                switches.down == "activitylog" and path.endswith("/activitylog")
+            ):
+                raise ApiError(switches.error_status, "sandbox: injected outage; it lasts")
             every = switches.error_every
             if every and number >= every and (number - every) % every < switches.error_burst:
                 raise ApiError(switches.error_status, "sandbox: injected server error; retry")
@@ -458,7 +469,12 @@ def _moment(value: str | dt.date) -> dt.datetime:
 
 
 def _encode(body: Any) -> bytes:
-    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate (Switches.lone_surrogates) has no UTF-8 form; JSON escapes it.
+        return json.dumps(body, separators=(",", ":")).encode("ascii")
 
 
 def _key_from(header: str | None, is_export: bool) -> str | None:

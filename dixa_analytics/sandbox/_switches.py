@@ -18,6 +18,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "missing_attributes": ("null", "absent", "empty", "mixed"),
     "activity_types": ("all", "documented", "old"),
     "api_activity_types": ("camel", "snake", "mixed"),
+    "down": ("none", "activitylog", "all"),
 }
 
 _EVERY_FIELDS = ("error_every", "slow_every", "drop_every", "truncate_every")
@@ -65,6 +66,10 @@ class Switches:
     zone_suffix : float
         Share of timestamps (chosen per record id, in both APIs) written with the zone's name
         after the offset, ``2026-01-05T08:00:00.123Z[GMT]``, as seen in real data.
+    lone_surrogates : float
+        Share of ``tag_added``/``tag_removed`` events (chosen per record id, Integrations API)
+        whose tag name ends with half an emoji: a lone surrogate, ``"\\ud83d"``, which is
+        valid JSON but no valid text.
 
     The Dixa API (its own port, its own token):
 
@@ -106,6 +111,19 @@ class Switches:
 
     ``0`` turns an ``*_every`` fault off; request numbers start at 1.
 
+    Faults that last (a retry meets them again):
+
+    empty_logs : float
+        Share of conversations (chosen per csid) whose events the Integrations API's bulk
+        activity log leaves out of its 200 answers, as if they had none.
+    end_paging_after : int
+        The bulk activity log says its page number ``end_paging_after`` is the last
+        (``next_page`` null), whatever follows: a log cut short by paging that ends early.
+        ``0`` (default) is off.
+    down : str
+        ``"none"`` (default); ``"activitylog"``: every activity-log request (both APIs)
+        answers ``error_status``; ``"all"``: every request does. A persistent outage.
+
     Examples
     --------
     >>> Switches(timestamp_field="both", tag_key="tag").tag_key
@@ -127,6 +145,7 @@ class Switches:
     duplicate_events: bool = False
     page_size: int = 100
     zone_suffix: float = 0.0
+    lone_surrogates: float = 0.0
     api_activity_types: str = "camel"
     max_window_days: int = 31
     max_page_limit: int = 10_000
@@ -144,17 +163,26 @@ class Switches:
     slow_seconds: float = 0.5
     drop_every: int = 0
     truncate_every: int = 0
+    empty_logs: float = 0.0
+    end_paging_after: int = 0
+    down: str = "none"
 
     def __post_init__(self) -> None:
         for name, allowed in _CHOICES.items():
             value = getattr(self, name)
             if value not in allowed:
                 raise ValueError(f"{name}={value!r} is not allowed; pass one of {list(allowed)}")
-        for name in ("null_authors", "null_attributes", "zone_suffix"):
+        for name in (
+            "null_authors",
+            "null_attributes",
+            "zone_suffix",
+            "lone_surrogates",
+            "empty_logs",
+        ):
             share = getattr(self, name)
             if not 0.0 <= share <= 1.0:
                 raise ValueError(f"{name} must be a share between 0 and 1, not {share!r}")
-        for name in (*_EVERY_FIELDS, "error_burst"):
+        for name in (*_EVERY_FIELDS, "error_burst", "end_paging_after"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be 0 (off) or a positive request count")
         if self.error_every and self.error_burst >= self.error_every:

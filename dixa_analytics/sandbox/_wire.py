@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DOCUMENTED_TYPES",
     "EXPORT_CHANNELS",
+    "LONE_SURROGATE",
     "OLD_TYPES",
     "choose",
     "export_conversation",
@@ -88,6 +89,8 @@ _TAG_KEYS = ("tag_name", "tag_added", "tag")
 _MISSING = ("null", "absent", "empty")
 _TAG_TYPES = frozenset({"tag_added", "tag_removed"})
 _COUNTRIES = ("DK", "DE", "SE", "GB", "NL")
+#: Half an emoji (the high surrogate of U+1F600): valid in JSON as ``"\\ud83d"``, but no text.
+LONE_SURROGATE = "\ud83d"
 
 
 def iso_ms(ms: int) -> str:
@@ -192,6 +195,8 @@ def render_event(event: Mapping[str, Any], switches: Switches) -> dict[str, Any]
         elif missing == "empty":
             out["attributes"] = {}
         return out
+    if activity_type in _TAG_TYPES and share(event_id, "surrogate", switches.lone_surrogates):
+        attributes = {**attributes, "tag_name": attributes["tag_name"] + LONE_SURROGATE}
     if activity_type in _TAG_TYPES and switches.tag_key != "tag_name":
         key = choose(switches.tag_key, _TAG_KEYS, event_id, "tag")
         attributes = {key: attributes["tag_name"]}

@@ -25,6 +25,7 @@ import time
 import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ from tqdm.auto import tqdm
 from dixa_analytics._dates import DateLike, split_window, to_utc
 from dixa_analytics._errors import listing
 from dixa_analytics.client import DixaClient
-from dixa_analytics.events import EVENTS, events_frame
+from dixa_analytics.events import EVENTS
 from dixa_analytics.fetch import (
     bulk_log,
     choose_source,
@@ -45,6 +46,7 @@ from dixa_analytics.fetch import (
     fetch_queues,
     fetch_tags,
     fetch_users,
+    framed_events,
     read_windows,
     using,
 )
@@ -368,7 +370,7 @@ class _BulkLog:
         pieces = []
         for at in range(0, len(records), BULK_CHUNK):
             chunk = records[at : at + BULK_CHUNK]
-            pieces.append(events_frame(bulk_log(self.c, chunk)))
+            pieces.append(framed_events(self.c, partial(bulk_log, self.c, chunk)))
             self.bar.update(len(chunk))
         return pieces
 
@@ -405,9 +407,8 @@ class _OrganisationLog:
         with tqdm(desc="events", unit="event", disable=not progress) as bar:
             for at in range(0, len(windows), step):
                 group = windows[at : at + step]
-                frame = events_frame(
-                    read_windows(c, group, on_page=lambda page: bar.update(len(page)))
-                )
+                read = partial(read_windows, c, group, on_page=lambda page: bar.update(len(page)))
+                frame = framed_events(c, read)
                 keys = frame["conversation_id"].astype("int64").map(partition_of)
                 inside = keys.notna()
                 for key, rows in frame[inside].groupby(keys[inside], sort=False):
@@ -457,11 +458,12 @@ def _refresh(
     chosen = choose_source(c, source, conversations=len(changed), start=since, end=as_of)
     if chosen == "integrations":
         changed |= _exported(c, since, as_of, window, by="created")
-        records = bulk_log(c, list(changed.values()), refresh=True) if changed else []
-        fresh = events_frame(records)
+        fresh = framed_events(
+            c, lambda: bulk_log(c, list(changed.values()), refresh=True) if changed else []
+        )
     else:
         # Whole months, not days: a refresh holds what happened since the last sync anyway.
-        fresh = events_frame(read_windows(c, event_windows(since, as_of)))
+        fresh = framed_events(c, lambda: read_windows(c, event_windows(since, as_of)))
         # The log itself names the conversations created since: no export by creation.
         wanted = known | set(changed) | _created_in(fresh, window)
         fresh = fresh[fresh["conversation_id"].isin(wanted)]

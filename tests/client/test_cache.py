@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 import requests_cache
 
-from dixa_analytics._errors import PartialFetchError
+from dixa_analytics._errors import CorruptCacheError, PartialFetchError
 from dixa_analytics.cli import _cache as cache_cli
+from dixa_analytics.cli import main
 from dixa_analytics.client._cache_admin import cache_info, clear_cache
 from dixa_analytics.client._cache_location import resolve_cache_path
 from dixa_analytics.client._cache_policy import RECENT_EXPORT_EXPIRY
@@ -70,43 +71,52 @@ def test_a_narrower_window_reuses_the_closed_conversations_of_a_wider_one(
 def test_refresh_sees_a_change_the_cache_holds_as_final(sb, make_client) -> None:
     org = sb.organisation
     closed = next(c for c in org.conversations if c["status"] == "closed")
-    last = org.events_of(closed["id"])[-1]
+    # An event that leaves the conversation's status alone, so its export record still holds.
+    last = [
+        e
+        for e in org.events_of(closed["id"])
+        if e["activity_type"] not in ("conversation_closed", "conversation_reopened")
+    ][-1]
     fetch_activitylog([closed["id"]], client=make_client())
-    # The conversation changes after its closed log was cached (as a reopen would change it).
+    # The conversation changes after its closed log was cached.
     original = last["activity_type"]
-    last["activity_type"] = "conversation_reopened"
+    last["activity_type"] = "conversation_language_updated"
+
+    def type_of(events):
+        return events.loc[events["event_id"] == last["id"], "activity_type"].item()
+
     try:
         sb.reset_counts()
         stale = fetch_activitylog([closed["id"]], client=make_client())
         assert sb.request_count == 0
-        assert stale["activity_type"].iloc[-1] == original
+        assert type_of(stale) == original
 
         fresh = fetch_activitylog([closed["id"]], client=make_client(refresh=True))
         assert sb.request_count > 0
-        assert fresh["activity_type"].iloc[-1] == "conversation_reopened"
+        assert type_of(fresh) == "conversation_language_updated"
 
         # The refreshed answer replaced the cached one for the clients that follow.
         sb.reset_counts()
         after = fetch_activitylog([closed["id"]], client=make_client())
         assert sb.request_count == 0
-        assert after["activity_type"].iloc[-1] == "conversation_reopened"
+        assert type_of(after) == "conversation_language_updated"
     finally:
         last["activity_type"] = original
 
 
-def test_an_answer_missing_a_conversation_warns_and_is_not_kept(
+def test_an_answer_missing_a_conversation_is_asked_again_named_and_not_kept(
     sb, make_client, monkeypatch, query_csids
 ) -> None:
     org = sb.organisation
     closed = [c["id"] for c in org.conversations if c["status"] == "closed"][:10]
     left_out = closed[4]
     events_of = org.events_of
-    # A server glitch: a 200 answer without any event of one requested conversation.
+    # A server fault: a 200 answer without any event of one requested conversation.
     monkeypatch.setattr(org, "events_of", lambda c: [] if c == left_out else events_of(c))
-    warning = rf"no events of 1 of 10 conversations: csids {left_out}\b.*not cached"
-    with pytest.warns(UserWarning, match=warning):
-        gap = fetch_activitylog(closed, client=make_client())
-    assert left_out not in set(gap["conversation_id"])
+    with pytest.raises(PartialFetchError, match=rf"no events of 1 of 10 .*csids {left_out}\b"):
+        fetch_activitylog(closed, client=make_client())
+    asked = [r for r in sb.requests if r.path.endswith("/activitylog")]
+    assert sum(left_out in query_csids(r) for r in asked) >= 2  # asked again before giving up
 
     # Once the server answers in full, the next fetch asks again and gets every event ...
     monkeypatch.setattr(org, "events_of", events_of)
@@ -131,11 +141,11 @@ def test_a_missing_conversation_is_named_on_the_error_when_other_batches_fail(
     sb.switches = Switches(error_every=3, error_status=503)
     with pytest.raises(PartialFetchError) as caught:
         fetch_activitylog(closed, client=make_client(max_workers=1, max_retries=0))
-    answered = sorted(set(closed) - set(caught.value.missing))
-    assert answered  # some batch got through, and its missing conversations are named too
-    (note,) = caught.value.__notes__
-    assert "the activity log holds no events of" in note
-    assert str(answered[0]) in note
+    # Those whose batch failed and those answered without events: every one is named.
+    assert caught.value.missing == sorted(closed)
+    kinds = {type(error).__name__ for error in caught.value.errors.values()}
+    assert kinds == {"ServerError", "SchemaError"}
+    assert "no events of" in str(caught.value)
 
 
 def test_open_conversation_messages_are_refreshed(sb, make_client, served) -> None:
@@ -281,3 +291,49 @@ def test_past_export_is_final_only_when_all_its_conversations_are_closed(
     (expires,) = _expiries(recent, "conversation_export")
     assert expires is not None
     assert expires - dt.datetime.now(dt.UTC) <= RECENT_EXPORT_EXPIRY
+
+
+def _damaged(raw: bytes, how: str) -> bytes:
+    if how == "garbage":
+        return b"this is no SQLite database, whatever its name says\n" * 200
+    if how == "truncated":
+        return raw[: len(raw) // 3]
+    # Overwritten in the middle: the header is sound, some pages are not.
+    return raw[:4096] + b"\xff" * 8192 + raw[4096 + 8192 :]
+
+
+@pytest.mark.parametrize("how", ["garbage", "truncated", "middle"])
+def test_a_corrupt_cache_is_named_and_the_command_line_alone_recovers(
+    sb, make_client, tmp_path, monkeypatch, capsys, how
+) -> None:
+    path = tmp_path / "damaged.sqlite"
+    org = sb.organisation
+    client = make_client(cache=path)
+    expected = fetch_activitylog(start=org.start, end=org.end, client=client)
+    client.close()
+    path.write_bytes(_damaged(path.read_bytes(), how))
+
+    with pytest.raises(CorruptCacheError, match="cache clear") as caught:
+        fetch_activitylog(start=org.start, end=org.end, client=make_client(cache=path))
+    assert caught.value.path == str(path)
+    assert str(path) in str(caught.value)
+
+    # As a user of the command line would see it: one line naming the file and the remedy.
+    monkeypatch.setenv("DIXA_API_KEY", sb.api_key)
+    monkeypatch.setenv("DIXA_BASE_URL", sb.base_url)
+    monkeypatch.setenv("DIXA_EXPORTS_URL", sb.exports_url)
+    out = tmp_path / "events.csv"
+    window = ["--start", str(org.start.date()), "--end", str(org.end.date())]
+    fetch = ["fetch", "activitylog", *window, "--out", str(out), "--cache", str(path)]
+    assert main([*fetch, "--no-progress"]) == 1
+    err = capsys.readouterr().err
+    assert str(path) in err
+    assert "cache clear" in err
+    assert main(["cache", "info", "--cache", str(path)]) == 0
+    assert "corrupt" in capsys.readouterr().out
+    assert main(["cache", "clear", "--cache", str(path)]) == 0
+    assert "damaged" in capsys.readouterr().out
+    assert not path.exists()
+    assert main([*fetch, "--no-progress"]) == 0
+    again = fetch_activitylog(start=org.start, end=org.end, client=make_client(cache=path))
+    assert again.equals(expected)

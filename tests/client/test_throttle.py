@@ -7,6 +7,7 @@ import pytest
 
 from dixa_analytics.client._throttle import TokenBucket
 from dixa_analytics.client._transport import RetryPolicy, _retry_after_seconds
+from dixa_analytics.fetch import fetch_activitylog
 
 
 class FakeClock:
@@ -95,3 +96,22 @@ def test_retry_after_parsing(value: str | None, expected: float | None) -> None:
 
 def test_retry_after_http_date_in_the_past_is_zero() -> None:
     assert _retry_after_seconds("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
+
+
+def test_one_root_for_both_apis_keeps_each_api_at_its_own_limit(sb, make_client, sleeps) -> None:
+    # A proxy serving the Integrations and the Exports API at one root: each request still
+    # takes its own API's throttle, so the Integrations API is not held to 10 a minute.
+    client = make_client(
+        base_url=sb.base_url,
+        exports_url=sb.base_url,
+        export_rate_limit=10 / 60,
+        export_burst=1,
+    )
+    org = sb.organisation
+    events = fetch_activitylog(start=org.start, end=org.end, client=client)
+    assert set(events["conversation_id"]) == {c["id"] for c in org.conversations}
+    exports = [r for r in sb.requests if r.path.endswith("/conversation_export")]
+    assert exports
+    assert all(not r.path.startswith("/exports") for r in exports)  # through the one root
+    # Integrations requests waited for no Exports API token (6 s each at 10 a minute).
+    assert not [s for s in sleeps.calls if s >= 1.0]

@@ -199,7 +199,7 @@ def test_attribute_channel_does_not_overwrite_the_joined_channel(make_event):
     assert events["attr_channel"].iloc[0] == "sms"
 
 
-def test_duplicates_removed_keeping_first_and_sorted_stably(make_event):
+def test_duplicates_removed_keeping_first_and_ties_sorted_by_event_id(make_event):
     t0, t1 = "2021-01-01T00:00:00Z", "2021-01-01T00:01:00Z"
     records = [
         make_event("b", 2, t0, "conversation_closed"),
@@ -210,8 +210,9 @@ def test_duplicates_removed_keeping_first_and_sorted_stably(make_event):
         make_event("c", 1, t1, "tag_added", attributes={"tag_name": "tie-third"}),
     ]
     events = events_frame(records)
-    assert list(events["event_id"]) == ["a", "x2", "x1", "c", "b"]
-    assert list(events["tag"].iloc[1:4]) == ["first", "tie-second", "tie-third"]
+    # Three tags at one time share a lifecycle rank: they go by event id, whatever came first.
+    assert list(events["event_id"]) == ["a", "c", "x1", "x2", "b"]
+    assert list(events["tag"].iloc[1:4]) == ["tie-third", "tie-second", "first"]
     assert list(events["conversation_id"]) == [1, 1, 1, 1, 2]
     assert isinstance(events.index, pd.RangeIndex)
 

@@ -126,7 +126,7 @@ def test_activity_type_that_is_not_text_is_a_schema_error(make_event, activity_t
         events_frame([record])
 
 
-def test_the_first_key_of_a_record_wins(make_event):
+def test_two_keys_of_a_record_with_different_values_are_an_error(make_event):
     record = make_event(
         "e1",
         1,
@@ -137,8 +137,9 @@ def test_the_first_key_of_a_record_wins(make_event):
     other = make_event(
         "e2", 1, "2021-01-01T00:00:00Z", "tag_added", attributes={"tag_name": "only"}
     )
-    rows, values = read_attributes([record, other])["tag"]
-    assert dict(zip(rows.tolist(), values, strict=True)) == {0: "first", 1: "only"}
+    # Neither value can be told right: silently keeping one would hide the other.
+    with pytest.raises(SchemaError, match=r"record 0 \(id 'e1'.*'first' and 'second'"):
+        read_attributes([record, other])
     assert read_core([record, other])["timestamp"].to_pylist() == ["2021-01-01T00:00:00Z"] * 2
 
 
@@ -148,7 +149,7 @@ def test_key_spellings_sharing_a_record(make_event):
 
     records = [
         tagged("e1", {"tag_name": "a"}),
-        tagged("e2", {"tag": "b", "tag_name": "c"}),  # tag_name was met first in the input
+        tagged("e2", {"tag": "c", "tag_name": "c"}),  # both set, to the same value
         tagged("e3", {"tag_name": None, "tag": "d"}),  # a None gives way to the other key
         tagged("e4", {"tag": "e"}),
     ]

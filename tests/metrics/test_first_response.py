@@ -82,7 +82,8 @@ def test_reply_after_as_of_is_ignored(make_events, t0):
     assert result["observed"].tolist() == [False]
 
 
-def test_reply_listed_before_creation_at_same_time_does_not_count(make_events):
-    # Ties keep input order: the reply comes first, so it is not "after" the creation.
+def test_reply_listed_before_creation_at_same_time_counts(make_events):
+    # Events at one time go in lifecycle order, whatever order they are listed in: the
+    # creation comes first, so the reply in the same second is a response after 0 s.
     events = make_events([(1, 0, AGENT_MESSAGE), (1, 0, BY_CUSTOMER), (1, 5, AGENT_MESSAGE)])
-    assert first_response_time(events)["response_seconds"].tolist() == [300.0]
+    assert first_response_time(events)["response_seconds"].tolist() == [0.0]
