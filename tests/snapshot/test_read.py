@@ -112,7 +112,7 @@ def test_every_metric_runs_on_a_local_dask_cluster(snapshot):
     assert frame.npartitions == len(list(snapshot.partitions()))
     with (
         distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, dashboard_address=None
+            n_workers=2, threads_per_worker=1, dashboard_address=":0"
         ) as cluster,
         distributed.Client(cluster),
     ):
