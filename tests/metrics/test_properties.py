@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dixa_analytics import metrics
-from dixa_analytics.events import EVENTS
+from dixa_analytics.events import EVENTS, lifecycle_rank
 from dixa_analytics.frames import conform
 from dixa_analytics.metrics import (
     first_response_time,
@@ -92,11 +92,19 @@ def event_streams(draw, *, distinct: bool = False) -> pd.DataFrame:
     return conform(pd.DataFrame(rows), EVENTS)
 
 
+def in_lifecycle_order(events: pd.DataFrame) -> pd.DataFrame:
+    """The events in the contract's order: by conversation and time, events at the same time
+    by lifecycle rank, then event id (never by the order they came in)."""
+    ranked = events.assign(_rank=events["activity_type"].astype(object).map(lifecycle_rank))
+    ordered = ranked.sort_values(["conversation_id", "timestamp", "_rank", "event_id"])
+    return ordered.drop(columns="_rank")
+
+
 def reference_handling(events: pd.DataFrame) -> dict[tuple[int, str], float]:
     """The handling-time definition replayed event by event: seconds per conversation/agent."""
     out: dict[tuple[int, str], float] = {}
     as_of = events["timestamp"].max()
-    ordered = events.sort_values(["conversation_id", "timestamp"], kind="stable")
+    ordered = in_lifecycle_order(events)
     for conv, rows in ordered.groupby("conversation_id", sort=True):
         state, agent, since = "open", None, None
         for row in rows.itertuples():
@@ -142,7 +150,7 @@ def last_status_closed(events: pd.DataFrame) -> pd.Series:
         "conversation_pending": False,
         **dict.fromkeys(CREATIONS, False),
     }
-    ordered = events.sort_values(["conversation_id", "timestamp"], kind="stable")
+    ordered = in_lifecycle_order(events)
     flags = ordered["activity_type"].astype(str).map(status).astype("boolean")
     return flags.groupby(ordered["conversation_id"]).last().fillna(False).astype(bool)
 
