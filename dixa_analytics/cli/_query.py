@@ -23,7 +23,7 @@ from dixa_analytics.cli._output import (
     write_frame,
     writing,
 )
-from dixa_analytics.cli._snapshot import add_snapshot_argument, snapshot_target
+from dixa_analytics.cli._snapshot import add_snapshot_argument, snapshot_target, window_events
 from dixa_analytics.cli._target import (
     Target,
     add_target_arguments,
@@ -255,16 +255,7 @@ def run_metric(args: argparse.Namespace) -> int:
         business_hours=args.business_hours is not None,
     )
     hours = read_business_hours(args.business_hours)
-    if args.snapshot:
-        snapshot, start, end = snapshot_target(args)
-        events = snapshot.events(start, end)
-    else:
-        with open_target(args) as target:
-            confirm_plan(target, args)
-            events = dxa.fetch_activitylog(
-                start=target.start, end=target.end, source=target.source, client=target.client
-            )
-        note_if_empty(target, len(events))
+    events, _, _ = window_events(args)
     frame = compute_metric(
         args.name,
         events,

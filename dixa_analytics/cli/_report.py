@@ -6,16 +6,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from dixa_analytics import fetch_activitylog, write_report
+from dixa_analytics import write_report
 from dixa_analytics.cli._business_hours import add_business_hours_argument, read_business_hours
 from dixa_analytics.cli._output import REPORT_SUFFIXES, output_path, writing
-from dixa_analytics.cli._snapshot import add_snapshot_argument, snapshot_target
+from dixa_analytics.cli._snapshot import add_snapshot_argument, window_events
 from dixa_analytics.cli._target import (
     add_target_arguments,
     add_window_arguments,
-    confirm_plan,
-    note_if_empty,
-    open_target,
 )
 from dixa_analytics.metrics import CATALOGUE
 from dixa_analytics.report import sla_targets
@@ -99,17 +96,7 @@ def run(args: argparse.Namespace) -> int:
     out = output_path(args.out, suffixes=REPORT_SUFFIXES)
     sla = sla_option(args.sla)
     hours = read_business_hours(args.business_hours)  # before anything is fetched
-    if args.snapshot:
-        snapshot, start, end = snapshot_target(args)
-        events = snapshot.events(start, end)
-    else:
-        with open_target(args) as target:
-            confirm_plan(target, args)
-            events = fetch_activitylog(
-                start=target.start, end=target.end, source=target.source, client=target.client
-            )
-        note_if_empty(target, len(events))
-        start, end = target.start, target.end
+    events, start, end = window_events(args)
     if args.queue:
         known = set(events["queue_name"].dropna().unique())
         unknown = sorted(set(args.queue) - known)

@@ -15,13 +15,20 @@ import pandas as pd
 import dixa_analytics as dxa
 from dixa_analytics._dates import date_window, to_utc
 from dixa_analytics._format import format_count
-from dixa_analytics.cli._target import Target, add_target_arguments, confirm_plan, open_target
+from dixa_analytics.cli._target import (
+    Target,
+    add_target_arguments,
+    confirm_plan,
+    note_if_empty,
+    open_target,
+)
 
 __all__ = [
     "DEFAULT_FOLDER",
     "add_snapshot_argument",
     "register",
     "snapshot_target",
+    "window_events",
 ]
 
 DEFAULT_FOLDER = "data/snapshot"
@@ -76,6 +83,21 @@ def snapshot_target(args: argparse.Namespace) -> tuple[dxa.Snapshot, pd.Timestam
     lo = to_utc(args.start, name="--start") if args.start else start
     hi = to_utc(args.end, name="--end") if args.end else (end or snapshot.as_of)
     return snapshot, lo, hi
+
+
+def window_events(args: argparse.Namespace) -> tuple[pd.DataFrame, pd.Timestamp, pd.Timestamp]:
+    """The activity log of the window ``args`` ask for, and that window: read from
+    ``--snapshot``, or fetched (after the plan of a big pull is confirmed)."""
+    if args.snapshot:
+        snapshot, start, end = snapshot_target(args)
+        return snapshot.events(start, end), start, end
+    with open_target(args) as target:
+        confirm_plan(target, args)
+        events = dxa.fetch_activitylog(
+            start=target.start, end=target.end, source=target.source, client=target.client
+        )
+    note_if_empty(target, len(events))
+    return events, target.start, target.end
 
 
 def run(args: argparse.Namespace) -> int:

@@ -446,7 +446,8 @@ def test_a_failed_write_after_the_fetch_is_one_line_naming_the_file(
 ) -> None:
     # The output is checked before the fetch, but can still become unwritable during it:
     # here a directory appears in its place, which not even root can write as a file.
-    from dixa_analytics.cli import _query, _report
+    import dixa_analytics as dxa
+    from dixa_analytics.cli import _query, _snapshot
 
     out = tmp_path / ("r.html" if command == "report" else "tags.csv")
 
@@ -459,7 +460,8 @@ def test_a_failed_write_after_the_fetch_is_one_line_naming_the_file(
         return fetch_then_occupy
 
     if command == "report":
-        monkeypatch.setattr(_report, "fetch_activitylog", occupying(_report.fetch_activitylog))
+        # Both report and metric read the window's events through _snapshot.window_events.
+        monkeypatch.setattr(_snapshot.dxa, "fetch_activitylog", occupying(dxa.fetch_activitylog))
         args = ["report", "--sandbox", "--out", str(out)]
     else:
         monkeypatch.setitem(_query.FETCHERS, "tags", occupying(_query.FETCHERS["tags"]))
