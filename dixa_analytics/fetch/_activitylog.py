@@ -20,7 +20,7 @@ from dixa_analytics._errors import DixaError, PartialFetchError, SchemaError, li
 from dixa_analytics.client import DixaClient
 from dixa_analytics.events import record_csids
 from dixa_analytics.fetch._completeness import incomplete_logs
-from dixa_analytics.fetch._conversations import export_by_csids, export_window
+from dixa_analytics.fetch._conversations import export_selected
 from dixa_analytics.fetch._events import events_with_joins
 from dixa_analytics.fetch._orgwide import read_events
 from dixa_analytics.fetch._selection import selection, status_batches, using
@@ -110,11 +110,7 @@ def fetch_activitylog(
     by_csids, window = selection(csids, start, end)
     with using(client) as c:
         with c.recording() as answers:
-            if by_csids is not None:
-                conversations = export_by_csids(c, by_csids)
-            else:
-                assert window is not None
-                conversations = export_window(c, *window)
+            conversations = export_selected(c, by_csids, window)
             lo, hi = window if window is not None else _creation_span(conversations)
             chosen = choose_source(c, source, conversations=len(conversations), start=lo, end=hi)
             read = partial(_read_log, c, chosen, lo, hi)

@@ -35,6 +35,7 @@ from dixa_analytics.frames import (
 __all__ = [
     "EXPORT_CSIDS_BATCH",
     "export_by_csids",
+    "export_selected",
     "export_window",
     "fetch_conversations",
     "fetch_messages",
@@ -96,12 +97,20 @@ def fetch_conversations(
     """
     by_csids, window = selection(csids, start, end)
     with using(client) as c:
-        if by_csids is not None:
-            records = export_by_csids(c, by_csids)
-        else:
-            assert window is not None
-            records = export_window(c, *window)
-        return conversations_frame(records)
+        return conversations_frame(export_selected(c, by_csids, window))
+
+
+def export_selected(
+    client: DixaClient,
+    csids: list[int] | None,
+    window: tuple[pd.Timestamp, pd.Timestamp] | None,
+) -> list[Record]:
+    """Export records of ``csids``, or else of the conversations created in ``window`` (the
+    two halves of :func:`~._selection.selection`)."""
+    if csids is not None:
+        return export_by_csids(client, csids)
+    assert window is not None
+    return export_window(client, *window)
 
 
 def fetch_messages(
