@@ -38,6 +38,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+from _timing import best_of
 
 import dixa_analytics as dxa
 from dixa_analytics.events import events_frame
@@ -71,15 +72,6 @@ def client_on(sandbox: Sandbox, **settings: object) -> dxa.DixaClient:
     )
 
 
-def best(runs: int, work) -> tuple[float, object]:
-    times, result = [], None
-    for _ in range(runs):
-        began = time.perf_counter()
-        result = work()
-        times.append(time.perf_counter() - began)
-    return min(times), result
-
-
 def bench_open(conversations: int, folder: Path) -> None:
     with Sandbox(seed=42, conversations=conversations) as sandbox:
         org = sandbox.organisation
@@ -88,9 +80,9 @@ def bench_open(conversations: int, folder: Path) -> None:
             began = time.perf_counter()
             dxa.fetch_activitylog(**window, client=client)
             cold = time.perf_counter() - began
-            warm, fetched = best(2, lambda: dxa.fetch_activitylog(**window, client=client))
+            warm, fetched = best_of(2, lambda: dxa.fetch_activitylog(**window, client=client))
             dxa.sync(folder / "snapshot", start=org.start, end=org.end, client=client)
-    opened, events = best(3, lambda: dxa.open_snapshot(folder / "snapshot").events())
+    opened, events = best_of(3, lambda: dxa.open_snapshot(folder / "snapshot").events())
     pd.testing.assert_frame_equal(events, fetched)
     print(f"open: {len(events):,} events of {conversations:,} conversations (equal frames)")
     print(f"  cold fetch                       {cold:8.2f} s")

@@ -11,11 +11,10 @@ rows), best of ``--repeat`` each. Prints both and the ratio (target: at most 3x)
 from __future__ import annotations
 
 import argparse
-import time
-from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+from _timing import best_of
 
 from dixa_analytics.frames import conform
 from dixa_analytics.metrics import FIRST_RESPONSE, summarize_durations
@@ -45,15 +44,6 @@ def synthetic_result(conversations: int, *, seed: int = 20260105) -> pd.DataFram
     return conform(frame, FIRST_RESPONSE)
 
 
-def best_of(repeat: int, func: Callable[[], object]) -> float:
-    times = []
-    for _ in range(repeat):
-        began = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - began)
-    return min(times)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--conversations", type=int, default=1_000_000)
@@ -65,8 +55,8 @@ def main() -> None:
     print(f"built {len(result):,} conversations, {censored:,} censored, {len(QUEUES)} queues")
     timings = {}
     for by in ("queue_name", None):
-        km = best_of(args.repeat, lambda by=by: summarize_durations(result, by=by))
-        observed = best_of(
+        km, _ = best_of(args.repeat, lambda by=by: summarize_durations(result, by=by))
+        observed, _ = best_of(
             args.repeat, lambda by=by: summarize_durations(result, by=by, estimator="observed")
         )
         timings[by] = (km, observed)
