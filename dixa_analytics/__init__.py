@@ -63,6 +63,7 @@ from dixa_analytics.plots import (
     plot_resolution,
     plot_survival,
     plot_tag_trends,
+    setup_notebook,
 )
 from dixa_analytics.report import build_report, summarize_report, write_report
 from dixa_analytics.snapshot import Snapshot, open_snapshot, sync
@@ -118,6 +119,7 @@ __all__ = [
     "queue_wait_time",
     "reopen_rate",
     "resolution_time",
+    "setup_notebook",
     "sla_attainment",
     "split_by_type",
     "summarize_durations",

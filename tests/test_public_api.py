@@ -56,6 +56,7 @@ EXPECTED = {
     "queue_wait_time",
     "reopen_rate",
     "resolution_time",
+    "setup_notebook",
     "sla_attainment",
     "split_by_type",
     "summarize_durations",

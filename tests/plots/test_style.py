@@ -22,6 +22,7 @@ def test_public_names():
         "plot_resolution",
         "plot_survival",
         "plot_tag_trends",
+        "setup_notebook",
     ]
     for name in plots.__all__:
         doc = getattr(plots, name).__doc__
