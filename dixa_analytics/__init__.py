@@ -41,6 +41,7 @@ from dixa_analytics.fetch import (
 )
 from dixa_analytics.metrics import (
     DEFINITIONS,
+    PLAIN_DEFINITIONS,
     BusinessHours,
     backlog,
     csat,
@@ -70,6 +71,7 @@ from dixa_analytics.snapshot import Snapshot, open_snapshot, sync
 
 __all__ = [
     "DEFINITIONS",
+    "PLAIN_DEFINITIONS",
     "AuthenticationError",
     "BadRequestError",
     "BusinessHours",

@@ -7,6 +7,7 @@ import dixa_analytics as dxa
 # The names DESIGN.md fixes as contracts, plus the documented additions.
 EXPECTED = {
     "DEFINITIONS",
+    "PLAIN_DEFINITIONS",
     "AuthenticationError",
     "BadRequestError",
     "BusinessHours",

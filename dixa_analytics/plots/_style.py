@@ -18,7 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dixa_analytics._format import MISSING_LABEL
-from dixa_analytics.metrics import DEFINITIONS
+from dixa_analytics.metrics import DEFINITIONS, PLAIN_DEFINITIONS
 
 __all__ = [
     "CENSORED_COLOUR",
@@ -105,12 +105,19 @@ def definition(metric: str) -> str:
     return DEFINITIONS[metric]
 
 
+def _wrapped(text: str) -> str:
+    return "<br>".join(textwrap.wrap(html.escape(text, quote=False), width=70))
+
+
 def definition_annotation(metric: str) -> dict[str, Any]:
-    """Return a layout annotation "definition" whose hover text is the metric's definition."""
-    wrapped = "<br>".join(textwrap.wrap(html.escape(definition(metric), quote=False), width=70))
+    """Return a layout annotation "definition" whose hover text is the metric in one plain
+    sentence (bold), then its exact definition."""
     return {
         "text": "<u>definition</u>",
-        "hovertext": wrapped,
+        "hovertext": (
+            f"<b>{_wrapped(PLAIN_DEFINITIONS[metric])}</b><br><br>"
+            f"Exact definition: {_wrapped(definition(metric))}"
+        ),
         "showarrow": False,
         "xref": "paper",
         "yref": "paper",

@@ -129,7 +129,7 @@ def _open_note(data: ReportData) -> str:
 def _rising_section(data: ReportData) -> list[str]:
     return [
         '<h3 id="rising-tags">Rising tags</h3>',
-        f'<p class="definition">{escape(RISING_TAGS_DEFINITION)}</p>',
+        f'<p class="plain">{escape(RISING_TAGS_DEFINITION)}</p>',
         rising_table(data),
     ]
 
@@ -137,7 +137,7 @@ def _rising_section(data: ReportData) -> list[str]:
 def _csat_line(data: ReportData) -> list[str]:
     totals = csat_totals(data)
     if not totals["ratings"] and not totals["unscored"]:
-        return ['<p class="definition">No conversation_rated events in this window.</p>']
+        return ['<p class="empty">No conversation_rated events in this window.</p>']
     mean = "—" if totals["mean_score"] is None else f"{totals['mean_score']:.2f}"
     text = (
         f"Mean score {mean} of {format_count(totals['ratings'], 'rating')} · "
@@ -181,18 +181,19 @@ def _metric_section(data: ReportData, metric: Metric, figures: Figures, top_tags
             options["target"] = pd.Timedelta(seconds=data.sla[metric.name])
         drawn.append(figure(metric, result, **options))
     below = _BELOW_FIGURES.get(metric.name, lambda data: [])(data)
-    definition = metric.definition
+    plain = metric.plain_definition
     if data.business_hours is not None and takes_business_hours(metric):
-        definition += (
+        plain += (
             " In this report it is measured in business hours: only the seconds inside "
             f"{business_hours_text(data.business_hours)} count."
         )
     return section(
         metric.anchor,
         metric.title,
-        definition,
+        plain,
         figure_grid(figures, *drawn),
         *below,
+        definition=metric.definition,
     )
 
 

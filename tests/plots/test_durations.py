@@ -14,6 +14,7 @@ from dixa_analytics.metrics import (
     FIRST_RESPONSE,
     HANDLING_AGENT,
     HANDLING_CONVERSATION,
+    PLAIN_DEFINITIONS,
     QUEUE_WAIT,
     RESOLUTION,
 )
@@ -45,9 +46,19 @@ def title_text(fig: go.Figure) -> str:
     return fig.layout.title.text
 
 
-def definition_hover(fig: go.Figure) -> str:
+def hover_parts(fig: go.Figure) -> tuple[str, str]:
+    """The definition note's hover text: its plain sentence (bold) and its exact definition."""
     (note,) = [a for a in fig.layout.annotations if a.text == "<u>definition</u>"]
-    return html.unescape(note.hovertext.replace("<br>", " "))
+    plain, exact = note.hovertext.split("<br><br>")
+    assert plain.startswith("<b>")
+    assert plain.endswith("</b>")
+    assert exact.startswith("Exact definition: ")
+    plain, exact = plain[3:-4], exact.removeprefix("Exact definition: ")
+    return tuple(html.unescape(text.replace("<br>", " ")) for text in (plain, exact))
+
+
+def definition_hover(fig: go.Figure) -> str:
+    return hover_parts(fig)[1]
 
 
 def test_histogram_separates_observed_and_censored():
@@ -169,7 +180,7 @@ def test_per_agent_frame_counts_pairs():
 
 def test_definition_is_one_hover_away():
     fig = plot_handling_time(handling([600.0], [True]))
-    assert definition_hover(fig) == DEFINITIONS["handling_time"]
+    assert hover_parts(fig) == (PLAIN_DEFINITIONS["handling_time"], DEFINITIONS["handling_time"])
 
 
 def test_first_response_resolution_and_queue_wait():

@@ -11,9 +11,10 @@ import pytest
 from dixa_analytics._format import format_percent
 from dixa_analytics.events import EVENTS
 from dixa_analytics.frames import CONVERSATIONS, conform, empty
-from dixa_analytics.metrics import DEFINITIONS
+from dixa_analytics.metrics import CATALOGUE, DEFINITIONS
 from dixa_analytics.report import build_report, summarize_report, write_report
 from dixa_analytics.report._compute import RISING_TAGS_DEFINITION
+from dixa_analytics.report._html import escape
 
 N_FIGURES = 16  # two survival curves (first response, resolution), CSAT (two) and backlog
 
@@ -144,6 +145,19 @@ def test_content_kpis_definitions_window_and_as_of(events_of, as_of):
     assert "Support" in text
     assert "Billing" in text
     assert "Bo Lund" in text
+
+
+def test_each_metric_is_said_in_plain_words_first_then_exactly(events_of, as_of):
+    page = build_report(events_of(), as_of=as_of)
+    for metric in CATALOGUE.values():
+        start = page.index(f'<section class="metric" id="{metric.anchor}">')
+        body = page[start : page.index("</section>", start)]
+        plain = body.index(f'<p class="plain">{escape(metric.plain_definition)}</p>')
+        folded = body.index('<details class="definition"><summary>Exact definition</summary>')
+        exact = body.index(f"<p>{escape(metric.definition)}</p></details>")
+        assert plain < folded < exact < body.index('<div class="figures">')
+        if metric.card:  # the card's tooltip says it plainly too
+            assert f'title="{escape(metric.plain_definition)}"' in page
 
 
 def test_note_heads_the_meta_line_escaped(events_of, as_of):
