@@ -31,8 +31,10 @@ UNITS: dict[str, tuple[float, str]] = {
     "days": (86400.0, "d"),
 }
 
-# Shown for a missing group value (no queue, no agent) in figures and in the report's tables.
-MISSING_LABEL = "(none)"
+# Shown for a missing group value in figures, the report's tables and the command line's
+# tables: a conversation with no queue (an agent started it, or it was never routed to one),
+# a rating that names no agent. CSV and JSON leave the cell empty (null).
+MISSING_LABEL = "(not set)"
 
 # Shown for a Kaplan–Meier quantile the estimate never drops to: too many still open.
 NOT_REACHED = "not reached"

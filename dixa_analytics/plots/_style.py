@@ -49,7 +49,7 @@ PARAM_DOCS: dict[str, str] = {
     "by": """by : str, optional
         A column of ``result`` to compare groups by, e.g. ``"queue_name"`` or ``"agent_name"``:
         one box per group (observed durations), censored durations drawn as crosses on top.
-        Missing group values are shown as "(none)". Default: one distribution for everything.""",
+        Missing group values are shown as "(not set)". Default: one distribution for everything.""",
     "unit": """unit : {"auto", "seconds", "minutes", "hours", "days"}
         Display unit. ``"auto"`` picks minutes, hours or days from the median duration.""",
     "title": """title : str, optional
@@ -75,14 +75,14 @@ def fill_doc(func: _F) -> _F:
 
 
 def label(value: object) -> str:
-    """Return a user-controlled value as safe figure text (HTML-escaped; nulls as "(none)").
+    """Return a user-controlled value as safe figure text (HTML-escaped; nulls as "(not set)").
 
     Examples
     --------
     >>> label("<b>VIP</b>")
     '&lt;b&gt;VIP&lt;/b&gt;'
     >>> label(None)
-    '(none)'
+    '(not set)'
     """
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return MISSING_LABEL

@@ -18,6 +18,7 @@ from plotly.offline import get_plotlyjs
 
 from dixa_analytics._dates import DateLike
 from dixa_analytics._format import (
+    MISSING_LABEL,
     format_count,
     format_duration,
     format_estimate,
@@ -215,7 +216,9 @@ def _body(data: ReportData, *, top_tags: int) -> str:
             "Durations summarised per queue: the Kaplan–Meier median and 90th percentile (p90), "
             "which count conversations still open at as_of as at least their time so far "
             "(“not reached”: too many still open for the estimate to get there), and the "
-            "number of those censored ones.",
+            "number of those censored ones. Conversations with no queue (an agent started "
+            f"them, or they were never routed to one) are grouped as “{MISSING_LABEL}”, here "
+            "and in the figures; so are ratings that name no agent.",
             queue_table(data),
         ),
         section(

@@ -359,11 +359,11 @@ def test_an_estimate_not_reached_reads_so_in_tables_and_null_in_data() -> None:
     assert json.loads(render(frame, "json"))[0]["p90_seconds"] is None
 
 
-def test_a_missing_group_reads_none_in_tables_and_null_in_data() -> None:
+def test_a_missing_group_reads_not_set_in_tables_and_null_in_data() -> None:
     frame = pd.DataFrame(
         {"queue_name": pd.array(["Billing", None], dtype="string"), "closed": [3, 2]}
     )
-    assert render(frame, "table").splitlines()[2].split() == ["(none)", "2"]
+    assert render(frame, "table").splitlines()[2].split() == ["(not", "set)", "2"]
     assert json.loads(render(frame, "json"))[1]["queue_name"] is None
 
 

@@ -133,18 +133,18 @@ def test_by_group_draws_one_box_per_group_and_censored_crosses():
     )
     fig = plot_handling_time(result, by="queue_name")
     boxes = [t for t in fig.data if t.type == "box"]
-    assert [b.name for b in boxes] == ["Billing", "(none)", "Sales"]  # largest group first
+    assert [b.name for b in boxes] == ["Billing", "(not set)", "Sales"]  # largest group first
     assert list(boxes[0].x) == [10.0, 20.0, 15.0]
     assert len(boxes[1].x) == 0  # its only conversation is censored
     (crosses,) = [t for t in fig.data if t.type == "scatter"]
     assert crosses.name == "Censored (lower bound)"
     assert list(crosses.x) == [40.0]
-    assert list(crosses.y) == ["(none)"]
+    assert list(crosses.y) == ["(not set)"]
     assert "n = 3 (0 censored)" in boxes[0].hovertemplate
     assert "n = 1 (1 censored)" in boxes[1].hovertemplate
     assert "%{median" in boxes[0].hovertemplate
     assert fig.layout.title.text.startswith("Handling time by queue name")
-    assert list(fig.layout.yaxis.categoryarray) == ["Sales", "(none)", "Billing"]
+    assert list(fig.layout.yaxis.categoryarray) == ["Sales", "(not set)", "Billing"]
 
 
 def test_by_group_without_censored_has_no_cross_trace():

@@ -176,8 +176,11 @@ def test_a_missing_queue_has_the_figures_label_in_the_tables(events_of, as_of):
     events.loc[no_queue, ["queue_id", "queue_name"]] = pd.NA
     page = Page(build_report(events, as_of=as_of))
     # One row in the queue table, one in the longest-open table.
-    assert [chunk for chunk in page.text if chunk in ("(none)", "(no queue)")] == ["(none)"] * 2
-    assert sum('"(none)"' in script for script in page.scripts[1:]) >= 2  # by-queue figures
+    labels = ("(none)", "(no queue)", "(not set)")
+    assert [chunk for chunk in page.text if chunk in labels] == ["(not set)"] * 2
+    assert sum('"(not set)"' in script for script in page.scripts[1:]) >= 2  # by-queue figures
+    # Said once what it stands for, in the by-queue section.
+    assert sum("grouped as “(not set)”" in chunk for chunk in page.text) == 1
 
 
 def test_counts_of_one_are_singular():
