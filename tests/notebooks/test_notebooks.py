@@ -31,6 +31,14 @@ def test_notebook_is_stored_without_outputs(path: Path) -> None:
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_a_metric_is_said_plainly_before_its_exact_definition(path: Path) -> None:
+    for cell in nbformat.read(path, as_version=4).cells:
+        for name in re.findall(r"(?<!PLAIN_)DEFINITIONS\[(\"\w+\")\]", cell.source):
+            plain = cell.source.find(f"PLAIN_DEFINITIONS[{name}]")
+            assert 0 <= plain < cell.source.find(f"dxa.DEFINITIONS[{name}]"), name
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs(path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # No key in the kernel's environment: the notebook must fall back to the sandbox.
     monkeypatch.delenv("DIXA_API_KEY", raising=False)
