@@ -19,6 +19,7 @@ from dixa_analytics.cli._output import write_frame
 from dixa_analytics.cli._query import BY_COLUMNS, METRICS, compute_metric, render
 from dixa_analytics.events import EVENTS
 from dixa_analytics.frames import CATEGORY, CONVERSATIONS, QUEUES, conform, empty
+from dixa_analytics.metrics import CATALOGUE
 from dixa_analytics.sandbox import Sandbox
 
 
@@ -357,6 +358,15 @@ def test_an_estimate_not_reached_reads_so_in_tables_and_null_in_data() -> None:
     assert lines[1].split() == ["5", "4", "120.0", "60.0", "not", "reached", "not", "reached"]
     assert lines[2].split() == ["0", "0", "—", "—", "—", "—"]  # no rows: nothing to reach
     assert json.loads(render(frame, "json"))[0]["p90_seconds"] is None
+
+
+def test_metric_help_says_each_metric_in_plain_words(capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["metric", "--help"])
+    assert exit_.value.code == 0
+    out = " ".join(capsys.readouterr().out.split())
+    for metric in CATALOGUE.values():
+        assert f"{metric.command} {metric.plain_definition}" in out
 
 
 def test_a_missing_group_reads_not_set_in_tables_and_null_in_data() -> None:
