@@ -6,7 +6,6 @@ typo such as a 1970–2100 window is seen before hours of requests start.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -15,6 +14,7 @@ from dixa_analytics._dates import DateLike, date_window, split_window
 from dixa_analytics.client import DixaClient
 from dixa_analytics.client._credentials import DIXA_API, EXPORTS, INTEGRATIONS
 from dixa_analytics.fetch._conversations import export_window
+from dixa_analytics.fetch._estimate import request_seconds, spoken_duration
 from dixa_analytics.fetch._selection import using
 from dixa_analytics.fetch._sources import activitylog_requests, choose_source
 
@@ -77,7 +77,7 @@ class FetchPlan:
             f"about {self.requests:,} requests ({self.export_requests:,} export windows, "
             f"{self.activitylog_requests:,} activity-log requests from the {self.source} API "
             f"for about {self.conversations:,} conversations), about "
-            f"{_duration(self.seconds)} at the client's rate limits, "
+            f"{spoken_duration(self.seconds)} at the client's rate limits, "
             f"{self.quota_share:.1%} of the daily quota"
         )
 
@@ -140,7 +140,7 @@ def plan_fetch(
         chosen = choose_source(c, source, conversations=conversations, start=lo, end=hi)
         log = activitylog_requests(conversations, lo, hi, now)[chosen]
         api = DIXA_API if chosen == DIXA_API else INTEGRATIONS
-        seconds = _seconds(c, EXPORTS, len(pieces)) + _seconds(c, api, log)
+        seconds = request_seconds(c, EXPORTS, len(pieces)) + request_seconds(c, api, log)
     return FetchPlan(
         start=lo,
         end=hi,
@@ -151,25 +151,3 @@ def plan_fetch(
         seconds=seconds,
         quota_share=(len(pieces) + log) / DAILY_QUOTA,
     )
-
-
-def _seconds(client: DixaClient, api: str, requests: int) -> float:
-    """How long ``requests`` take under ``api``'s throttle (its burst goes at once)."""
-    bucket = client.throttles[api]
-    return max(0, requests - bucket.burst) / bucket.rate
-
-
-def _duration(seconds: float) -> str:
-    """A duration for people: ``45 s``, ``12 min``, ``2 h 33 min``.
-
-    Examples
-    --------
-    >>> _duration(45), _duration(720), _duration(9180)
-    ('45 s', '12 min', '2 h 33 min')
-    """
-    if seconds < 60:
-        return f"{math.ceil(seconds)} s"
-    minutes = round(seconds / 60)
-    if minutes < 60:
-        return f"{minutes} min"
-    return f"{minutes // 60} h {minutes % 60} min"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 
 import pytest
 
@@ -29,6 +30,22 @@ def test_the_plan_counts_windows_and_batches_of_the_sandbox(sb, make_client, ser
     sb.reset_counts()
     dxa.fetch_activitylog(start=START, end=END, client=client)
     assert not served(path="/conversation_export")
+
+
+def test_the_progress_bars_say_how_long_the_pull_takes_at_the_rate_limits(
+    make_client, capsys
+) -> None:
+    client = make_client(
+        export_rate_limit=10 / 60, export_burst=1, rate_limit=10.0, burst=4, progress=True
+    )
+    dxa.fetch_activitylog(start=START, end=END, client=client)
+    bars = capsys.readouterr().err
+    # Before the first batch is in, the bar states its plan: the batches beyond the burst
+    # at 10 a second.
+    first = re.search(r"activity log:\s+0%\|[^|]*\| 0/(\d+) \[[^]]*, (plan[^]]*)\]", bars)
+    assert first, bars[-500:]
+    batches = int(first.group(1))
+    assert first.group(2) == f"plan: about {math.ceil((batches - 4) / 10)} s at 10/s"
 
 
 def test_a_window_of_a_century_needs_confirmation(make_client) -> None:
