@@ -96,7 +96,9 @@ def _why_short(
 
 
 def _moment(value: object) -> pd.Timestamp | None:
-    """An export record's time (epoch milliseconds), or None."""
+    """An export record's time (epoch milliseconds, or a time of its frame), or None."""
+    if isinstance(value, pd.Timestamp):
+        return None if pd.isna(value) else value
     if value is None or isinstance(value, bool):
         return None
     try:
