@@ -10,6 +10,7 @@ import dixa_analytics as dxa
 from dixa_analytics._errors import PartialFetchError, SchemaError
 from dixa_analytics.sandbox import _api_routes as api_route
 from dixa_analytics.sandbox import _routes as bulk_route
+from dixa_analytics.snapshot import _sync as sync_module
 from dixa_analytics.snapshot._layout import MANIFEST
 
 SOURCES = ["integrations", "dixa-api"]
@@ -130,3 +131,21 @@ def test_a_refresh_holds_the_changed_logs_to_their_records(
     again = dxa.open_snapshot(folder)
     assert again.as_of == first.as_of
     pd.testing.assert_frame_equal(again.events(), first.events())
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_conversations_that_change_while_the_sync_runs_do_not_fail_it(
+    org, make_client, folder, monkeypatch, source
+):
+    # The organisation moves on between the export and the logs, as it does during a pull
+    # of hours: a conversation exported as closed is reopened by the time its log is read.
+    exported = sync_module.export_window
+
+    def then_time_passes(*args, **kwargs):
+        records = exported(*args, **kwargs)
+        org.sb.move_to(org.after.to_pydatetime())
+        return records
+
+    monkeypatch.setattr(sync_module, "export_window", then_time_passes)
+    snapshot = dxa.sync(folder, start="2026-01-01", client=make_client(), source=source)
+    assert org.reopened in set(snapshot.conversations()["conversation_id"])
