@@ -98,7 +98,9 @@ def test_the_readme_defines_every_metric():
         pytest.skip(f"README not found at {README}")
     table = README.read_text(encoding="utf-8")
     for metric in CATALOGUE.values():
-        assert re.search(rf"^\| {re.escape(metric.title.lower())} \|", table, re.M), metric.name
+        # Its name, its sentence in plain words, then its exact definition.
+        row = rf"^\| {re.escape(metric.title.lower())} \| {re.escape(metric.plain_definition)} \| "
+        assert re.search(row, table, re.M), metric.name
 
 
 @pytest.mark.parametrize("name", list(CATALOGUE))
