@@ -19,7 +19,7 @@ import pandas as pd
 
 from dixa_analytics import DixaClient, connect
 from dixa_analytics._dates import date_window
-from dixa_analytics.client import means_off
+from dixa_analytics.client import caching_disabled, means_off, sandbox_cache_path
 from dixa_analytics.fetch import SOURCES
 from dixa_analytics.fetch._plan import CONFIRM_QUOTA_SHARE, CONFIRM_SECONDS, plan_fetch
 from dixa_analytics.sandbox import Sandbox
@@ -77,8 +77,8 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
         "--cache",
         metavar="PATH",
         help="HTTP cache file, or 'off' for none (default: $DIXA_CACHE, else "
-        "data/dixa-cache.sqlite or the user cache directory; with --sandbox, a temporary file "
-        "removed afterwards)",
+        "data/dixa-cache.sqlite or the user cache directory; with --sandbox, a file of its own "
+        "beside it, dixa-sandbox-….sqlite, which repeated queries reuse)",
     )
     parser.add_argument(
         "--refresh",
@@ -212,8 +212,13 @@ def open_target(args: argparse.Namespace, *, windowed: bool = True) -> Iterator[
     refresh = args.refresh
     window = _window(args) if windowed else None
     if args.sandbox:
+        sandbox = Sandbox()
+        identity = sandbox.cache_identity
+        if cache is None and identity and not caching_disabled():
+            # Kept apart from real data, and found again by the next query on this sandbox.
+            cache = sandbox_cache_path(identity)
         with (
-            Sandbox() as sandbox,
+            sandbox,
             # The command names its target in its own messages.
             connect(
                 sandbox=sandbox, cache=cache, progress=progress, refresh=refresh, announce=False
