@@ -153,7 +153,7 @@ def complete_periods(
     --------
     >>> weeks = pd.Series(pd.period_range("2026-02-23", periods=3, freq="W"))
     >>> span = Span(pd.Timestamp("2026-03-01", tz="UTC"), pd.Timestamp("2026-04-01", tz="UTC"),
-    ...             pd.Timestamp("2026-03-20", tz="UTC"))
+    ...             pd.Timestamp("2026-03-12", tz="UTC"))
     >>> complete_periods(weeks, span).tolist()
     [False, True, False]
     """
