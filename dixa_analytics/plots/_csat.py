@@ -152,6 +152,6 @@ def plot_csat(result: pd.DataFrame, *, title: str | None = None) -> go.Figure:
         mark_incomplete(
             fig, rows["period"], incomplete_flags(rows), INCOMPLETE_NOTE, row="all", col=1
         )
-        period_axis(fig, rows["period"], row="all", col=1)
+        period_axis(fig, rows["period"])  # both subplots' x axes
     fig.add_annotation(**definition_annotation("csat"))
     return fig

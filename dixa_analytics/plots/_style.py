@@ -241,7 +241,7 @@ def period_ends(periods: pd.Series) -> pd.Series:
     return pd.Series([(p + 1).start_time for p in periods], index=periods.index)
 
 
-def period_axis(fig: go.Figure, periods: pd.Series, **where: Any) -> None:
+def period_axis(fig: go.Figure, periods: pd.Series) -> None:
     """Put the x ticks of a weekly or monthly axis on the periods' own starts.
 
     Plotly's automatic date ticks fall on Sundays, whatever day the weeks start on; a week
@@ -263,6 +263,4 @@ def period_axis(fig: go.Figure, periods: pd.Series, **where: Any) -> None:
         tickformat = "%b %Y"
     else:
         return  # days (or finer): plotly's own ticks are on day starts
-    fig.update_xaxes(
-        tick0=first.start_time.isoformat(), dtick=dtick, tickformat=tickformat, **where
-    )
+    fig.update_xaxes(tick0=first.start_time.isoformat(), dtick=dtick, tickformat=tickformat)
