@@ -19,6 +19,7 @@ from dixa_analytics.plots._style import (
     mark_incomplete,
     no_data_figure,
     period_axis,
+    period_names,
     period_starts,
 )
 
@@ -87,7 +88,7 @@ def plot_backlog(result: pd.DataFrame, *, title: str | None = None) -> go.Figure
     labels = group_labels(result, by) if by else pd.Series("All", index=result.index, dtype=object)
     customdata = pd.DataFrame(
         {
-            "period": result["period"].astype(str),
+            "period": period_names(result["period"], incomplete_flags(result)),
             **{c: result[c].astype("float64") for c in ("created", "closed", "reopened")},
         }
     ).to_numpy(dtype=object)

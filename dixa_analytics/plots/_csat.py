@@ -21,6 +21,7 @@ from dixa_analytics.plots._style import (
     mark_incomplete,
     no_data_figure,
     period_axis,
+    period_names,
     period_starts,
 )
 
@@ -100,7 +101,7 @@ def plot_csat(result: pd.DataFrame, *, title: str | None = None) -> go.Figure:
     labels = group_labels(rows, by) if by else pd.Series("All", index=rows.index, dtype=object)
     customdata = pd.DataFrame(
         {
-            "when": rows["period"].astype(str) if has_period else labels,
+            "when": period_names(rows["period"], incomplete_flags(rows)) if has_period else labels,
             "ratings": ratings,
             "unscored": rows["unscored"].astype("float64"),
             "satisfied": satisfied,

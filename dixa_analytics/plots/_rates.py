@@ -19,6 +19,7 @@ from dixa_analytics.plots._style import (
     mark_incomplete,
     no_data_figure,
     period_axis,
+    period_names,
     period_starts,
 )
 
@@ -38,7 +39,7 @@ def plot_reopen_rate(result: pd.DataFrame, *, title: str | None = None) -> go.Fi
 
     With a ``period`` column (``reopen_rate(events, freq=...)``) the rate is drawn as lines over
     the periods' start dates, and the incomplete periods (``complete`` False) are shaded with
-    faded points and a note saying why (without a ``complete`` column, the latest period,
+    faded points and a note saying why (when ``complete`` is missing, the latest period,
     whose reopens may still come); without one, as one bar per group. Every other column
     besides ``closed``, ``reopened``, ``reopen_rate`` and ``complete`` is a ``by`` column:
     one line (or bar) per group, labelled by its values joined with " · ".
@@ -91,9 +92,13 @@ def plot_reopen_rate(result: pd.DataFrame, *, title: str | None = None) -> go.Fi
     )
     percent = result["reopen_rate"].astype("float64") * 100
     labels = group_labels(result, by) if by else pd.Series("All", index=result.index, dtype=object)
+    incomplete = incomplete_flags(result)
+    if has_period and ("complete" not in result.columns or result["complete"].isna().all()):
+        # A result made by hand: its latest period has had the least time to be reopened.
+        incomplete = (result["period"] == result["period"].max()).to_numpy()
     customdata = pd.DataFrame(
         {
-            "when": result["period"].astype(str) if has_period else labels,
+            "when": period_names(result["period"], incomplete) if has_period else labels,
             "reopened": result["reopened"].astype("float64"),
             "closed": closed,
         }
@@ -105,10 +110,6 @@ def plot_reopen_rate(result: pd.DataFrame, *, title: str | None = None) -> go.Fi
     fig = go.Figure()
     if has_period:
         x = period_starts(result["period"])
-        incomplete = incomplete_flags(result)
-        if "complete" not in result.columns:
-            # A result made by hand: its latest period has had the least time to be reopened.
-            incomplete = (result["period"] == result["period"].max()).to_numpy()
         opacity = np.where(incomplete, INCOMPLETE_OPACITY, 1.0)
         # Groups in order of first appearance keep the colours stable across calls.
         for i, group in enumerate(pd.unique(labels)):

@@ -38,6 +38,7 @@ __all__ = [
     "nice_bin_size",
     "no_data_figure",
     "period_axis",
+    "period_names",
     "period_starts",
 ]
 
@@ -198,11 +199,11 @@ def nice_bin_size(span: float, bins: int = 30) -> float:
 
 
 def incomplete_flags(result: pd.DataFrame) -> np.ndarray:
-    """Per row, whether its period is incomplete (``complete`` is False or missing); no row
-    is when ``result`` has no ``complete`` column (a result made by hand)."""
+    """Per row, whether its period is incomplete (``complete`` is False). A missing value, or
+    no ``complete`` column (a result made by hand), claims nothing: the row is not marked."""
     if "complete" not in result.columns:
         return np.zeros(len(result), dtype=bool)
-    return ~result["complete"].fillna(False).astype(bool).to_numpy()
+    return ~result["complete"].fillna(True).astype(bool).to_numpy()
 
 
 def mark_incomplete(
@@ -264,3 +265,9 @@ def period_axis(fig: go.Figure, periods: pd.Series) -> None:
     else:
         return  # days (or finer): plotly's own ticks are on day starts
     fig.update_xaxes(tick0=first.start_time.isoformat(), dtick=dtick, tickformat=tickformat)
+
+
+def period_names(periods: pd.Series, incomplete: np.ndarray) -> pd.Series:
+    """Each period as text for hover labels, " (incomplete)" after those that are."""
+    names = periods.astype(str)
+    return names.where(~incomplete, names + " (incomplete)")

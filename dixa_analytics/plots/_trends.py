@@ -20,6 +20,7 @@ from dixa_analytics.plots._style import (
     mark_incomplete,
     no_data_figure,
     period_axis,
+    period_names,
     period_starts,
 )
 
@@ -96,7 +97,7 @@ def plot_tag_trends(
         part = frame.loc[rows]
         customdata = pd.DataFrame(
             {
-                "period": part["period"].astype(str),
+                "period": period_names(part["period"], incomplete[rows]),
                 "conversations": part["conversations"].astype("float64"),
                 "cohort": part["cohort_size"].astype("float64"),
             }

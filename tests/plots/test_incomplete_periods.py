@@ -92,6 +92,9 @@ def test_incomplete_periods_are_faded_shaded_and_explained(plot, result):
     notes = [a.text for a in fig.layout.annotations]
     assert any("incomplete period" in (text or "") for text in notes)
     assert "complete" not in [t.name for t in fig.data]  # not read as a group column
+    # The hover text names an incomplete period as such.
+    assert str(fig.data[0].customdata[0][0]) == "2026-02-23/2026-03-01 (incomplete)"
+    assert str(fig.data[0].customdata[1][0]) == "2026-03-02/2026-03-08"
 
 
 @pytest.mark.parametrize(("plot", "result"), FIGURES, ids=lambda f: f.__name__)
