@@ -77,6 +77,11 @@ def _declared_window(attrs: Mapping[str, Any]) -> tuple[pd.Timestamp | None, pd.
     window = attrs.get(WINDOW)
     if not window:
         return None, None
+    if isinstance(window, str) or len(window) != 2:
+        raise ValueError(
+            f"attrs[{WINDOW!r}] must be [start, end] (ISO text; end may be None), not "
+            f"{window!r}; fix or delete it to let the metrics infer the window"
+        )
     start, end = window
     return (
         None if start is None else to_utc(start, name="attrs window start"),

@@ -190,3 +190,9 @@ def test_parts_put_together_know_the_span_of_all_of_them(two_weeks, name, option
         part.attrs[WINDOW] = ["2026-03-04T00:00:00+00:00", "2026-04-01T00:00:00+00:00"]
     together = over_partitions(name, windowed, **options)
     assert not together["complete"].iloc[0]
+
+
+def test_a_malformed_window_in_attrs_is_refused_clearly(two_weeks):
+    two_weeks.attrs[WINDOW] = "2026-03-01"
+    with pytest.raises(ValueError, match=r"must be \[start, end\].*fix or delete it"):
+        dxa.tag_trends(two_weeks)
