@@ -12,7 +12,13 @@ from dixa_analytics.events._contract import OrderedEvents, conform_events, order
 from dixa_analytics.events._frame import events_frame, with_joins
 from dixa_analytics.events._order import LIFECYCLE, lifecycle_rank
 from dixa_analytics.events._reader import record_csids
-from dixa_analytics.events._schema import AS_OF, EVENT_ATTRIBUTES, EVENTS, EVENTS_SOURCE
+from dixa_analytics.events._schema import (
+    AS_OF,
+    EVENT_ATTRIBUTES,
+    EVENTS,
+    EVENTS_SOURCE,
+    WINDOW,
+)
 from dixa_analytics.events._split import CORE_EVENT_COLUMNS, split_by_type
 from dixa_analytics.events._vocabulary import (
     AGENT_DESTINATION_TYPES,
@@ -38,6 +44,7 @@ __all__ = [
     "TIMESTAMP_KEYS",
     "TRANSFER_TYPES",
     "TYPE_COLUMNS",
+    "WINDOW",
     "Kind",
     "OrderedEvents",
     "activity_type_name",

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from dixa_analytics.frames import BOOL, CATEGORY, INT, OBJECT, STRING, UTC, Schema
 
-__all__ = ["AS_OF", "EVENTS", "EVENTS_SOURCE", "EVENT_ATTRIBUTES", "LIST_COLUMNS"]
+__all__ = ["AS_OF", "EVENTS", "EVENTS_SOURCE", "EVENT_ATTRIBUTES", "LIST_COLUMNS", "WINDOW"]
 
 #: The key of ``DataFrame.attrs`` under which an events frame may carry its ``as_of``: the
 #: moment its data was taken (a snapshot's sync), as ISO text so that ``to_parquet`` can keep
 #: it (pandas writes ``attrs`` as JSON). The metrics measure at it by default.
 AS_OF = "dixa_analytics.as_of"
+
+#: The key of ``DataFrame.attrs`` under which an events frame may carry the creation window
+#: its conversations were selected by: ``[start, end]`` as ISO text (``end`` None for a window
+#: that runs up to now). By-period metrics mark the periods the window cuts as incomplete.
+WINDOW = "dixa_analytics.window"
 
 #: What to pass where the events frame is expected (for error messages).
 EVENTS_SOURCE = (

@@ -18,7 +18,7 @@ import requests
 from dixa_analytics._dates import DateLike
 from dixa_analytics._errors import DixaError, PartialFetchError, SchemaError, listing
 from dixa_analytics.client import DixaClient
-from dixa_analytics.events import record_csids
+from dixa_analytics.events import WINDOW, record_csids
 from dixa_analytics.fetch._completeness import incomplete_logs
 from dixa_analytics.fetch._conversations import export_selected
 from dixa_analytics.fetch._estimate import pace_note
@@ -78,7 +78,9 @@ def fetch_activitylog(
     -------
     pandas.DataFrame
         The events frame (see ``events_frame``): one row per event, sorted by
-        ``conversation_id`` and ``timestamp``, duplicates removed.
+        ``conversation_id`` and ``timestamp``, duplicates removed. Fetched by window, its
+        ``attrs["dixa_analytics.window"]`` holds ``[start, end]`` (ISO text), so that the
+        by-period metrics mark the periods the window cuts as incomplete.
 
     Raises
     ------
@@ -145,6 +147,8 @@ def fetch_activitylog(
             short = incomplete_logs(events, [r for r in again if int(r["id"]) not in failed])
             if short:
                 c.forget(answers_again)
+        if window is not None:
+            events.attrs[WINDOW] = [moment.isoformat() for moment in window]
         missing = failed | {
             csid: SchemaError(f"the activity log of conversation {csid} is incomplete: {why}")
             for csid, why in short.items()

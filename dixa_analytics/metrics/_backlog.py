@@ -10,6 +10,13 @@ import pandas as pd
 from dixa_analytics._dates import DateLike, to_utc
 from dixa_analytics.frames import BOOL, INT, STRING, Schema, conform
 from dixa_analytics.metrics._definitions import with_definition
+from dixa_analytics.metrics._periods import (
+    Span,
+    complete_periods,
+    events_span,
+    facts_span,
+    span_columns,
+)
 from dixa_analytics.metrics._state import CLOSED, status
 from dixa_analytics.metrics._timeline import build_timeline, check_freq, to_datetime
 
@@ -35,7 +42,9 @@ DEFINITION = (
     "closed does not count) and reopened how many times a closed one was opened again, so each "
     "period's open equals the previous period's open + created + reopened - closed. The last "
     "period is measured at as_of (by default the latest event in the data, or the time a "
-    "snapshot was taken); complete is False when as_of falls before the period's end. Only "
+    "snapshot was taken); complete is False when as_of falls before the period's end, or the "
+    "period starts before the window the data covers (from the window's start when the events "
+    "carry it, else from midnight UTC of the first event's day) or ends after its end. Only "
     "the conversations in the data count: those created before its window are not seen. By "
     "queue, a conversation counts in its last known queue. Every period from the first "
     "creation to as_of appears, zeros included."
@@ -121,7 +130,8 @@ def backlog_facts(
     DataFrame
         One row per change: ``conversation_id``, ``at`` (UTC), ``change`` (``"created"``,
         ``"closed"`` or ``"reopened"``), then the ``by`` columns (the conversation's last
-        non-null value). ``attrs["as_of"]`` holds the moment measured at.
+        non-null value), then ``window_start``, ``window_end`` and ``as_of``: the span the
+        events cover (see :func:`backlog`). ``attrs["as_of"]`` holds the moment measured at.
 
     Examples
     --------
@@ -164,7 +174,8 @@ def backlog_facts(
         columns[key] = (
             per_conversation.take(tl.group[pos]).reset_index(drop=True).astype(events[key].dtype)
         )
-    facts = pd.DataFrame(columns)
+    span = events_span(events, tl.ns, tl.as_of)
+    facts = pd.DataFrame({**columns, **span_columns(span, len(pos))})
     facts.attrs["as_of"] = None if len(tl.ns) == 0 else to_datetime(np.array([tl.as_of]))[0]
     return facts
 
@@ -195,6 +206,8 @@ def backlog_of(
     if as_of is None or pd.isna(as_of):
         return _empty(facts, keys, freq)
     cut = to_utc(as_of, name="as_of")
+    known = facts_span(facts, ["at"])
+    span = Span(known.start, known.end, cut)
     facts = facts[facts["at"] <= cut]
     if facts.empty:
         return _empty(facts, keys, freq)
@@ -220,8 +233,7 @@ def backlog_of(
         counts = sums.reindex(pd.Index(periods, name="period"), fill_value=0)
         counts["open"] = (counts["created"] + counts["reopened"] - counts["closed"]).cumsum()
     counts = counts.reset_index()
-    ends = pd.PeriodIndex(counts["period"]).end_time
-    counts["complete"] = np.asarray(ends <= cut.tz_localize(None))
+    counts["complete"] = complete_periods(counts["period"], span)
     dtypes = {k: facts[k].dtype for k in keys}
     front = counts[["period", *keys]].astype({"period": periods.dtype, **dtypes})
     return pd.concat([front, conform(counts, BACKLOG)], axis=1).reset_index(drop=True)

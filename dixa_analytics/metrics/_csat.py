@@ -8,8 +8,15 @@ import numpy as np
 import pandas as pd
 
 from dixa_analytics.events import Kind
-from dixa_analytics.frames import FLOAT, INT, Schema, conform
+from dixa_analytics.frames import BOOL, FLOAT, INT, Schema, conform
 from dixa_analytics.metrics._definitions import with_definition
+from dixa_analytics.metrics._periods import (
+    complete_periods,
+    complete_pooled,
+    events_span,
+    facts_span,
+    span_columns,
+)
 from dixa_analytics.metrics._timeline import Timeline, build_timeline, check_freq, take
 
 __all__ = ["CSAT", "DEFINITION", "csat", "csat_facts", "csat_of"]
@@ -24,6 +31,7 @@ CSAT: Schema = {
     "offered": INT,
     "responded": INT,
     "response_rate": FLOAT,
+    "complete": BOOL,
 }
 
 #: The columns ``by`` may name.
@@ -43,7 +51,8 @@ DEFINITION = (
     "falls in the period (conversation_rating_offered, or where a conversation has none, a "
     "conversation_rating_scheduled that was not unscheduled or cancelled), responded how many "
     "of them were rated, and response_rate = responded / offered (empty where the log holds no "
-    "offers)."
+    "offers). By period, complete is False for a period the data does not cover whole (cut by "
+    "the window's start or end, or by as_of); pooled over every period, it is True."
 )
 
 
@@ -86,13 +95,22 @@ def csat(
     DataFrame
         ``period`` (Period dtype, only with ``freq``), the ``by`` columns, then ``ratings``,
         ``mean_score``, ``satisfied``, ``satisfied_share``, ``unscored``, ``offered``,
-        ``responded`` and ``response_rate``; one row per period and group with a rating or
-        an offer (no rows when there are neither), sorted by period and group.
+        ``responded``, ``response_rate`` and ``complete``; one row per
+        period and group with a rating or an offer (no rows when there are neither), sorted
+        by period and group.
 
     Raises
     ------
     ValueError
         If ``by`` names another column or ``freq`` is not a single period.
+
+    Notes
+    -----
+    The data covers, by default, from midnight UTC of the day of its first event to its
+    latest event (or the frame's ``as_of``). A frame from ``fetch_activitylog(start=,
+    end=)`` or ``Snapshot.events`` carries its creation window in ``attrs``
+    (:data:`dixa_analytics.events.WINDOW`): it then covers from the window's start to the
+    earlier of its end and ``as_of``.
 
     Examples
     --------
@@ -132,7 +150,8 @@ def csat_facts(
     DataFrame
         ``conversation_id``, ``rated_at`` and ``score`` (of the latest rating; NaT / null
         without one, and a null score off the 1-5 scale), ``offered_at`` (the latest offer),
-        then the ``by`` columns.
+        the ``by`` columns, then ``window_start``, ``window_end`` and ``as_of``: the span the
+        events cover (see :func:`csat`).
 
     Examples
     --------
@@ -174,7 +193,8 @@ def csat_facts(
         else:
             values = tl.last_valid(key)
         columns[key] = values[keep].reset_index(drop=True).astype(tl.column(key).dtype)
-    return pd.DataFrame(columns)
+    span = events_span(events, tl.ns, tl.as_of)
+    return pd.DataFrame({**columns, **span_columns(span, int(keep.sum()))})
 
 
 def _offers(tl: Timeline) -> np.ndarray:
@@ -262,6 +282,11 @@ def csat_of(
         satisfied_share=_ratio(counts["satisfied"], counts["ratings"]),
         response_rate=_ratio(counts["responded"], counts["offered"]),
     )
+    span = facts_span(facts, ["rated_at", "offered_at"])
+    if freq is None:
+        counts["complete"] = complete_pooled(span)
+    else:
+        counts["complete"] = complete_periods(counts["period"], span)
     # Group columns keep the facts' dtypes (grouping may change a string column's storage).
     dtypes = rated[names].dtypes.to_dict()
     out = pd.concat([counts[names].astype(dtypes), conform(counts, CSAT)], axis=1)

@@ -10,6 +10,7 @@ from dixa_analytics.events import Kind
 from dixa_analytics.frames import BOOL, FLOAT, INT, STRING, UTC, Schema, conform
 from dixa_analytics.metrics._business_hours import BusinessHours, elapsed_seconds
 from dixa_analytics.metrics._definitions import with_definition
+from dixa_analytics.metrics._periods import events_span, span_attrs
 from dixa_analytics.metrics._timeline import build_timeline, censored_span, take
 
 __all__ = ["DEFINITION", "FIRST_RESPONSE", "first_response_time"]
@@ -97,7 +98,7 @@ def first_response_time(
     start = np.where(keep, created, -1)
     reply = tl.first_after(tl.kind == Kind.AGENT_MESSAGE, start)
     end_ns, observed = censored_span(tl, start, reply)
-    return conform(
+    result = conform(
         pd.DataFrame(
             {
                 "conversation_id": tl.ids,
@@ -114,3 +115,6 @@ def first_response_time(
         )[keep],
         FIRST_RESPONSE,
     ).reset_index(drop=True)
+    # What the events cover, for sla_attainment's complete periods.
+    result.attrs.update(span_attrs(events_span(events, tl.ns, tl.as_of)))
+    return result

@@ -10,6 +10,7 @@ from dixa_analytics.events import Kind
 from dixa_analytics.frames import BOOL, FLOAT, INT, STRING, UTC, Schema, conform
 from dixa_analytics.metrics._business_hours import BusinessHours, elapsed_seconds
 from dixa_analytics.metrics._definitions import with_definition
+from dixa_analytics.metrics._periods import events_span, span_attrs
 from dixa_analytics.metrics._timeline import build_timeline, censored_span
 
 __all__ = ["DEFINITION", "QUEUE_WAIT", "queue_wait_time"]
@@ -88,7 +89,7 @@ def queue_wait_time(
     taken = tl.first_after(tl.is_kind(Kind.ASSIGNED, Kind.CLAIMED), offered)
     end_ns, observed = censored_span(tl, offered, taken)
     keep = offered >= 0
-    return conform(
+    result = conform(
         pd.DataFrame(
             {
                 "conversation_id": tl.ids,
@@ -103,3 +104,6 @@ def queue_wait_time(
         )[keep],
         QUEUE_WAIT,
     ).reset_index(drop=True)
+    # What the events cover, for sla_attainment's complete periods.
+    result.attrs.update(span_attrs(events_span(events, tl.ns, tl.as_of)))
+    return result

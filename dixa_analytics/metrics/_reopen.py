@@ -8,8 +8,15 @@ import numpy as np
 import pandas as pd
 
 from dixa_analytics.events import Kind
-from dixa_analytics.frames import FLOAT, INT, Schema, conform
+from dixa_analytics.frames import BOOL, FLOAT, INT, Schema, conform
 from dixa_analytics.metrics._definitions import with_definition
+from dixa_analytics.metrics._periods import (
+    complete_periods,
+    complete_pooled,
+    events_span,
+    facts_span,
+    span_columns,
+)
 from dixa_analytics.metrics._timeline import build_timeline, check_freq
 
 __all__ = ["DEFINITION", "REOPEN_RATE", "reopen_facts", "reopen_rate", "reopen_rate_of"]
@@ -19,6 +26,7 @@ REOPEN_RATE: Schema = {
     "closed": INT,
     "reopened": INT,
     "reopen_rate": FLOAT,
+    "complete": BOOL,
 }
 
 
@@ -29,7 +37,12 @@ DEFINITION = (
     "conversation_reopened event follows that first close (within the window after it, when a "
     "window is given). closed is the size of the cohort, reopened how many of it were reopened, "
     "and reopen_rate = reopened / closed. When grouping by a column, a conversation's group is "
-    "the column's value on its last row where it is not null."
+    "the column's value on its last row where it is not null. By period, complete is False "
+    "for a period the data does not cover whole (cut by the window's start or end, or by "
+    "as_of) and, with a window, for one whose window has not fully elapsed by as_of (its "
+    "reopens are not all in yet); without a window, later reopens of a complete period's "
+    "cohort can still come. Pooled over every period, complete is True unless the window "
+    "has not elapsed since the end of the data."
 )
 
 
@@ -63,8 +76,17 @@ def reopen_rate(
     -------
     DataFrame
         ``period`` (Period dtype, only with ``freq``), the ``by`` columns, then ``closed``,
-        ``reopened`` and ``reopen_rate``; one row per period and group with at least one
-        closed conversation (no rows when nothing was closed), sorted by period and group.
+        ``reopened``, ``reopen_rate`` and ``complete``; one row per period
+        and group with at least one closed conversation (no rows when nothing was closed),
+        sorted by period and group.
+
+    Notes
+    -----
+    The data covers, by default, from midnight UTC of the day of its first event to its
+    latest event. A frame from ``fetch_activitylog(start=, end=)`` or ``Snapshot.events``
+    carries its creation window in ``attrs`` (:data:`dixa_analytics.events.WINDOW`): it then
+    covers from the window's start to the earlier of its end and ``as_of`` (a snapshot's
+    sync time, or the latest event).
 
     Examples
     --------
@@ -80,12 +102,20 @@ def reopen_rate(
     ...                       "conversation_closed"],
     ... }))
     >>> reopen_rate(events)
-       closed  reopened  reopen_rate
-    0       2         1          0.5
+       closed  reopened  reopen_rate  complete
+    0       2         1          0.5      True
     >>> reopen_rate(events, window="1D")["reopened"].tolist()
     [0]
+
+    By week, with a window of one day: the week of 2026-03-02 is cut by the latest event
+    (2026-03-04), so it is not complete.
+
+    >>> reopen_rate(events, freq="W", window="1D")[["period", "closed", "complete"]]
+                      period  closed  complete
+    0  2026-03-02/2026-03-08       2     False
     """
-    return reopen_rate_of(reopen_facts(events, by=by, window=window, freq=freq), freq=freq, by=by)
+    facts = reopen_facts(events, by=by, window=window, freq=freq)
+    return reopen_rate_of(facts, freq=freq, by=by, window=window)
 
 
 def _keys(by: str | Sequence[str] | None) -> list[str]:
@@ -109,7 +139,9 @@ def reopen_facts(
     -------
     DataFrame
         ``conversation_id``, ``first_closed_at``, the ``by`` columns (each conversation's
-        last non-null value, in the events' dtype), ``reopened``.
+        last non-null value, in the events' dtype), ``reopened``, then ``window_start``,
+        ``window_end`` and ``as_of``: the span the events cover (the same on every row; see
+        :func:`reopen_rate`), so that parts' facts put together know it.
 
     Examples
     --------
@@ -148,7 +180,8 @@ def reopen_facts(
         values = tl.last_valid(key)[cohort].reset_index(drop=True)
         columns[key] = values.astype(events[key].dtype)
     columns["reopened"] = reopened[cohort]
-    return pd.DataFrame(columns)
+    span = events_span(events, tl.ns, tl.as_of)
+    return pd.DataFrame({**columns, **span_columns(span, int(cohort.sum()))})
 
 
 def reopen_rate_of(
@@ -158,7 +191,8 @@ def reopen_rate_of(
     by: str | Sequence[str] | None = None,
     window: pd.Timedelta | str | None = None,
 ) -> pd.DataFrame:
-    """The reopen rate from :func:`reopen_facts` (``window`` was applied there).
+    """The reopen rate from :func:`reopen_facts` (``window`` was applied there, and marks
+    periods whose window has not elapsed as incomplete here).
 
     Examples
     --------
@@ -191,6 +225,12 @@ def reopen_rate_of(
             .reset_index()
         )
     counts["reopen_rate"] = counts["reopened"] / counts["closed"]
+    lag = None if window is None else _timedelta(window)
+    span = facts_span(facts, ["first_closed_at"])
+    if freq is None:
+        counts["complete"] = complete_pooled(span, lag=lag)
+    else:
+        counts["complete"] = complete_periods(counts["period"], span, lag=lag)
     # Group columns keep the facts' dtypes (grouping may change a string column's storage).
     dtypes = table[names].dtypes.to_dict()
     out = pd.concat([counts[names].astype(dtypes), conform(counts, REOPEN_RATE)], axis=1)

@@ -10,6 +10,7 @@ from dixa_analytics.events import Kind
 from dixa_analytics.frames import BOOL, FLOAT, INT, STRING, UTC, Schema, conform
 from dixa_analytics.metrics._business_hours import BusinessHours, elapsed_seconds
 from dixa_analytics.metrics._definitions import with_definition
+from dixa_analytics.metrics._periods import events_span, span_attrs
 from dixa_analytics.metrics._state import CLOSED, status
 from dixa_analytics.metrics._timeline import build_timeline
 
@@ -95,7 +96,7 @@ def resolution_time(
     start = tl.ns[created]
     first_end = np.where(first_close >= 0, tl.ns[np.maximum(first_close, 0)], tl.as_of)
     full_end = np.where(observed, tl.ns[np.maximum(last_close, 0)], tl.as_of)
-    return conform(
+    result = conform(
         pd.DataFrame(
             {
                 "conversation_id": tl.ids,
@@ -108,3 +109,6 @@ def resolution_time(
         ),
         RESOLUTION,
     )
+    # What the events cover, for sla_attainment's complete periods.
+    result.attrs.update(span_attrs(events_span(events, tl.ns, tl.as_of)))
+    return result

@@ -8,7 +8,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from dixa_analytics.frames import FLOAT, INT, Schema, conform
+from dixa_analytics.frames import BOOL, FLOAT, INT, Schema, conform
+from dixa_analytics.metrics._periods import complete_periods, complete_pooled, result_span
 from dixa_analytics.metrics._summary import _seconds_column, observed_flags
 from dixa_analytics.metrics._timeline import check_freq
 
@@ -20,6 +21,7 @@ SLA: Schema = {
     "breached": INT,
     "pending": INT,
     "attainment": FLOAT,
+    "complete": BOOL,
 }
 
 #: Where each duration metric's clock starts, in the order looked for: a conversation's
@@ -89,6 +91,13 @@ def sla_attainment(
     target. Pending ones are left out rather than guessed; a large ``pending`` next to a
     recent period says its attainment is still moving.
 
+    ``complete`` is False for a period the data does not cover whole: one that starts before
+    the window of the events or ends after the earlier of its end and ``as_of``. A duration
+    metric's result carries that span in its ``attrs`` (the events' window, or midnight UTC
+    of the first event's day, to ``as_of``); a result without them (built by hand, or put
+    together on Dask) covers from midnight UTC of its earliest time to its latest. Without
+    ``freq``, the one row covers the whole span: complete is True.
+
     Parameters
     ----------
     result : DataFrame
@@ -111,7 +120,8 @@ def sla_attainment(
     -------
     DataFrame
         ``period`` (only with ``freq``), the ``by`` columns, then ``met``, ``breached``,
-        ``pending`` (Int64) and ``attainment`` (float, NaN when nothing is decided yet).
+        ``pending`` (Int64), ``attainment`` (float, NaN when nothing is decided yet) and
+        ``complete``.
         Sorted by period and group; one row per period and group that has conversations.
         Without ``freq`` and ``by``, one row, also for an empty ``result``. Rows whose
         seconds are missing are in no count.
@@ -132,12 +142,14 @@ def sla_attainment(
     ...     "observed": [True, True, False, False],
     ... })
     >>> sla_attainment(result, "1h")
-       met  breached  pending  attainment
-    0    1         1        2         0.5
-    >>> sla_attainment(result, "1h", freq="W")[["period", "met", "breached", "pending"]]
-                      period  met  breached  pending
-    0  2026-03-02/2026-03-08    1         1        0
-    1  2026-03-09/2026-03-15    0         0        2
+       met  breached  pending  attainment  complete
+    0    1         1        2         0.5      True
+    >>> sla_attainment(result, "1h", freq="W")[["period", "met", "pending", "complete"]]
+                      period  met  pending  complete
+    0  2026-03-02/2026-03-08    1        0      True
+    1  2026-03-09/2026-03-15    0        2     False
+
+    The second week is cut by the latest time in ``result`` (2026-03-11).
     """
     if not isinstance(result, pd.DataFrame):
         raise TypeError(f"result must be a metric DataFrame, not {type(result).__name__}")
@@ -179,4 +191,10 @@ def sla_attainment(
         head = counts[[]]
     decided = counts["met"] + counts["breached"]
     counts["attainment"] = (counts["met"] / decided.where(decided > 0)).astype(float)
+    times = [c for c in result.columns if isinstance(result[c].dtype, pd.DatetimeTZDtype)]
+    span = result_span(result, times)
+    if freq is None:
+        counts["complete"] = complete_pooled(span)
+    else:
+        counts["complete"] = complete_periods(counts["period"], span)
     return pd.concat([head, conform(counts, SLA)], axis=1)

@@ -6,8 +6,15 @@ import numpy as np
 import pandas as pd
 
 from dixa_analytics.events import Kind
-from dixa_analytics.frames import FLOAT, INT, STRING, Schema, conform
+from dixa_analytics.frames import BOOL, FLOAT, INT, STRING, Schema, conform
 from dixa_analytics.metrics._definitions import with_definition
+from dixa_analytics.metrics._periods import (
+    complete_periods,
+    complete_pooled,
+    events_span,
+    facts_span,
+    span_columns,
+)
 from dixa_analytics.metrics._timeline import build_timeline, check_freq
 
 __all__ = ["DEFINITION", "TAG_TRENDS", "tag_facts", "tag_trends", "tag_trends_of"]
@@ -17,6 +24,7 @@ TAG_TRENDS: Schema = {
     "conversations": INT,
     "cohort_size": INT,
     "share": FLOAT,
+    "complete": BOOL,
 }
 
 
@@ -27,7 +35,10 @@ DEFINITION = (
     "tag, conversations counts the cohort's conversations that had the tag added at any time "
     "(once per conversation, even when added twice or removed later), cohort_size is the size "
     "of the cohort and share = conversations / cohort_size. Every period and tag pair appears, "
-    "zeros included; top=N keeps the N tags added to most conversations overall."
+    "zeros included; top=N keeps the N tags added to most conversations overall. By period, "
+    "complete is False for a period the data does not cover whole (cut by the window's start "
+    "or end, or by as_of): its cohort holds only part of the period's new conversations. "
+    "Pooled over every period (no freq), complete is True."
 )
 
 
@@ -55,8 +66,16 @@ def tag_trends(
     -------
     DataFrame
         ``period`` (Period dtype, only with ``freq``), ``tag``, ``conversations``,
-        ``cohort_size``, ``share``; one row per period with new conversations and selected
-        tag, sorted by period and tag.
+        ``cohort_size``, ``share`` and ``complete``; one row per period with
+        new conversations and selected tag, sorted by period and tag.
+
+    Notes
+    -----
+    The data covers, by default, from midnight UTC of the day of its first event to its
+    latest event (or the frame's ``as_of``). A frame from ``fetch_activitylog(start=,
+    end=)`` or ``Snapshot.events`` carries its creation window in ``attrs``
+    (:data:`dixa_analytics.events.WINDOW`): it then covers from the window's start to the
+    earlier of its end and ``as_of``.
 
     Examples
     --------
@@ -70,9 +89,11 @@ def tag_trends(
     ...                       "conversation_created_by_customer"],
     ...     "tag": [None, "billing", "billing", None],
     ... }))
-    >>> tag_trends(events)
-                      period      tag  conversations  cohort_size  share
-    0  2026-03-02/2026-03-08  billing              1            2    0.5
+    >>> tag_trends(events)[["period", "tag", "share", "complete"]]
+                      period      tag  share  complete
+    0  2026-03-02/2026-03-08  billing    0.5     False
+
+    The week is not complete: the data ends with its latest event, on 2026-03-03.
     """
     return tag_trends_of(tag_facts(events, freq=freq, top=top), freq=freq, top=top)
 
@@ -97,7 +118,9 @@ def tag_facts(
     -------
     DataFrame
         ``conversation_id``, ``created_at``, ``tag``: one row per tag added to the
-        conversation (each tag once), or one row with a missing tag when none was.
+        conversation (each tag once), or one row with a missing tag when none was; then
+        ``window_start``, ``window_end`` and ``as_of``, the span the events cover (see
+        :func:`tag_trends`).
 
     Examples
     --------
@@ -130,11 +153,13 @@ def tag_facts(
         [pairs, pd.DataFrame({"group": untagged, "tag": pd.array([pd.NA] * len(untagged), STRING)})]
     ).sort_values(["group", "tag"], kind="stable")
     group = rows["group"].to_numpy()
+    span = events_span(events, tl.ns, tl.as_of)
     return pd.DataFrame(
         {
             "conversation_id": pd.array(tl.ids[group], dtype=INT),
             "created_at": created.take(group).reset_index(drop=True),
             "tag": rows["tag"].reset_index(drop=True),
+            **span_columns(span, len(group)),
         }
     )
 
@@ -178,7 +203,11 @@ def tag_trends_of(
         }
     )
     table["share"] = table["conversations"] / table["cohort_size"]
+    span = facts_span(facts, ["created_at"])
+    if freq is None:
+        return conform(table.assign(complete=complete_pooled(span)), TAG_TRENDS)
+    table["period"] = table["period"].astype(pd.PeriodDtype(freq))
+    table["complete"] = complete_periods(table["period"], span)
     result = conform(table, TAG_TRENDS)
-    if freq is not None:
-        result.insert(0, "period", table["period"].astype(pd.PeriodDtype(freq)))
+    result.insert(0, "period", table["period"])
     return result

@@ -8,18 +8,24 @@ import plotly.graph_objects as go
 from dixa_analytics._format import format_count
 from dixa_analytics.frames import require_columns
 from dixa_analytics.plots._style import (
+    INCOMPLETE_NOTE,
+    INCOMPLETE_OPACITY,
     PALETTE,
     base_layout,
     definition_annotation,
     fill_doc,
     group_labels,
+    incomplete_flags,
+    mark_incomplete,
     no_data_figure,
+    period_axis,
+    period_names,
     period_starts,
 )
 
 __all__ = ["INCOMPLETE_PERIOD_NOTE", "plot_backlog"]
 
-INCOMPLETE_PERIOD_NOTE = "latest period: measured at as_of, before its end"
+INCOMPLETE_PERIOD_NOTE = INCOMPLETE_NOTE
 
 _VALUES = ("open", "created", "closed", "reopened", "complete")
 
@@ -30,8 +36,9 @@ def plot_backlog(result: pd.DataFrame, *, title: str | None = None) -> go.Figure
 
     Every column besides the backlog's own and ``period`` is a ``by`` column (``queue_name``…):
     one colour per group, labelled by its values joined with " · ". The hover text gives the
-    period's created, closed and reopened counts; a period measured before its end (at
-    ``as_of``) is drawn lighter.
+    period's created, closed and reopened counts; an incomplete period (``complete`` False:
+    measured before its end, at ``as_of``, or starting before the window) is shaded and
+    drawn lighter, with a note saying why.
 
     Parameters
     ----------
@@ -81,11 +88,11 @@ def plot_backlog(result: pd.DataFrame, *, title: str | None = None) -> go.Figure
     labels = group_labels(result, by) if by else pd.Series("All", index=result.index, dtype=object)
     customdata = pd.DataFrame(
         {
-            "period": result["period"].astype(str),
+            "period": period_names(result["period"], incomplete_flags(result)),
             **{c: result[c].astype("float64") for c in ("created", "closed", "reopened")},
         }
     ).to_numpy(dtype=object)
-    complete = result["complete"].fillna(False).astype(bool).to_numpy()
+    incomplete = incomplete_flags(result)
     fig = go.Figure()
     for i, group in enumerate(pd.unique(labels)):
         rows = (labels == group).to_numpy()
@@ -97,7 +104,7 @@ def plot_backlog(result: pd.DataFrame, *, title: str | None = None) -> go.Figure
                 name=group,
                 marker={
                     "color": PALETTE[i % len(PALETTE)],
-                    "opacity": [1.0 if c else 0.45 for c in complete[rows]],
+                    "opacity": [INCOMPLETE_OPACITY if c else 1.0 for c in incomplete[rows]],
                 },
                 hovertemplate=(
                     "<b>%{fullData.name}</b> %{customdata[0]}<br>%{y:,.0f} open at the end"
@@ -110,16 +117,7 @@ def plot_backlog(result: pd.DataFrame, *, title: str | None = None) -> go.Figure
         base_layout(title, subtitle), barmode="stack", xaxis_title="Period (start date)"
     )
     fig.update_yaxes(title_text="Open conversations", rangemode="tozero")
-    if not complete.all():
-        fig.add_annotation(
-            x=x.max(),
-            y=1,
-            yref="paper",
-            xanchor="right",
-            yanchor="top",
-            text=INCOMPLETE_PERIOD_NOTE,
-            showarrow=False,
-            font={"size": 11, "color": "#5b6472"},
-        )
+    mark_incomplete(fig, result["period"], incomplete, INCOMPLETE_PERIOD_NOTE)
+    period_axis(fig, result["period"])
     fig.add_annotation(**definition_annotation("backlog"))
     return fig

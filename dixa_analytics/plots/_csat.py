@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -9,12 +10,18 @@ from plotly.subplots import make_subplots
 from dixa_analytics._format import format_count
 from dixa_analytics.frames import require_columns
 from dixa_analytics.plots._style import (
+    INCOMPLETE_NOTE,
+    INCOMPLETE_OPACITY,
     PALETTE,
     base_layout,
     definition_annotation,
     fill_doc,
     group_labels,
+    incomplete_flags,
+    mark_incomplete,
     no_data_figure,
+    period_axis,
+    period_names,
     period_starts,
 )
 
@@ -30,6 +37,7 @@ _VALUES = (
     "responded",
     "response_rate",
 )
+_VALUES_AND_COMPLETE = (*_VALUES, "complete")
 
 
 @fill_doc
@@ -41,6 +49,8 @@ def plot_csat(result: pd.DataFrame, *, title: str | None = None) -> go.Figure:
     of scored ratings behind each point (and the unscored ones), so a mean of two ratings is
     not read as one of two hundred. Every other column besides CSAT's own is a ``by`` column
     (``agent_name``, ``queue_name``…), labelled by its values joined with " · ".
+    Incomplete periods (``complete`` False: the window or ``as_of`` cuts them) are shaded,
+    their points faded, with a note saying why.
 
     Parameters
     ----------
@@ -74,7 +84,7 @@ def plot_csat(result: pd.DataFrame, *, title: str | None = None) -> go.Figure:
         result, _VALUES, name="result", source="the result of dixa_analytics.csat(events)"
     )
     has_period = "period" in result.columns
-    by = [col for col in result.columns if col not in (*_VALUES, "period")]
+    by = [col for col in result.columns if col not in (*_VALUES_AND_COMPLETE, "period")]
     if title is None:
         title = "CSAT" + (f" by {', '.join(c.replace('_', ' ') for c in by)}" if by else "")
     rows = result[result["ratings"].fillna(0) > 0]
@@ -91,7 +101,7 @@ def plot_csat(result: pd.DataFrame, *, title: str | None = None) -> go.Figure:
     labels = group_labels(rows, by) if by else pd.Series("All", index=rows.index, dtype=object)
     customdata = pd.DataFrame(
         {
-            "when": rows["period"].astype(str) if has_period else labels,
+            "when": period_names(rows["period"], incomplete_flags(rows)) if has_period else labels,
             "ratings": ratings,
             "unscored": rows["unscored"].astype("float64"),
             "satisfied": satisfied,
@@ -104,6 +114,7 @@ def plot_csat(result: pd.DataFrame, *, title: str | None = None) -> go.Figure:
     )
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08)
     x = period_starts(rows["period"]) if has_period else labels
+    opacity = np.where(incomplete_flags(rows), INCOMPLETE_OPACITY, 1.0)
     for i, group in enumerate(pd.unique(labels)):
         mask = (labels == group).to_numpy()
         colour = PALETTE[i % len(PALETTE)]
@@ -122,7 +133,12 @@ def plot_csat(result: pd.DataFrame, *, title: str | None = None) -> go.Figure:
                 "hovertemplate": hover.replace("{value}", value),
             }
             trace = (
-                go.Scatter(mode="lines+markers", line={"color": colour, "width": 2}, **common)
+                go.Scatter(
+                    mode="lines+markers",
+                    line={"color": colour, "width": 2},
+                    marker={"opacity": opacity[mask].tolist(), "size": 8},
+                    **common,
+                )
                 if has_period
                 else go.Bar(marker={"color": colour}, **common)
             )
@@ -133,5 +149,10 @@ def plot_csat(result: pd.DataFrame, *, title: str | None = None) -> go.Figure:
     fig.update_xaxes(
         title_text="Period of the rating (start date)" if has_period else None, row=2, col=1
     )
+    if has_period:
+        mark_incomplete(
+            fig, rows["period"], incomplete_flags(rows), INCOMPLETE_NOTE, row="all", col=1
+        )
+        period_axis(fig, rows["period"])  # both subplots' x axes
     fig.add_annotation(**definition_annotation("csat"))
     return fig

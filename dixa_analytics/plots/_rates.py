@@ -9,20 +9,28 @@ import plotly.graph_objects as go
 from dixa_analytics._format import format_count
 from dixa_analytics.frames import require_columns
 from dixa_analytics.plots._style import (
+    INCOMPLETE_OPACITY,
     PALETTE,
     base_layout,
     definition_annotation,
     fill_doc,
     group_labels,
+    incomplete_flags,
+    mark_incomplete,
     no_data_figure,
+    period_axis,
+    period_names,
     period_starts,
 )
 
 __all__ = ["LATEST_PERIOD_NOTE", "plot_reopen_rate"]
 
-LATEST_PERIOD_NOTE = "latest period: reopens may still come"
+LATEST_PERIOD_NOTE = (
+    "shaded, faded: incomplete period (cut by the window or as_of, or reopens may still come)"
+)
 
-_VALUES = ("closed", "reopened", "reopen_rate")
+_REQUIRED = ("closed", "reopened", "reopen_rate")
+_VALUES = (*_REQUIRED, "complete")
 
 
 @fill_doc
@@ -30,10 +38,11 @@ def plot_reopen_rate(result: pd.DataFrame, *, title: str | None = None) -> go.Fi
     """Plot the reopen rate in percent, with closed and reopened counts in the hover text.
 
     With a ``period`` column (``reopen_rate(events, freq=...)``) the rate is drawn as lines over
-    the periods' start dates, and the latest period is marked as one whose reopens may still
-    come; without one, as one bar per group. Every other column besides
-    ``closed``, ``reopened`` and ``reopen_rate`` is a ``by`` column: one line (or bar) per
-    group, labelled by its values joined with " · ".
+    the periods' start dates, and the incomplete periods (``complete`` False) are shaded with
+    faded points and a note saying why (when ``complete`` is missing, the latest period,
+    whose reopens may still come); without one, as one bar per group. Every other column
+    besides ``closed``, ``reopened``, ``reopen_rate`` and ``complete`` is a ``by`` column:
+    one line (or bar) per group, labelled by its values joined with " · ".
 
     Parameters
     ----------
@@ -63,7 +72,7 @@ def plot_reopen_rate(result: pd.DataFrame, *, title: str | None = None) -> go.Fi
     """
     require_columns(
         result,
-        _VALUES,
+        _REQUIRED,
         name="result",
         source="the result of dixa_analytics.reopen_rate(events)",
     )
@@ -83,9 +92,13 @@ def plot_reopen_rate(result: pd.DataFrame, *, title: str | None = None) -> go.Fi
     )
     percent = result["reopen_rate"].astype("float64") * 100
     labels = group_labels(result, by) if by else pd.Series("All", index=result.index, dtype=object)
+    incomplete = incomplete_flags(result)
+    if has_period and ("complete" not in result.columns or result["complete"].isna().all()):
+        # A result made by hand: its latest period has had the least time to be reopened.
+        incomplete = (result["period"] == result["period"].max()).to_numpy()
     customdata = pd.DataFrame(
         {
-            "when": result["period"].astype(str) if has_period else labels,
+            "when": period_names(result["period"], incomplete) if has_period else labels,
             "reopened": result["reopened"].astype("float64"),
             "closed": closed,
         }
@@ -97,6 +110,7 @@ def plot_reopen_rate(result: pd.DataFrame, *, title: str | None = None) -> go.Fi
     fig = go.Figure()
     if has_period:
         x = period_starts(result["period"])
+        opacity = np.where(incomplete, INCOMPLETE_OPACITY, 1.0)
         # Groups in order of first appearance keep the colours stable across calls.
         for i, group in enumerate(pd.unique(labels)):
             rows = (labels == group).to_numpy()
@@ -108,24 +122,15 @@ def plot_reopen_rate(result: pd.DataFrame, *, title: str | None = None) -> go.Fi
                     mode="lines+markers",
                     name=group,
                     line={"color": PALETTE[i % len(PALETTE)], "width": 2},
+                    marker={"opacity": opacity[rows].tolist(), "size": 8},
                     hovertemplate=hover,
                 )
             )
         fig.update_layout(
             base_layout(title, subtitle), xaxis_title="Period of first close (start date)"
         )
-        # Conversations first closed in the latest period have had the least time to be
-        # reopened, so its rate reads low until later data comes in.
-        fig.add_annotation(
-            x=x.max(),
-            y=1,
-            yref="paper",
-            xanchor="right",  # inside the plot: the definition link sits above its right end
-            yanchor="top",
-            text=LATEST_PERIOD_NOTE,
-            showarrow=False,
-            font={"size": 11, "color": "#5b6472"},
-        )
+        mark_incomplete(fig, result["period"], incomplete, LATEST_PERIOD_NOTE)
+        period_axis(fig, result["period"])
     else:
         fig.add_trace(
             go.Bar(

@@ -14,6 +14,7 @@ import textwrap
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -22,6 +23,8 @@ from dixa_analytics.metrics import DEFINITIONS, PLAIN_DEFINITIONS
 
 __all__ = [
     "CENSORED_COLOUR",
+    "INCOMPLETE_NOTE",
+    "INCOMPLETE_OPACITY",
     "OBSERVED_COLOUR",
     "PALETTE",
     "base_layout",
@@ -29,11 +32,22 @@ __all__ = [
     "definition_annotation",
     "fill_doc",
     "group_labels",
+    "incomplete_flags",
     "label",
+    "mark_incomplete",
     "nice_bin_size",
     "no_data_figure",
+    "period_axis",
+    "period_names",
     "period_starts",
 ]
+
+#: How opaque a point or bar of an incomplete period is drawn (complete ones: 1).
+INCOMPLETE_OPACITY = 0.45
+#: The note of a figure with incomplete periods, saying why they are faded.
+INCOMPLETE_NOTE = "shaded, faded: incomplete period (the window or as_of cuts it)"
+_SHADE = "#8a94a3"
+_DAY_MS = 86_400_000
 
 OBSERVED_COLOUR = "#3b6fd8"
 CENSORED_COLOUR = "#e0912f"
@@ -189,3 +203,78 @@ def nice_bin_size(span: float, bins: int = 30) -> float:
         if raw <= step * power:
             return float(step * power)
     return float(10 * power)
+
+
+def incomplete_flags(result: pd.DataFrame) -> np.ndarray:
+    """Per row, whether its period is incomplete (``complete`` is False). A missing value, or
+    no ``complete`` column (a result made by hand), claims nothing: the row is not marked."""
+    if "complete" not in result.columns:
+        return np.zeros(len(result), dtype=bool)
+    return ~result["complete"].fillna(True).astype(bool).to_numpy()
+
+
+def mark_incomplete(
+    fig: go.Figure,
+    periods: pd.Series,
+    incomplete: np.ndarray,
+    note: str = INCOMPLETE_NOTE,
+    **where: Any,
+) -> None:
+    """Shade the incomplete periods' spans on ``fig`` and say why, at the top right.
+
+    ``where`` is passed to ``add_vrect`` (``row="all"`` on a figure of subplots). The points
+    or bars themselves are faded by their traces (:data:`INCOMPLETE_OPACITY`).
+    """
+    cut = pd.Series(periods[incomplete].unique())
+    if cut.empty:
+        return
+    for start, end in zip(period_starts(cut), period_ends(cut), strict=True):
+        fig.add_vrect(
+            x0=start, x1=end, fillcolor=_SHADE, opacity=0.15, line_width=0, layer="below", **where
+        )
+    fig.add_annotation(
+        x=period_starts(periods).max(),
+        y=1,
+        yref="paper",
+        xanchor="right",  # inside the plot: the definition link sits above its right end
+        yanchor="top",
+        text=note,
+        showarrow=False,
+        font={"size": 11, "color": "#5b6472"},
+    )
+
+
+def period_ends(periods: pd.Series) -> pd.Series:
+    """The start of the period after each (the end of its span on a date axis)."""
+    return pd.Series([(p + 1).start_time for p in periods], index=periods.index)
+
+
+def period_axis(fig: go.Figure, periods: pd.Series) -> None:
+    """Put the x ticks of a weekly or monthly axis on the periods' own starts.
+
+    Plotly's automatic date ticks fall on Sundays, whatever day the weeks start on; a week
+    (Monday to Sunday by default) is labelled by its first day instead, every ``n`` weeks
+    (or months) so that about a dozen ticks show.
+    """
+    dtype = periods.dtype
+    if not isinstance(dtype, pd.PeriodDtype) or periods.empty:
+        return
+    first, last = periods.min(), periods.max()
+    count = (last - first).n + 1
+    step = max(1, math.ceil(count / 12))
+    offset = dtype.freq
+    if isinstance(offset, pd.offsets.Week):
+        dtick: int | str = step * 7 * _DAY_MS
+        tickformat = "%b %d"
+    elif isinstance(offset, pd.offsets.MonthEnd | pd.offsets.QuarterEnd):
+        dtick = f"M{step * (3 if isinstance(offset, pd.offsets.QuarterEnd) else 1)}"
+        tickformat = "%b %Y"
+    else:
+        return  # days (or finer): plotly's own ticks are on day starts
+    fig.update_xaxes(tick0=first.start_time.isoformat(), dtick=dtick, tickformat=tickformat)
+
+
+def period_names(periods: pd.Series, incomplete: np.ndarray) -> pd.Series:
+    """Each period as text for hover labels, " (incomplete)" after those that are."""
+    names = periods.astype(str)
+    return names.where(~incomplete, names + " (incomplete)")

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from dixa_analytics._format import format_count
 from dixa_analytics.frames import require_columns
 from dixa_analytics.plots._style import (
+    INCOMPLETE_NOTE,
+    INCOMPLETE_OPACITY,
     PALETTE,
     base_layout,
     definition_annotation,
     fill_doc,
+    incomplete_flags,
     label,
+    mark_incomplete,
     no_data_figure,
+    period_axis,
+    period_names,
     period_starts,
 )
 
@@ -27,6 +34,9 @@ def plot_tag_trends(
     result: pd.DataFrame, *, top: int | None = 8, title: str | None = None
 ) -> go.Figure:
     """Plot each tag's share of the conversations created per period, one line per tag.
+
+    Incomplete periods (``complete`` False: the window or ``as_of`` cuts them) are shaded,
+    their points faded, with a note saying why.
 
     Parameters
     ----------
@@ -79,13 +89,15 @@ def plot_tag_trends(
     cohorts = frame.drop_duplicates("period")["cohort_size"].astype("float64").sum()
     subtitle = f"share of the {format_count(cohorts, 'conversation')} created in each period"
     x = period_starts(frame["period"])
+    incomplete = incomplete_flags(frame)
+    opacity = np.where(incomplete, INCOMPLETE_OPACITY, 1.0)
     fig = go.Figure()
     for i, tag in enumerate(tags):
         rows = (frame["tag"] == tag).to_numpy()
         part = frame.loc[rows]
         customdata = pd.DataFrame(
             {
-                "period": part["period"].astype(str),
+                "period": period_names(part["period"], incomplete[rows]),
                 "conversations": part["conversations"].astype("float64"),
                 "cohort": part["cohort_size"].astype("float64"),
             }
@@ -98,6 +110,7 @@ def plot_tag_trends(
                 mode="lines+markers",
                 name=label(tag),
                 line={"color": PALETTE[i % len(PALETTE)], "width": 2},
+                marker={"opacity": opacity[rows].tolist(), "size": 8},
                 hovertemplate=(
                     "<b>%{fullData.name}</b> %{customdata[0]}<br>share %{y:.1f} %"
                     "<br>%{customdata[1]:,.0f} of %{customdata[2]:,.0f} conversations"
@@ -111,5 +124,7 @@ def plot_tag_trends(
         legend={"orientation": "v", "y": 1.0, "yanchor": "top", "x": 1.02, "xanchor": "left"},
     )
     fig.update_yaxes(title_text="Share of conversations (%)", rangemode="tozero", ticksuffix=" %")
+    mark_incomplete(fig, frame["period"], incomplete, INCOMPLETE_NOTE)
+    period_axis(fig, frame["period"])
     fig.add_annotation(**definition_annotation("tag_trends"))
     return fig

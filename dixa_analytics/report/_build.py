@@ -127,6 +127,34 @@ def _open_note(data: ReportData) -> str:
     )
 
 
+#: What the report says of the faded periods of its figures.
+INCOMPLETE_PERIODS_NOTE = (
+    "In the figures by period, a shaded period with faded points or bars is incomplete: the "
+    "edges of the data window or as_of cut it (or, for the reopen rate, its reopens may still "
+    "come), so it holds only part of its conversations and does not compare with whole periods."
+)
+
+
+def _incomplete_note(data: ReportData) -> str:
+    """Which of the report's periods are incomplete, and why they are faded; empty when none."""
+    cut = sorted(
+        {
+            period
+            for results in data.results.values()
+            for result in results
+            if {"period", "complete"} <= set(result.columns)
+            for period in result.loc[~result["complete"].fillna(False).astype(bool), "period"]
+        }
+    )
+    if not cut:
+        return ""
+    listed = ", ".join(str(period) for period in cut)
+    return (
+        '<section class="note" id="incomplete-periods"><h2>Incomplete periods</h2>'
+        f"<p><strong>{escape(listed)}.</strong> {escape(INCOMPLETE_PERIODS_NOTE)}</p></section>"
+    )
+
+
 def _rising_section(data: ReportData) -> list[str]:
     return [
         '<h3 id="rising-tags">Rising tags</h3>',
@@ -208,6 +236,7 @@ def _body(data: ReportData, *, top_tags: int) -> str:
         )
     parts.append(_cards(data))
     parts.append(_open_note(data))
+    parts.append(_incomplete_note(data))
     parts += [_metric_section(data, m, figures, top_tags) for m in CATALOGUE.values()]
     parts += [
         section(

@@ -15,7 +15,7 @@ from typing import Any
 import pandas as pd
 
 from dixa_analytics._dates import DateLike, date_window, to_utc
-from dixa_analytics.events import AS_OF, EVENTS_SOURCE
+from dixa_analytics.events import AS_OF, EVENTS_SOURCE, WINDOW
 from dixa_analytics.frames import STRING, require_columns
 from dixa_analytics.metrics import (
     CATALOGUE,
@@ -163,6 +163,13 @@ def compute_report(
         events = events.loc[events["timestamp"] <= cutoff]
     if cutoff is None and not events.empty:
         cutoff = events["timestamp"].max()
+    # Every metric, rates included, then sees the report's window and moment, so the periods
+    # they cut are marked incomplete alike (a shallow copy: the caller's attrs stay as they are).
+    events = events.copy(deep=False)
+    if window is not None:
+        events.attrs[WINDOW] = [moment.isoformat() for moment in bounds]
+    if cutoff is not None:
+        events.attrs[AS_OF] = cutoff.isoformat()
     if bounds is None and not events.empty:
         bounds = (events["timestamp"].min(), events["timestamp"].max())
 

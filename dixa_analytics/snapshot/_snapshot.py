@@ -14,7 +14,7 @@ import pandas as pd
 from dixa_analytics._dates import DateLike, to_utc
 from dixa_analytics._errors import listing
 from dixa_analytics._format import format_count
-from dixa_analytics.events import AS_OF, EVENTS
+from dixa_analytics.events import AS_OF, EVENTS, WINDOW
 from dixa_analytics.frames import CONVERSATIONS, QUEUES, TAGS, USERS, empty
 from dixa_analytics.metrics import Metric, metric_named, over_partitions
 from dixa_analytics.snapshot._assemble import in_order, only_used_categories
@@ -37,14 +37,22 @@ class _Part:
     csids: tuple[int, ...] | None
 
 
-def read_part(path: str | Path, csids: Iterable[int] | None, as_of: pd.Timestamp) -> pd.DataFrame:
+def read_part(
+    path: str | Path,
+    csids: Iterable[int] | None,
+    as_of: pd.Timestamp,
+    window: tuple[pd.Timestamp, pd.Timestamp] | None = None,
+) -> pd.DataFrame:
     """The events of one partition file (of ``csids`` only, when given), measured at
-    ``as_of``. A module-level function, so Dask workers can run it."""
+    ``as_of``, carrying the creation ``window`` they were selected by (when given). A
+    module-level function, so Dask workers can run it."""
     events = read_frame(Path(path), EVENTS)
     if csids is not None:
         kept = events[events["conversation_id"].isin(list(csids))].reset_index(drop=True)
         events = only_used_categories(kept)  # as a fetch of just these conversations
     events.attrs[AS_OF] = as_of.isoformat()
+    if window is not None:
+        events.attrs[WINDOW] = [moment.isoformat() for moment in window]
     return events
 
 
@@ -124,7 +132,9 @@ class Snapshot:
         -------
         pandas.DataFrame
             The events frame; ``attrs["dixa_analytics.as_of"]`` holds :attr:`as_of` (ISO
-            text, kept by ``to_parquet``), which the metrics measure at.
+            text, kept by ``to_parquet``), which the metrics measure at, and
+            ``attrs["dixa_analytics.window"]`` the creation window (``start``, ``end``, or
+            the snapshot's own), whose edges the by-period metrics mark as incomplete.
 
         Raises
         ------
@@ -139,6 +149,7 @@ class Snapshot:
         else:
             events = in_order(parts)
         events.attrs[AS_OF] = self.as_of.isoformat()
+        events.attrs[WINDOW] = [moment.isoformat() for moment in self._bounds(start, end)]
         return events
 
     def partitions(
@@ -153,8 +164,9 @@ class Snapshot:
         Each part holds every event of its conversations, so only one part need be in memory
         at a time; see :func:`~dixa_analytics.metrics.over_partitions`.
         """
+        window = self._bounds(start, end)
         for part in self._selection(start, end, queues):
-            yield read_part(part.events, part.csids, self.as_of)
+            yield read_part(part.events, part.csids, self.as_of, window)
 
     def metric(
         self,
@@ -213,6 +225,7 @@ class Snapshot:
             [str(part.events) for part in parts],
             [part.csids for part in parts],
             as_of=self.as_of,
+            window=self._bounds(start, end),
             meta=meta,
             enforce_metadata=False,
         )
@@ -305,9 +318,14 @@ class Snapshot:
         return wanted
 
 
-def _declared_part(path: str, csids: tuple[int, ...] | None, as_of: pd.Timestamp) -> pd.DataFrame:
+def _declared_part(
+    path: str,
+    csids: tuple[int, ...] | None,
+    as_of: pd.Timestamp,
+    window: tuple[pd.Timestamp, pd.Timestamp],
+) -> pd.DataFrame:
     """A Dask partition: the events frame's declared columns only (every partition has them)."""
-    return read_part(path, csids, as_of)[list(EVENTS)]
+    return read_part(path, csids, as_of, window)[list(EVENTS)]
 
 
 def _day(moment: pd.Timestamp) -> str:

@@ -96,8 +96,9 @@ def test_metric_json_and_csv(capsys) -> None:
         == 0
     )
     rows = json.loads(capsys.readouterr().out)
-    assert {"period", "closed", "reopened", "reopen_rate"} <= set(rows[0])
+    assert {"period", "closed", "reopened", "reopen_rate", "complete"} <= set(rows[0])
     assert all(0 <= row["reopen_rate"] <= 1 for row in rows)
+    assert {type(row["complete"]) for row in rows} == {bool}
     assert (
         main(
             ["metric", "tag-trends", "--sandbox", "--top", "3", "--format", "csv", "--no-progress"]
@@ -105,7 +106,7 @@ def test_metric_json_and_csv(capsys) -> None:
         == 0
     )
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0] == "period,tag,conversations,cohort_size,share"
+    assert lines[0] == "period,tag,conversations,cohort_size,share,complete"
     assert len({line.split(",")[1] for line in lines[1:]}) == 3
 
 
@@ -528,3 +529,15 @@ def test_fetch_events_of_a_week_from_the_sandbox(tmp_path, capsys) -> None:
 def test_sandbox_switches_that_do_not_exist_are_bad_usage(capsys) -> None:
     assert main(["sandbox", "--faults", "speed=11"]) == 2
     assert "not name=value of a switch" in capsys.readouterr().err
+
+
+def test_the_metric_table_marks_the_weeks_a_mid_week_window_cuts(capsys) -> None:
+    args = ["metric", "csat", "--sandbox", "--freq", "W", "--start", "2026-03-04"]
+    assert main([*args, "--end", "2026-03-25", "--no-progress"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split()[-1] == "complete"
+    flags = {line.split()[0]: line.split()[-1] for line in lines[1:]}
+    # Wednesday 4 March to Wednesday 25 March: the first and last weeks are cut.
+    assert flags["2026-03-02/2026-03-08"] == "False"
+    assert flags["2026-03-09/2026-03-15"] == "True"
+    assert flags["2026-03-23/2026-03-29"] == "False"

@@ -60,7 +60,7 @@ def test_fetch_from_a_snapshot_equals_the_fetch_from_the_sandbox(synced, tmp_pat
 def test_metric_and_report_read_a_snapshot(synced, tmp_path, capsys) -> None:
     folder, _ = synced
     assert main(["metric", "reopen-rate", "--snapshot", str(folder), "--format", "csv"]) == 0
-    assert capsys.readouterr().out.splitlines()[0] == "closed,reopened,reopen_rate"
+    assert capsys.readouterr().out.splitlines()[0] == "closed,reopened,reopen_rate,complete"
     out = tmp_path / "report.html"
     window = ["--start", "2026-02-01", "--end", "2026-03-01"]
     assert main(["report", "--snapshot", str(folder), *window, "--out", str(out)]) == 0

@@ -185,3 +185,22 @@ def test_default_client_comes_from_the_environment(sb, tmp_path, monkeypatch) ->
 def test_client_argument_must_be_a_client() -> None:
     with pytest.raises(TypeError, match="DixaClient"):
         fetch_queues(client="http://127.0.0.1:1")  # type: ignore[arg-type]
+
+
+def test_a_window_fetch_carries_its_window_and_marks_the_days_it_cuts(sb, make_client) -> None:
+    import dixa_analytics as dxa
+    from dixa_analytics.events import WINDOW
+
+    window = {"start": "2026-03-28T12:00:00+00:00", "end": "2026-04-03T00:00:00+00:00"}
+    events = fetch_activitylog(**window, client=make_client())
+    assert events.attrs[WINDOW] == [window["start"], window["end"]]
+    days = dxa.backlog(events, "D")
+    complete = {str(p): bool(c) for p, c in zip(days["period"], days["complete"], strict=True)}
+    # The window starts at noon on 28 March: that day is cut, the next ones are whole.
+    assert str(days["period"].iloc[0]) == "2026-03-28"
+    assert complete["2026-03-28"] is False
+    assert complete["2026-03-30"] is True
+    assert complete["2026-04-02"] is True
+    # A fetch by csids selects no window: none is claimed.
+    some = events["conversation_id"].unique()[:3].tolist()
+    assert WINDOW not in fetch_activitylog(some, client=make_client()).attrs

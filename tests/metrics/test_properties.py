@@ -287,6 +287,7 @@ PARTED = [
     ("queue_wait_time", {}),
     ("reopen_rate", {"freq": "D", "by": "queue_name"}),
     ("reopen_rate", {"window": "1h"}),
+    ("reopen_rate", {"freq": "D", "window": "1h"}),
     ("tag_trends", {"freq": "D", "top": 2}),
     ("csat", {"freq": "D", "by": "queue_name"}),
     ("csat", {"by": "agent_id"}),

@@ -37,8 +37,8 @@ def events(make_events):
 
 def test_pooled(events):
     result = reopen_rate(events)
-    assert list(result.columns) == ["closed", "reopened", "reopen_rate"]
-    assert result.iloc[0].tolist() == [4, 2, 0.5]
+    assert list(result.columns) == ["closed", "reopened", "reopen_rate", "complete"]
+    assert result.iloc[0].tolist() == [4, 2, 0.5, True]
 
 
 def test_weekly_periods(events):
@@ -63,7 +63,14 @@ def test_by_uses_last_non_null_value(events):
 
 def test_period_and_by_together(events):
     result = reopen_rate(events, freq="W", by=["queue_name"])
-    assert list(result.columns) == ["period", "queue_name", "closed", "reopened", "reopen_rate"]
+    assert list(result.columns) == [
+        "period",
+        "queue_name",
+        "closed",
+        "reopened",
+        "reopen_rate",
+        "complete",
+    ]
     assert result["closed"].sum() == 4
 
 
@@ -76,7 +83,8 @@ def test_window(events):
 def test_nothing_closed_gives_no_rows(make_events):
     result = reopen_rate(make_events([(1, 0, CREATED)]), freq="W")
     assert result.empty
-    assert list(result.columns) == ["period", "closed", "reopened", "reopen_rate"]
+    assert list(result.columns) == ["period", "closed", "reopened", "reopen_rate", "complete"]
+    assert result["complete"].dtype == "boolean"
 
 
 def test_bad_window_and_missing_by_column(events):

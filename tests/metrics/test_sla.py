@@ -27,8 +27,10 @@ def result() -> pd.DataFrame:
 
 def test_met_breached_pending_and_attainment():
     out = sla_attainment(result(), "1h")
-    assert out.to_dict("records") == [{"met": 2, "breached": 2, "pending": 1, "attainment": 0.5}]
-    assert out.dtypes.astype(str).tolist() == ["Int64", "Int64", "Int64", "float64"]
+    assert out.to_dict("records") == [
+        {"met": 2, "breached": 2, "pending": 1, "attainment": 0.5, "complete": True}
+    ]
+    assert out.dtypes.astype(str).tolist() == ["Int64", "Int64", "Int64", "float64", "boolean"]
 
 
 def test_by_group_and_period_of_the_start():
@@ -97,4 +99,10 @@ def test_every_row_is_counted_once(make_events):
     out = sla_attainment(frt, "1h")
     assert out[["met", "breached", "pending"]].to_numpy().sum() == len(frt)
     # 3 has waited 190 min at as_of (past the hour: breached), 4 not a minute (pending).
-    assert out.to_dict("records")[0] == {"met": 1, "breached": 2, "pending": 1, "attainment": 1 / 3}
+    assert out.to_dict("records")[0] == {
+        "met": 1,
+        "breached": 2,
+        "pending": 1,
+        "attainment": 1 / 3,
+        "complete": True,
+    }

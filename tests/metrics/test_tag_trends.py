@@ -39,7 +39,14 @@ def events(make_events):
 
 def test_weekly_grid_with_zeros(events):
     result = tag_trends(events)
-    assert list(result.columns) == ["period", "tag", "conversations", "cohort_size", "share"]
+    assert list(result.columns) == [
+        "period",
+        "tag",
+        "conversations",
+        "cohort_size",
+        "share",
+        "complete",
+    ]
     assert result["period"].dtype == pd.PeriodDtype("W-SUN")
     assert (
         result["period"].astype(str).tolist()
@@ -66,7 +73,7 @@ def test_top_keeps_most_used_tags(events):
 
 def test_pooled_cohort(events):
     result = tag_trends(events, freq=None)
-    assert list(result.columns) == ["tag", "conversations", "cohort_size", "share"]
+    assert list(result.columns) == ["tag", "conversations", "cohort_size", "share", "complete"]
     assert result["conversations"].tolist() == [2, 1, 1]
     assert result["cohort_size"].tolist() == [5, 5, 5]
 

@@ -363,3 +363,15 @@ def test_a_quantile_not_reached_reads_so(as_of):
     )
     text = Page(build_report(events, as_of=start + pd.Timedelta(hours=3))).visible
     assert "p90 not reached" in text
+
+
+def test_a_mid_week_window_lists_its_incomplete_periods_and_says_why(events_of, as_of):
+    from dixa_analytics.report._build import INCOMPLETE_PERIODS_NOTE
+
+    page = build_report(events_of(), as_of=as_of, window=("2026-03-04", "2026-03-30"))
+    text = Page(page).visible
+    assert INCOMPLETE_PERIODS_NOTE in text
+    # The window starts on a Wednesday: its first week is cut, the next ones are whole.
+    listed = re.search(r"Incomplete periods\s+(.*?)\.\s", text).group(1)
+    assert "2026-03-02/2026-03-08" in listed
+    assert "2026-03-09/2026-03-15" not in listed

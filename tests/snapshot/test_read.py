@@ -11,7 +11,7 @@ import pytest
 
 import dixa_analytics as dxa
 from dixa_analytics.client import DixaClient
-from dixa_analytics.events import AS_OF
+from dixa_analytics.events import AS_OF, WINDOW
 from dixa_analytics.metrics import CATALOGUE, over_partitions
 
 CALLS = [
@@ -21,6 +21,7 @@ CALLS = [
     ("resolution_time", {}),
     ("queue_wait_time", {}),
     ("reopen_rate", {"freq": "W", "by": "queue_name"}),
+    ("reopen_rate", {"freq": "W", "window": "7D"}),
     ("tag_trends", {"freq": "W", "top": 3}),
     ("csat", {"freq": "W", "by": "agent_name"}),
     ("backlog", {"freq": "W", "by": "queue_name"}),
@@ -70,6 +71,24 @@ def test_a_window_and_queues_select_as_a_fetch_does(snapshot, make_client):
     pd.testing.assert_frame_equal(snapshot.events(**window, queues=queue_id), support)
     conversations = snapshot.conversations(**window)
     assert sorted(conversations["conversation_id"]) == sorted(events["conversation_id"].unique())
+
+
+def test_a_window_marks_the_periods_its_edges_cut(snapshot):
+    window = {"start": "2026-02-04", "end": "2026-03-04"}  # Wednesday to Wednesday
+    events = snapshot.events(**window)
+    assert [pd.Timestamp(t) for t in events.attrs[WINDOW]] == [
+        pd.Timestamp("2026-02-04", tz="UTC"),
+        pd.Timestamp("2026-03-04", tz="UTC"),
+    ]
+    for name in ("tag_trends", "reopen_rate", "csat", "backlog"):
+        result = snapshot.metric(name, **window, freq="W")
+        pd.testing.assert_frame_equal(result, in_memory(name, events, snapshot.as_of, freq="W"))
+        pairs = zip(result["period"].astype(str), result["complete"], strict=True)
+        complete = {period: bool(whole) for period, whole in pairs}
+        # The week of 2 February starts before the window, that of 2 March ends after it.
+        assert complete["2026-02-02/2026-02-08"] is False, name
+        assert complete.get("2026-03-02/2026-03-08", False) is False, name
+        assert complete["2026-02-09/2026-02-15"] is True, name
 
 
 def test_windows_outside_the_snapshot_and_unknown_queues_are_refused(snapshot):
