@@ -53,8 +53,8 @@ RISING_LIMIT = 5
 
 RISING_TAGS_DEFINITION = (
     "Rising tags compare each tag's share of the conversations created in the earlier and in "
-    "the later half of the report's periods (the middle period is left out when their number "
-    "is odd). The change is the later share minus the earlier one, in percentage points; tags "
+    "the later half of the report's complete periods (all of its periods when fewer than two "
+    "are complete; the middle period is left out when their number is odd). The change is the later share minus the earlier one, in percentage points; tags "
     f"with a positive change and at least {MIN_RISING_CONVERSATIONS} conversations in the later "
     f"half are listed, largest change first, at most {RISING_LIMIT}."
 )
@@ -286,6 +286,10 @@ def rising_tags(tags: pd.DataFrame) -> pd.DataFrame:
         "later_conversations": "Int64",
     }
     periods = sorted(tags["period"].dropna().unique()) if len(tags) else []
+    # A period the window cuts holds a few days' conversations: compare whole periods.
+    complete = sorted(tags.loc[tags["complete"].fillna(False).astype(bool), "period"].unique())
+    if len(complete) >= 2:
+        periods = complete
     half = len(periods) // 2
     if half == 0:
         return pd.DataFrame({col: pd.Series([], dtype=dtype) for col, dtype in columns.items()})

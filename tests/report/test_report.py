@@ -13,7 +13,7 @@ from dixa_analytics.events import EVENTS
 from dixa_analytics.frames import CONVERSATIONS, conform, empty
 from dixa_analytics.metrics import CATALOGUE, DEFINITIONS
 from dixa_analytics.report import build_report, summarize_report, write_report
-from dixa_analytics.report._compute import RISING_TAGS_DEFINITION
+from dixa_analytics.report._compute import RISING_TAGS_DEFINITION, rising_tags
 from dixa_analytics.report._html import escape
 
 N_FIGURES = 16  # two survival curves (first response, resolution), CSAT (two) and backlog
@@ -375,3 +375,21 @@ def test_a_mid_week_window_lists_its_incomplete_periods_and_says_why(events_of, 
     listed = re.search(r"Incomplete periods\s+(.*?)\.\s", text).group(1)
     assert "2026-03-02/2026-03-08" in listed
     assert "2026-03-09/2026-03-15" not in listed
+
+
+def test_rising_tags_compare_complete_periods_only() -> None:
+    # Five weeks; the last is cut by the window's end: two conversations, both "refund".
+    # Over the four whole weeks "refund" holds steady at one in ten: it is not rising.
+    tags = pd.DataFrame(
+        {
+            "period": pd.period_range("2026-02-23", periods=5, freq="W"),
+            "tag": pd.array(["refund"] * 5, dtype="string"),
+            "conversations": [10, 10, 10, 10, 2],
+            "cohort_size": [100, 100, 100, 100, 2],
+            "share": [0.1, 0.1, 0.1, 0.1, 1.0],
+            "complete": [True, True, True, True, False],
+        }
+    )
+    assert rising_tags(tags).empty
+    # Counted with its cut week, the later half would read 12/102 against 10 %: "rising".
+    assert rising_tags(tags.assign(complete=True))["tag"].tolist() == ["refund"]
