@@ -14,7 +14,7 @@ from collections.abc import Callable
 import pandas as pd
 
 import dixa_analytics as dxa
-from dixa_analytics._format import UNITS, humanize, seconds_headers
+from dixa_analytics._format import humanize, seconds_headers
 from dixa_analytics.cli._business_hours import add_business_hours_argument, read_business_hours
 from dixa_analytics.cli._output import (
     FRAME_SUFFIXES,
@@ -32,6 +32,7 @@ from dixa_analytics.cli._target import (
     note_if_empty,
     open_target,
 )
+from dixa_analytics.cli._units import add_unit_argument
 from dixa_analytics.metrics import CATALOGUE, ESTIMATORS, check_freq, metric_named
 
 __all__ = ["register"]
@@ -42,8 +43,6 @@ METRICS = tuple(metric.command for metric in CATALOGUE.values())
 # Kinds of ``fetch`` that take the --start/--end window; the others are reference data.
 WINDOWED_KINDS = ("activitylog", "conversations", "events")
 FORMATS = ("table", "csv", "json")
-# --unit choices: the short names of the display units (s, min, h, d).
-UNIT_CHOICES = tuple(short for _, short in UNITS.values())
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -80,13 +79,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "time so far) or observed (the finished ones alone, biased short)",
     )
     metric.add_argument("--format", choices=FORMATS, default="table", help="output format")
-    metric.add_argument(
-        "--unit",
-        choices=UNIT_CHOICES,
-        default=None,
-        help="durations in the table: this unit for every duration column (default: each "
-        "column its own, from its median); CSV and JSON always hold exact seconds",
-    )
+    add_unit_argument(metric, tables="the table (CSV and JSON always hold exact seconds)")
     add_business_hours_argument(metric)
     _add_raw_csv(metric)
     add_target_arguments(metric)

@@ -168,3 +168,12 @@ def test_an_unknown_unit_is_a_usage_error(capsys) -> None:
         main(["metric", "resolution", "--sandbox", "--unit", "weeks"])
     assert exit_.value.code == 2
     assert "invalid choice: 'weeks'" in capsys.readouterr().err
+
+
+def test_report_unit_from_the_shell(tmp_path) -> None:
+    out = tmp_path / "r.html"
+    assert main(["report", "--sandbox", "--no-progress", "--out", str(out), "--unit", "d"]) == 0
+    page = out.read_text(encoding="utf-8")
+    headers = re.findall(r"<th[^>]*>((?:Median|p90|Open for) \((?:s|min|h|d)\))</th>", page)
+    assert len(headers) == 11
+    assert all(h.endswith("(d)") for h in headers)
