@@ -313,8 +313,8 @@ def run_fetch(args: argparse.Namespace) -> int:
         frame = _from_snapshot(args)
     else:
         with open_target(args) as target:
-            if args.kind == "activitylog":
-                confirm_plan(target, args)
+            if args.kind in WINDOWED_KINDS:
+                confirm_plan(target, args, what=args.kind)
             frame = FETCHERS[args.kind](target)
         if args.kind in WINDOWED_KINDS:
             note_if_empty(target, len(frame))

@@ -148,9 +148,11 @@ def confirm_plan(
     *,
     start: pd.Timestamp | None = None,
     end: pd.Timestamp | None = None,
+    what: str = "activitylog",
 ) -> None:
-    """Plan the pull of ``[start, end)`` (the target's window by default) and go ahead only
-    if it is small, ``--yes`` was given, or the user says so at the prompt.
+    """Plan the pull (``what``, see :func:`~dixa_analytics.plan_fetch`) of ``[start, end)``
+    (the target's window by default) and go ahead only if it is small, ``--yes`` was given,
+    or the user says so at the prompt.
 
     The plan goes to stderr with the progress bars (not with ``--no-progress``), and always
     when it is big. Without a terminal to ask at, a big pull without ``--yes`` stops.
@@ -165,6 +167,7 @@ def confirm_plan(
         end=target.end if end is None else end,
         source=target.source,
         client=target.client,
+        what=what,
     )
     if not plan.needs_confirmation or args.yes:
         if not args.no_progress or plan.needs_confirmation:

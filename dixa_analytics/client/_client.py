@@ -430,13 +430,14 @@ class DixaClient:
         ids: Callable[[T], Iterable[int]] | None,
         desc: str,
         unit: str,
+        note: str | None = None,
     ) -> list[R]:
         """Run ``func`` over independent ``items`` with ``max_workers`` threads, in order.
 
         Every item is attempted, unless the API keeps failing (see ``give_up_after_*``);
         failures are reported as :func:`._workers.run_all` says (a :class:`PartialFetchError`
         naming the csids ``ids(item)`` that are missing). An interrupt stops the workers.
-        The progress bar counts items, named ``unit``.
+        The progress bar counts items, named ``unit``, and shows ``note`` (the plan) beside.
         """
         return run_all(
             func,
@@ -444,6 +445,7 @@ class DixaClient:
             ids=ids,
             desc=desc,
             unit=unit,
+            note=note,
             max_workers=self.max_workers,
             progress=self.progress,
             worker=self._worker,

@@ -113,6 +113,7 @@ def run_all(
     unit: str,
     max_workers: int,
     progress: bool,
+    note: str | None = None,
     worker: threading.local,
     give_up: GiveUp | None = None,
 ) -> list[R]:
@@ -128,12 +129,14 @@ def run_all(
     giving up stops the workers: each worker thread finds this fetch's stop signal in
     ``worker.stop``, so those waiting for the throttle or a retry stop at once, the others
     once their request on the wire is answered, without asking for another page. The
-    progress bar counts items, named ``unit``.
+    progress bar counts items, named ``unit``, with ``note`` (e.g. the plan) beside them.
     """
     results: list[Any] = [None] * len(items)
     errors: dict[int, DixaError] = {}
     breaker = _Breaker(give_up or GiveUp())
     bar = tqdm(total=len(items), desc=desc, unit=unit, disable=not progress or len(items) < 2)
+    if note:
+        bar.set_postfix_str(note)
     lock = threading.Lock()
     done: set[int] = set()
 

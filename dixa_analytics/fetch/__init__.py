@@ -20,11 +20,13 @@ The building blocks below return raw records, for code that assembles frames pie
 (a snapshot's sync): ``export_window`` (conversations created or updated in a window),
 ``export_by_csids``, ``bulk_log`` (the Integrations API's log of given conversations),
 ``event_windows``/``read_windows`` (the Dixa API's organisation-wide log by time),
+``incomplete_logs`` (logs that look cut short, held to their export records),
 ``framed_events`` (their events frame, or their answers removed from the cache when they
 cannot be made into one) and ``choose_source``.
 """
 
 from dixa_analytics.fetch._activitylog import ACTIVITYLOG_BATCH, bulk_log, fetch_activitylog
+from dixa_analytics.fetch._completeness import TOLERANCE, incomplete_logs
 from dixa_analytics.fetch._conversations import (
     EXPORT_CSIDS_BATCH,
     export_by_csids,
@@ -52,6 +54,7 @@ __all__ = [
     "ACTIVITYLOG_BATCH",
     "EXPORT_CSIDS_BATCH",
     "SOURCES",
+    "TOLERANCE",
     "FetchPlan",
     "activitylog_requests",
     "bulk_log",
@@ -71,6 +74,7 @@ __all__ = [
     "fetch_teams",
     "fetch_users",
     "framed_events",
+    "incomplete_logs",
     "plan_fetch",
     "read_windows",
     "using",

@@ -21,6 +21,7 @@ from dixa_analytics.client import DixaClient
 from dixa_analytics.events import record_csids
 from dixa_analytics.fetch._completeness import incomplete_logs
 from dixa_analytics.fetch._conversations import export_selected
+from dixa_analytics.fetch._estimate import pace_note
 from dixa_analytics.fetch._events import events_with_joins
 from dixa_analytics.fetch._orgwide import read_events
 from dixa_analytics.fetch._selection import selection, status_batches, using
@@ -300,7 +301,12 @@ def bulk_log(
     failed: dict[int, Any] = {}
     try:
         pages = client.map(
-            fetch, batches, ids=lambda batch: batch[0], desc="activity log", unit="batch"
+            fetch,
+            batches,
+            ids=lambda batch: batch[0],
+            desc="activity log",
+            unit="batch",
+            note=pace_note(client, INTEGRATIONS, len(batches)),
         )
     except PartialFetchError as exc:
         pages, failed, first = exc.results or [], dict(exc.errors), exc

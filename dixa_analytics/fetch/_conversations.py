@@ -17,6 +17,8 @@ from dixa_analytics.client import (
     DixaClient,
     export_expiry,
 )
+from dixa_analytics.client._credentials import EXPORTS
+from dixa_analytics.fetch._estimate import pace_note
 from dixa_analytics.fetch._reference import fetch_users
 from dixa_analytics.fetch._selection import (
     chunks,
@@ -251,7 +253,15 @@ def export_window(
         )
 
     records: dict[int, Record] = {}
-    for piece_records in client.map(fetch, pieces, ids=None, desc="conversations", unit="window"):
+    windows = client.map(
+        fetch,
+        pieces,
+        ids=None,
+        desc="conversations",
+        unit="window",
+        note=pace_note(client, EXPORTS, len(pieces)),
+    )
+    for piece_records in windows:
         for record in piece_records:
             csid = int(record["id"])
             # The Exports API does not document whether bounds are inclusive: keep [start, end).
@@ -280,7 +290,14 @@ def export_by_csids(
 
     batches = chunks(csids, EXPORT_CSIDS_BATCH)
     found: dict[int, Record] = {}
-    pieces = client.map(fetch, batches, ids=lambda batch: batch, desc="conversations", unit="batch")
+    pieces = client.map(
+        fetch,
+        batches,
+        ids=lambda batch: batch,
+        desc="conversations",
+        unit="batch",
+        note=pace_note(client, EXPORTS, len(batches)),
+    )
     for batch_records in pieces:
         for record in batch_records:
             found[int(record["id"])] = record

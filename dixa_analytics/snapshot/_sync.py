@@ -8,7 +8,8 @@ events, from the source that costs fewer requests (:func:`~dixa_analytics.fetch.
 * the Dixa API's organisation-wide log, a few days at a time, each day's events written aside
   to the partition of their conversation and put together once every day is in.
 
-Either way memory holds a partition or a few days of events, never the whole window.
+Either way memory holds a partition or a few days of events, never the whole window, and
+each log is held to its conversation's export record (:mod:`._complete`).
 
 A later sync asks the Exports API which conversations were **updated** since the last one
 (from :data:`OVERLAP` before it, for events written late), and fetches only what changed:
@@ -22,7 +23,6 @@ carry those joins).
 from __future__ import annotations
 
 import time
-import warnings
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from functools import partial
@@ -33,7 +33,6 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from dixa_analytics._dates import DateLike, split_window, to_utc
-from dixa_analytics._errors import listing
 from dixa_analytics.client import DixaClient
 from dixa_analytics.events import EVENTS
 from dixa_analytics.fetch import (
@@ -59,6 +58,7 @@ from dixa_analytics.frames import (
     users_frame,
 )
 from dixa_analytics.snapshot._assemble import assembled
+from dixa_analytics.snapshot._complete import Assemble, LogCheck
 from dixa_analytics.snapshot._layout import MANIFEST, TABLES, month_windows, partition_keys
 from dixa_analytics.snapshot._manifest import Manifest, Partition, Table, read_manifest
 from dixa_analytics.snapshot._read import read_frame
@@ -118,6 +118,10 @@ def sync(
     ValueError
         If a first sync has no ``start``, the window is empty or in the future, or a later
         sync asks for another window.
+    PartialFetchError
+        If a conversation's activity log still looks incomplete when read again past the
+        cache (held to its export record as ``fetch_activitylog`` holds it): ``missing``
+        names them. Nothing is written; the next sync finds the rest in the cache.
     DixaError
         What the client raises; the snapshot is left as it was.
 
@@ -324,16 +328,19 @@ def _first(
     chosen = choose_source(c, source, conversations=total, start=lo, end=hi)
     if chosen == "integrations":
         log: _BulkLog | _OrganisationLog = _BulkLog(c, wanted, progress)
+        check = LogCheck(c, chosen, as_of)
     else:
         log = _OrganisationLog(c, staging, wanted, (lo, as_of), progress)
+        check = LogCheck(c, chosen, as_of, _day_windows(lo, as_of))
     partitions = {}
     for key, (conversation_file, count) in conversation_files.items():
         conversations = read_frame(staging.path(conversation_file), CONVERSATIONS)
-        part = assembled(log.pieces(key), conversations=conversations, **_joins(frames))
+        part = check.checked(log.pieces(key), conversations, _assembler(frames))
         partitions[key] = Partition(
             staging.write(part, "events", key), len(part), conversation_file, count
         )
     log.close()
+    check.raise_if_short(total)
     manifest = Manifest(
         start=lo,
         end=end,
@@ -350,6 +357,15 @@ def _first(
 
 def _joins(frames: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     return {"users": frames["users"], "queues": frames["queues"]}
+
+
+def _assembler(frames: dict[str, pd.DataFrame]) -> Assemble:
+    """A partition's events frame from its pieces and conversations, joined with ``frames``."""
+
+    def assemble(pieces: Sequence[pd.DataFrame], conversations: pd.DataFrame) -> pd.DataFrame:
+        return assembled(pieces, conversations=conversations, **_joins(frames))
+
+    return assemble
 
 
 def _sources(c: DixaClient) -> dict[str, str]:
@@ -394,9 +410,7 @@ class _OrganisationLog:
         window: tuple[pd.Timestamp, pd.Timestamp],
         progress: bool,
     ):
-        self.wanted = wanted
         self.aside = staging.root / "pieces"
-        self.without: list[int] = []
         partition_of = pd.Series(
             [key for key, records in wanted.items() for _ in records],
             index=pd.Index([r["id"] for records in wanted.values() for r in records], dtype=int),
@@ -421,22 +435,10 @@ class _OrganisationLog:
         pieces = [read_frame(path, EVENTS) for path in files]
         for path in files:
             path.unlink()  # the disk holds one copy of the events at a time
-        seen = {csid for piece in pieces for csid in piece["conversation_id"].tolist()}
-        self.without.extend(r["id"] for r in self.wanted[key] if r["id"] not in seen)
         return pieces
 
     def close(self) -> None:
-        if self.without:
-            total = sum(map(len, self.wanted.values()))
-            warnings.warn(_without_events(self.without, total), stacklevel=4)
-
-
-def _without_events(csids: Sequence[int], total: int) -> str:
-    return (
-        f"the activity log holds no events of {len(csids)} of {total} conversations: csids "
-        f"{listing(sorted(csids), 10)}. Every conversation has events, so the log may be "
-        "incomplete; the next sync asks again for those updated since"
-    )
+        """Nothing to let go: each partition's pieces were removed as they were read."""
 
 
 # -- a later sync --------------------------------------------------------------------------
@@ -457,11 +459,13 @@ def _refresh(
     changed = _exported(c, since, as_of, window, by="updated")
     chosen = choose_source(c, source, conversations=len(changed), start=since, end=as_of)
     if chosen == "integrations":
+        check = LogCheck(c, chosen, as_of)
         changed |= _exported(c, since, as_of, window, by="created")
         fresh = framed_events(
             c, lambda: bulk_log(c, list(changed.values()), refresh=True) if changed else []
         )
     else:
+        check = LogCheck(c, chosen, as_of, _day_windows(previous.start, as_of))
         # Whole months, not days: a refresh holds what happened since the last sync anyway.
         fresh = framed_events(c, lambda: read_windows(c, event_windows(since, as_of)))
         # The log itself names the conversations created since: no export by creation.
@@ -490,13 +494,14 @@ def _refresh(
         if chosen == "integrations":  # whole logs again: they replace the old ones
             events = events[~events["conversation_id"].isin(ids)]
         new_events = fresh[fresh["conversation_id"].isin(ids)]
-        part = assembled([events, new_events], conversations=conversations, **_joins(frames))
+        part = check.checked([events, new_events], conversations, _assembler(frames), only=ids)
         partitions[key] = Partition(
             staging.write(part, "events", key),
             len(part),
             staging.write(conversations, "conversations", key),
             len(conversations),
         )
+    check.raise_if_short(len(changed))
     manifest = Manifest(
         start=previous.start,
         end=previous.end,
