@@ -42,6 +42,7 @@ from dixa_analytics.fetch import (
 )
 from dixa_analytics.metrics import (
     DEFINITIONS,
+    PLAIN_DEFINITIONS,
     BusinessHours,
     backlog,
     csat,
@@ -64,12 +65,14 @@ from dixa_analytics.plots import (
     plot_resolution,
     plot_survival,
     plot_tag_trends,
+    setup_notebook,
 )
 from dixa_analytics.report import build_report, summarize_report, write_report
 from dixa_analytics.snapshot import Snapshot, open_snapshot, sync
 
 __all__ = [
     "DEFINITIONS",
+    "PLAIN_DEFINITIONS",
     "AuthenticationError",
     "BadRequestError",
     "BusinessHours",
@@ -120,6 +123,7 @@ __all__ = [
     "queue_wait_time",
     "reopen_rate",
     "resolution_time",
+    "setup_notebook",
     "sla_attainment",
     "split_by_type",
     "summarize_durations",

@@ -58,8 +58,10 @@ SECONDS_WITHOUT_SUFFIX = {
     "median_ci_high": "median_ci_high_seconds",
 }
 
-# Shown for a missing group value (no queue, no agent) in figures and in the report's tables.
-MISSING_LABEL = "(none)"
+# Shown for a missing group value in figures, the report's tables and the command line's
+# tables: a conversation with no queue (an agent started it, or it was never routed to one),
+# a rating that names no agent. CSV and JSON leave the cell empty (null).
+MISSING_LABEL = "(not set)"
 
 # Shown for a Kaplan–Meier quantile the estimate never drops to: too many still open.
 NOT_REACHED = "not reached"
@@ -321,7 +323,7 @@ def humanize(frame: pd.DataFrame, *, unit: str | None = None) -> pd.DataFrame:
     results hold exact seconds and fractions, which read badly (``median_seconds
     11296.08``). This returns a display copy in which every duration column shows one unit,
     named in its header (``median (h)`` holding ``3.1 h``), counts have thousands
-    separators, rates and shares are percentages and missing groups read "(none)". Show it
+    separators, rates and shares are percentages and missing groups read "(not set)". Show it
     in a notebook or print it; keep computing with ``frame``.
 
     Parameters
@@ -359,7 +361,7 @@ def humanize(frame: pd.DataFrame, *, unit: str | None = None) -> pd.DataFrame:
     >>> humanize(summary)
       queue_name  count censored   median (h)      p90 (d)
     0    Billing  1,834       12        3.1 h        2.5 d
-    1     (none)     12        9  not reached  not reached
+    1  (not set)     12        9  not reached  not reached
     >>> list(humanize(summary, unit="min"))
     ['queue_name', 'count', 'censored', 'median (min)', 'p90 (min)']
     """

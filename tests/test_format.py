@@ -7,6 +7,7 @@ import pytest
 
 from dixa_analytics._format import (
     ESTIMATE_COLUMNS,
+    MISSING_LABEL,
     choose_unit,
     format_count,
     format_duration,
@@ -107,7 +108,7 @@ def test_humanize_shows_one_unit_per_duration_column():
     assert shown.iloc[0].tolist() == ["Billing", "12,345", "10", "2.0 h", "0.2 h", "2.5 h", "4.6 d"]
     # A group whose estimates the curve never reaches, and a group with no rows.
     assert shown.iloc[1, 3:].tolist() == ["not reached"] * 4
-    assert shown.iloc[2].tolist() == ["(none)", "0", "0", "—", "—", "—", "—"]
+    assert shown.iloc[2].tolist() == [MISSING_LABEL, "0", "0", "—", "—", "—", "—"]
     # The input is untouched.
     assert SUMMARY_FRAME["median_seconds"].iloc[0] == 7200.0
 

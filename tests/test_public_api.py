@@ -7,6 +7,7 @@ import dixa_analytics as dxa
 # The names DESIGN.md fixes as contracts, plus the documented additions.
 EXPECTED = {
     "DEFINITIONS",
+    "PLAIN_DEFINITIONS",
     "AuthenticationError",
     "BadRequestError",
     "BusinessHours",
@@ -57,6 +58,7 @@ EXPECTED = {
     "queue_wait_time",
     "reopen_rate",
     "resolution_time",
+    "setup_notebook",
     "sla_attainment",
     "split_by_type",
     "summarize_durations",

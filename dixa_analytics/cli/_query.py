@@ -9,6 +9,7 @@ import argparse
 import inspect
 import json
 import sys
+import textwrap
 from collections.abc import Callable
 
 import pandas as pd
@@ -51,6 +52,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "metric",
         help="print one metric as a table, CSV or JSON",
         description="Compute one metric over the conversations created in [--start, --end).",
+        epilog=metrics_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     metric.add_argument(
         "name",
@@ -100,6 +103,32 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_target_arguments(fetch)
     add_snapshot_argument(fetch)
     fetch.set_defaults(run=run_fetch)
+
+
+def metrics_epilog(width: int = 79) -> str:
+    """Every metric in one plain sentence, for ``metric --help`` (read off the catalogue).
+
+    Examples
+    --------
+    >>> metrics_epilog().splitlines()[1].split()[:4]
+    ['first-response', 'Time', 'from', 'the']
+    """
+    names = [metric.command for metric in CATALOGUE.values()]
+    indent = " " * (max(map(len, names)) + 4)
+    lines = ["metrics:"]
+    for metric in CATALOGUE.values():
+        lines += textwrap.wrap(
+            metric.plain_definition,
+            width=width,
+            initial_indent=f"  {metric.command:<{len(indent) - 4}}  ",
+            subsequent_indent=indent,
+        )
+    lines += [
+        "",
+        "Each metric's exact rules: the report's 'Exact definition', or the README's",
+        "'Metric definitions'.",
+    ]
+    return "\n".join(lines)
 
 
 def _add_raw_csv(parser: argparse.ArgumentParser) -> None:

@@ -7,7 +7,8 @@ activity types it does not use, drops repeated events (same ``event_id``) and me
 or else to the latest event in the frame, never the wall clock. Conversations still open at
 ``as_of`` are censored (``observed`` is False), never dropped. :data:`CATALOGUE` declares each
 metric once (function, result schema, definition, how the report and the command line show it);
-:data:`DEFINITIONS` states each in one plain-text paragraph.
+:data:`PLAIN_DEFINITIONS` says each in one sentence a team lead understands, and
+:data:`DEFINITIONS` states its exact rules in one plain-text paragraph.
 """
 
 from dixa_analytics.metrics._backlog import BACKLOG, backlog
@@ -15,6 +16,7 @@ from dixa_analytics.metrics._business_hours import BusinessHours
 from dixa_analytics.metrics._catalogue import (
     CATALOGUE,
     DEFINITIONS,
+    PLAIN_DEFINITIONS,
     REPORT_PERIOD,
     Metric,
     View,
@@ -47,6 +49,7 @@ __all__ = [
     "HANDLING_AGENT",
     "HANDLING_CONVERSATION",
     "OBSERVED_SUMMARY",
+    "PLAIN_DEFINITIONS",
     "QUEUE_WAIT",
     "REOPEN_RATE",
     "REPORT_PERIOD",

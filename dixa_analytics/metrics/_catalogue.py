@@ -25,7 +25,15 @@ from dixa_analytics.metrics import (
     _tag_trends,
 )
 
-__all__ = ["CATALOGUE", "DEFINITIONS", "REPORT_PERIOD", "Metric", "View", "metric_named"]
+__all__ = [
+    "CATALOGUE",
+    "DEFINITIONS",
+    "PLAIN_DEFINITIONS",
+    "REPORT_PERIOD",
+    "Metric",
+    "View",
+    "metric_named",
+]
 
 #: In a :class:`View`'s ``call``: the report's period (its ``freq``).
 REPORT_PERIOD = "<the report's period>"
@@ -70,7 +78,11 @@ class Metric:
         Its result's declared columns (the ``period`` and ``by`` columns of a rate or trend
         come first).
     definition : str
-        Its definition in plain text.
+        Its exact definition: the rules, in plain text (the report folds it behind "exact
+        definition").
+    plain_definition : str
+        One sentence a team lead understands, shown first wherever the metric is defined,
+        e.g. "Time from the customer's first message to the first reply from an agent…".
     kind : {"duration", "rate", "trend"}
         A duration per conversation (summarised, drawn as a distribution), a rate or a count
         per period and group (reopen rate, CSAT, backlog; each with its own figure), or a
@@ -113,6 +125,7 @@ class Metric:
     compute: Callable[..., pd.DataFrame]
     schema: Schema
     definition: str
+    plain_definition: str
     kind: Literal["duration", "rate", "trend"]
     seconds: str | None = None
     card: str | None = None
@@ -154,6 +167,10 @@ CATALOGUE: dict[str, Metric] = {
             compute=_first_response.first_response_time,
             schema=_first_response.FIRST_RESPONSE,
             definition=_first_response.DEFINITION,
+            plain_definition=(
+                "Time from the customer's first message to the first reply from an agent; "
+                "automatic replies and internal notes do not count."
+            ),
             kind="duration",
             seconds="response_seconds",
             card="first response",
@@ -171,6 +188,11 @@ CATALOGUE: dict[str, Metric] = {
             compute=_handling.handling_time,
             schema=_handling.HANDLING_CONVERSATION,
             definition=_handling.DEFINITION,
+            plain_definition=(
+                "Wall-clock time a conversation was open and assigned to an agent, nights and "
+                "weekends included, credited to whoever held it: how long agents held it, not how "
+                "long they worked on it."
+            ),
             kind="duration",
             seconds="handling_seconds",
             card="handling time",
@@ -188,6 +210,10 @@ CATALOGUE: dict[str, Metric] = {
             compute=_resolution.resolution_time,
             schema=_resolution.RESOLUTION,
             definition=_resolution.DEFINITION,
+            plain_definition=(
+                "Time from a conversation's start until it was closed for the last time (first "
+                "resolution: until it was first closed)."
+            ),
             kind="duration",
             seconds="full_resolution_seconds",
             card="full resolution",
@@ -213,6 +239,10 @@ CATALOGUE: dict[str, Metric] = {
             compute=_queue_wait.queue_wait_time,
             schema=_queue_wait.QUEUE_WAIT,
             definition=_queue_wait.DEFINITION,
+            plain_definition=(
+                "Time a conversation waited in a queue, from first being offered to agents until "
+                "an agent was assigned or took it."
+            ),
             kind="duration",
             seconds="wait_seconds",
             card="queue wait",
@@ -228,6 +258,10 @@ CATALOGUE: dict[str, Metric] = {
             compute=_reopen.reopen_rate,
             schema=_reopen.REOPEN_RATE,
             definition=_reopen.DEFINITION,
+            plain_definition=(
+                "Share of closed conversations that customers or agents opened again later, "
+                "counted in the period of their first close."
+            ),
             kind="rate",
             facts=_reopen.reopen_facts,
             from_facts=_reopen.reopen_rate_of,
@@ -247,6 +281,9 @@ CATALOGUE: dict[str, Metric] = {
             compute=_tag_trends.tag_trends,
             schema=_tag_trends.TAG_TRENDS,
             definition=_tag_trends.DEFINITION,
+            plain_definition=(
+                "Share of the conversations started in each period that were given each tag."
+            ),
             kind="trend",
             facts=_tag_trends.tag_facts,
             from_facts=_tag_trends.tag_trends_of,
@@ -261,6 +298,10 @@ CATALOGUE: dict[str, Metric] = {
             compute=_csat.csat,
             schema=_csat.CSAT,
             definition=_csat.DEFINITION,
+            plain_definition=(
+                "How satisfied customers said they were: the mean rating (1 to 5) and the share "
+                "who gave 4 or 5, counting each conversation's latest rating once."
+            ),
             kind="rate",
             facts=_csat.csat_facts,
             from_facts=_csat.csat_of,
@@ -279,6 +320,10 @@ CATALOGUE: dict[str, Metric] = {
             compute=_backlog.backlog,
             schema=_backlog.BACKLOG,
             definition=_backlog.DEFINITION,
+            plain_definition=(
+                "How many conversations were still open or pending at the end of each period, with "
+                "how many were started, closed and reopened during it."
+            ),
             kind="rate",
             facts=_backlog.backlog_facts,
             from_facts=_backlog.backlog_of,
@@ -288,8 +333,12 @@ CATALOGUE: dict[str, Metric] = {
     )
 }
 
-#: Each metric's definition in plain text, by function name.
+#: Each metric's exact definition in plain text, by function name.
 DEFINITIONS: dict[str, str] = {name: metric.definition for name, metric in CATALOGUE.items()}
+#: Each metric in one plain sentence, by function name (shown before its exact definition).
+PLAIN_DEFINITIONS: dict[str, str] = {
+    name: metric.plain_definition for name, metric in CATALOGUE.items()
+}
 
 
 def metric_named(name: str) -> Metric:

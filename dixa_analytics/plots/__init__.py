@@ -16,6 +16,7 @@ from dixa_analytics.plots._durations import (
     plot_resolution,
 )
 from dixa_analytics.plots._figure import figure
+from dixa_analytics.plots._notebook import setup_notebook
 from dixa_analytics.plots._rates import plot_reopen_rate
 from dixa_analytics.plots._survival import plot_survival
 from dixa_analytics.plots._trends import plot_tag_trends
@@ -32,4 +33,5 @@ __all__ = [
     "plot_resolution",
     "plot_survival",
     "plot_tag_trends",
+    "setup_notebook",
 ]

@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from dixa_analytics._format import MISSING_LABEL
-from dixa_analytics.metrics import DEFINITIONS
+from dixa_analytics.metrics import DEFINITIONS, PLAIN_DEFINITIONS
 
 __all__ = [
     "CENSORED_COLOUR",
@@ -56,7 +56,7 @@ PARAM_DOCS: dict[str, str] = {
     "by": """by : str, optional
         A column of ``result`` to compare groups by, e.g. ``"queue_name"`` or ``"agent_name"``:
         one box per group (observed durations), censored durations drawn as crosses on top.
-        Missing group values are shown as "(none)". Default: one distribution for everything.""",
+        Missing group values are shown as "(not set)". Default: one distribution for everything.""",
     "unit": """unit : {"auto", "seconds", "minutes", "hours", "days"}
         Display unit (or its short name: "s", "min", "h", "d"). ``"auto"`` picks minutes,
         hours or days from the median duration.""",
@@ -83,14 +83,14 @@ def fill_doc(func: _F) -> _F:
 
 
 def label(value: object) -> str:
-    """Return a user-controlled value as safe figure text (HTML-escaped; nulls as "(none)").
+    """Return a user-controlled value as safe figure text (HTML-escaped; nulls as "(not set)").
 
     Examples
     --------
     >>> label("<b>VIP</b>")
     '&lt;b&gt;VIP&lt;/b&gt;'
     >>> label(None)
-    '(none)'
+    '(not set)'
     """
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return MISSING_LABEL
@@ -113,12 +113,19 @@ def definition(metric: str) -> str:
     return DEFINITIONS[metric]
 
 
+def _wrapped(text: str) -> str:
+    return "<br>".join(textwrap.wrap(html.escape(text, quote=False), width=70))
+
+
 def definition_annotation(metric: str) -> dict[str, Any]:
-    """Return a layout annotation "definition" whose hover text is the metric's definition."""
-    wrapped = "<br>".join(textwrap.wrap(html.escape(definition(metric), quote=False), width=70))
+    """Return a layout annotation "definition" whose hover text is the metric in one plain
+    sentence (bold), then its exact definition."""
     return {
         "text": "<u>definition</u>",
-        "hovertext": wrapped,
+        "hovertext": (
+            f"<b>{_wrapped(PLAIN_DEFINITIONS[metric])}</b><br><br>"
+            f"Exact definition: {_wrapped(definition(metric))}"
+        ),
         "showarrow": False,
         "xref": "paper",
         "yref": "paper",

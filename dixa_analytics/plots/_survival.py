@@ -82,7 +82,7 @@ def plot_survival(
         :func:`dixa_analytics.handling_time`): a ``*_seconds`` column and ``observed``.
     by : str, optional
         A column of ``result`` to draw one curve per group of, e.g. ``"queue_name"``;
-        missing values are shown as "(none)".
+        missing values are shown as "(not set)".
     seconds : str, optional
         The duration column, when ``result`` has several (resolution).
     unit : {"auto", "seconds", "minutes", "hours", "days"}

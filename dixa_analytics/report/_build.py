@@ -18,6 +18,7 @@ from plotly.offline import get_plotlyjs
 
 from dixa_analytics._dates import DateLike
 from dixa_analytics._format import (
+    MISSING_LABEL,
     format_count,
     format_duration,
     format_estimate,
@@ -130,7 +131,7 @@ def _open_note(data: ReportData) -> str:
 def _rising_section(data: ReportData) -> list[str]:
     return [
         '<h3 id="rising-tags">Rising tags</h3>',
-        f'<p class="definition">{escape(RISING_TAGS_DEFINITION)}</p>',
+        f'<p class="plain">{escape(RISING_TAGS_DEFINITION)}</p>',
         rising_table(data),
     ]
 
@@ -138,7 +139,7 @@ def _rising_section(data: ReportData) -> list[str]:
 def _csat_line(data: ReportData) -> list[str]:
     totals = csat_totals(data)
     if not totals["ratings"] and not totals["unscored"]:
-        return ['<p class="definition">No conversation_rated events in this window.</p>']
+        return ['<p class="empty">No conversation_rated events in this window.</p>']
     mean = "—" if totals["mean_score"] is None else f"{totals['mean_score']:.2f}"
     text = (
         f"Mean score {mean} of {format_count(totals['ratings'], 'rating')} · "
@@ -187,18 +188,19 @@ def _metric_section(
             options["target"] = pd.Timedelta(seconds=data.sla[metric.name])
         drawn.append(figure(metric, result, **options))
     below = _BELOW_FIGURES.get(metric.name, lambda data, unit: [])(data, unit)
-    definition = metric.definition
+    plain = metric.plain_definition
     if data.business_hours is not None and takes_business_hours(metric):
-        definition += (
+        plain += (
             " In this report it is measured in business hours: only the seconds inside "
             f"{business_hours_text(data.business_hours)} count."
         )
     return section(
         metric.anchor,
         metric.title,
-        definition,
+        plain,
         figure_grid(figures, *drawn),
         *below,
+        definition=metric.definition,
     )
 
 
@@ -220,7 +222,9 @@ def _body(data: ReportData, *, top_tags: int, unit: str | None) -> str:
             "Durations summarised per queue: the Kaplan–Meier median and 90th percentile (p90), "
             "which count conversations still open at as_of as at least their time so far "
             "(“not reached”: too many still open for the estimate to get there), and the "
-            "number of those censored ones.",
+            "number of those censored ones. Conversations with no queue (an agent started "
+            f"them, or they were never routed to one) are grouped as “{MISSING_LABEL}”, here "
+            "and in the figures; so are ratings that name no agent.",
             queue_table(data, unit=unit),
         ),
         section(

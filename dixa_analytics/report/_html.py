@@ -108,7 +108,7 @@ def table(
 
 
 def card(label: str, value: str, detail: str, *, metric: Metric | None) -> str:
-    tip = f' title="{escape(metric.definition)}"' if metric else ""
+    tip = f' title="{escape(metric.plain_definition)}"' if metric else ""
     link = f' · <a href="#{metric.anchor}">definition</a>' if metric else ""
     return (
         f'<div class="card"{tip}><div class="label">{escape(label)}</div>'
@@ -117,10 +117,18 @@ def card(label: str, value: str, detail: str, *, metric: Metric | None) -> str:
     )
 
 
-def section(anchor: str, title: str, definition: str, *parts: str) -> str:
+def section(anchor: str, title: str, text: str, *parts: str, definition: str | None = None) -> str:
+    """A titled section: ``text`` in plain words first, then the exact ``definition`` (if any)
+    folded behind "Exact definition", then ``parts``."""
+    exact = (
+        ""
+        if definition is None
+        else '<details class="definition"><summary>Exact definition</summary>'
+        f"<p>{escape(definition)}</p></details>"
+    )
     return (
         f'<section class="metric" id="{escape(anchor)}"><h2>{escape(title)}</h2>'
-        f'<p class="definition">{escape(definition)}</p>' + "".join(parts) + "</section>"
+        f'<p class="plain">{escape(text)}</p>{exact}' + "".join(parts) + "</section>"
     )
 
 

@@ -19,6 +19,7 @@ from dixa_analytics.cli._output import write_frame
 from dixa_analytics.cli._query import BY_COLUMNS, METRICS, compute_metric, render
 from dixa_analytics.events import EVENTS
 from dixa_analytics.frames import CATEGORY, CONVERSATIONS, QUEUES, conform, empty
+from dixa_analytics.metrics import CATALOGUE
 from dixa_analytics.sandbox import Sandbox
 
 
@@ -347,11 +348,20 @@ def test_an_estimate_not_reached_reads_so_in_tables_and_null_in_data() -> None:
     assert json.loads(render(frame, "json"))[0]["p90_seconds"] is None
 
 
-def test_a_missing_group_reads_none_in_tables_and_null_in_data() -> None:
+def test_metric_help_says_each_metric_in_plain_words(capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["metric", "--help"])
+    assert exit_.value.code == 0
+    out = " ".join(capsys.readouterr().out.split())
+    for metric in CATALOGUE.values():
+        assert f"{metric.command} {metric.plain_definition}" in out
+
+
+def test_a_missing_group_reads_not_set_in_tables_and_null_in_data() -> None:
     frame = pd.DataFrame(
         {"queue_name": pd.array(["Billing", None], dtype="string"), "closed": [3, 2]}
     )
-    assert render(frame, "table").splitlines()[2].split() == ["(none)", "2"]
+    assert render(frame, "table").splitlines()[2].split() == ["(not", "set)", "2"]
     assert json.loads(render(frame, "json"))[1]["queue_name"] is None
 
 

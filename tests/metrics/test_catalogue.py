@@ -13,7 +13,14 @@ import pytest
 import dixa_analytics as dxa
 from dixa_analytics.cli._query import METRICS, compute_metric
 from dixa_analytics.frames import FLOAT, conform
-from dixa_analytics.metrics import CATALOGUE, DEFINITIONS, Metric, View, metric_named
+from dixa_analytics.metrics import (
+    CATALOGUE,
+    DEFINITIONS,
+    PLAIN_DEFINITIONS,
+    Metric,
+    View,
+    metric_named,
+)
 from dixa_analytics.plots import figure
 from dixa_analytics.report import build_report, summarize_report
 
@@ -43,6 +50,7 @@ def test_every_public_metric_is_declared_once():
     for metric in CATALOGUE.values():
         assert getattr(dxa, metric.name) is metric.compute
         assert DEFINITIONS[metric.name] == metric.definition
+        assert PLAIN_DEFINITIONS[metric.name] == metric.plain_definition
     for field in ("command", "key", "anchor"):
         values = [getattr(m, field) for m in CATALOGUE.values()]
         assert len(set(values)) == len(values), field
@@ -90,7 +98,27 @@ def test_the_readme_defines_every_metric():
         pytest.skip(f"README not found at {README}")
     table = README.read_text(encoding="utf-8")
     for metric in CATALOGUE.values():
-        assert re.search(rf"^\| {re.escape(metric.title.lower())} \|", table, re.M), metric.name
+        # Its name, its sentence in plain words, then its exact definition.
+        row = rf"^\| {re.escape(metric.title.lower())} \| {re.escape(metric.plain_definition)} \| "
+        assert re.search(row, table, re.M), metric.name
+
+
+@pytest.mark.parametrize("name", list(CATALOGUE))
+def test_each_metric_says_in_one_plain_sentence_what_it_measures(name):
+    plain = CATALOGUE[name].plain_definition
+    # One sentence, short enough to read at a glance, free of event names.
+    assert plain.endswith(".")
+    assert ". " not in plain
+    assert len(plain) <= 200
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", plain), plain
+    assert plain != CATALOGUE[name].definition
+
+
+def test_handling_time_says_it_is_wall_clock_time_not_work():
+    plain = PLAIN_DEFINITIONS["handling_time"]
+    assert plain.startswith("Wall-clock time a conversation was open and assigned")
+    assert "nights and weekends included" in plain
+    assert "not how long they worked on it" in plain
 
 
 def _longest_gap(events: pd.DataFrame, *, as_of=None) -> pd.DataFrame:
@@ -115,7 +143,8 @@ def test_a_new_metric_is_one_function_and_one_entry(events, monkeypatch):
         title="Longest gap",
         compute=_longest_gap,
         schema={"conversation_id": "Int64", "gap_seconds": FLOAT, "observed": "boolean"},
-        definition="The longest pause between two events of a conversation.",
+        definition="The longest pause between two events of a conversation, in seconds.",
+        plain_definition="The longest time a conversation went without anything happening.",
         kind="duration",
         seconds="gap_seconds",
         card="longest gap",
@@ -124,10 +153,12 @@ def test_a_new_metric_is_one_function_and_one_entry(events, monkeypatch):
     )
     monkeypatch.setitem(CATALOGUE, gap.name, gap)
     monkeypatch.setitem(DEFINITIONS, gap.name, gap.definition)
+    monkeypatch.setitem(PLAIN_DEFINITIONS, gap.name, gap.plain_definition)
 
     page = build_report(events)
     assert 'id="longest-gap"' in page
     assert "Median longest gap" in page
+    assert "The longest time a conversation went without anything happening." in page
     # Gaps of 1 and 11 minutes, all observed: the Kaplan–Meier median is the smaller one,
     # where the share still going drops to one half.
     assert summarize_report(events)["longest_gap"]["median_seconds"] == 60

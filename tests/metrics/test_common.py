@@ -164,6 +164,7 @@ def test_public_names():
         "HANDLING_CONVERSATION",
         "Metric",
         "OBSERVED_SUMMARY",
+        "PLAIN_DEFINITIONS",
         "QUEUE_WAIT",
         "REOPEN_RATE",
         "REPORT_PERIOD",

@@ -14,6 +14,7 @@ from dixa_analytics.metrics import (
     FIRST_RESPONSE,
     HANDLING_AGENT,
     HANDLING_CONVERSATION,
+    PLAIN_DEFINITIONS,
     QUEUE_WAIT,
     RESOLUTION,
 )
@@ -45,9 +46,19 @@ def title_text(fig: go.Figure) -> str:
     return fig.layout.title.text
 
 
-def definition_hover(fig: go.Figure) -> str:
+def hover_parts(fig: go.Figure) -> tuple[str, str]:
+    """The definition note's hover text: its plain sentence (bold) and its exact definition."""
     (note,) = [a for a in fig.layout.annotations if a.text == "<u>definition</u>"]
-    return html.unescape(note.hovertext.replace("<br>", " "))
+    plain, exact = note.hovertext.split("<br><br>")
+    assert plain.startswith("<b>")
+    assert plain.endswith("</b>")
+    assert exact.startswith("Exact definition: ")
+    plain, exact = plain[3:-4], exact.removeprefix("Exact definition: ")
+    return tuple(html.unescape(text.replace("<br>", " ")) for text in (plain, exact))
+
+
+def definition_hover(fig: go.Figure) -> str:
+    return hover_parts(fig)[1]
 
 
 def test_histogram_separates_observed_and_censored():
@@ -122,18 +133,18 @@ def test_by_group_draws_one_box_per_group_and_censored_crosses():
     )
     fig = plot_handling_time(result, by="queue_name")
     boxes = [t for t in fig.data if t.type == "box"]
-    assert [b.name for b in boxes] == ["Billing", "(none)", "Sales"]  # largest group first
+    assert [b.name for b in boxes] == ["Billing", "(not set)", "Sales"]  # largest group first
     assert list(boxes[0].x) == [10.0, 20.0, 15.0]
     assert len(boxes[1].x) == 0  # its only conversation is censored
     (crosses,) = [t for t in fig.data if t.type == "scatter"]
     assert crosses.name == "Censored (lower bound)"
     assert list(crosses.x) == [40.0]
-    assert list(crosses.y) == ["(none)"]
+    assert list(crosses.y) == ["(not set)"]
     assert "n = 3 (0 censored)" in boxes[0].hovertemplate
     assert "n = 1 (1 censored)" in boxes[1].hovertemplate
     assert "%{median" in boxes[0].hovertemplate
     assert fig.layout.title.text.startswith("Handling time by queue name")
-    assert list(fig.layout.yaxis.categoryarray) == ["Sales", "(none)", "Billing"]
+    assert list(fig.layout.yaxis.categoryarray) == ["Sales", "(not set)", "Billing"]
 
 
 def test_by_group_without_censored_has_no_cross_trace():
@@ -169,7 +180,7 @@ def test_per_agent_frame_counts_pairs():
 
 def test_definition_is_one_hover_away():
     fig = plot_handling_time(handling([600.0], [True]))
-    assert definition_hover(fig) == DEFINITIONS["handling_time"]
+    assert hover_parts(fig) == (PLAIN_DEFINITIONS["handling_time"], DEFINITIONS["handling_time"])
 
 
 def test_first_response_resolution_and_queue_wait():

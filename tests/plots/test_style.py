@@ -22,6 +22,7 @@ def test_public_names():
         "plot_resolution",
         "plot_survival",
         "plot_tag_trends",
+        "setup_notebook",
     ]
     for name in plots.__all__:
         doc = getattr(plots, name).__doc__
@@ -31,7 +32,7 @@ def test_public_names():
 
 def test_label_escapes_markup_and_names_missing():
     assert label("a & <b>") == "a &amp; &lt;b&gt;"
-    assert label(pd.NA) == "(none)"
+    assert label(pd.NA) == "(not set)"
 
 
 @pytest.mark.parametrize(("span", "size"), [(100.0, 5.0), (30.0, 1.0), (0.0, 1.0), (7.0, 0.5)])

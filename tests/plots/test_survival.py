@@ -27,7 +27,7 @@ def curves(fig):
 def test_one_step_line_per_group_with_a_band():
     fig = plot_survival(result(), by="queue_name", unit="minutes")
     lines = curves(fig)
-    assert [t.name for t in lines] == ["A (n=5)", "B (none answered)", "(none) (none answered)"]
+    assert [t.name for t in lines] == ["A (n=5)", "B (none answered)", "(not set) (none answered)"]
     assert len(fig.data) == 9  # each line with its band's two edges
     assert all(t.line.shape == "hv" for t in fig.data)
     a = lines[0]

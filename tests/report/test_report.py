@@ -11,9 +11,10 @@ import pytest
 from dixa_analytics._format import format_percent
 from dixa_analytics.events import EVENTS
 from dixa_analytics.frames import CONVERSATIONS, conform, empty
-from dixa_analytics.metrics import DEFINITIONS
+from dixa_analytics.metrics import CATALOGUE, DEFINITIONS
 from dixa_analytics.report import build_report, summarize_report, write_report
 from dixa_analytics.report._compute import RISING_TAGS_DEFINITION
+from dixa_analytics.report._html import escape
 
 N_FIGURES = 16  # two survival curves (first response, resolution), CSAT (two) and backlog
 
@@ -146,6 +147,19 @@ def test_content_kpis_definitions_window_and_as_of(events_of, as_of):
     assert "Bo Lund" in text
 
 
+def test_each_metric_is_said_in_plain_words_first_then_exactly(events_of, as_of):
+    page = build_report(events_of(), as_of=as_of)
+    for metric in CATALOGUE.values():
+        start = page.index(f'<section class="metric" id="{metric.anchor}">')
+        body = page[start : page.index("</section>", start)]
+        plain = body.index(f'<p class="plain">{escape(metric.plain_definition)}</p>')
+        folded = body.index('<details class="definition"><summary>Exact definition</summary>')
+        exact = body.index(f"<p>{escape(metric.definition)}</p></details>")
+        assert plain < folded < exact < body.index('<div class="figures">')
+        if metric.card:  # the card's tooltip says it plainly too
+            assert f'title="{escape(metric.plain_definition)}"' in page
+
+
 def test_note_heads_the_meta_line_escaped(events_of, as_of):
     note = "only queues <b>Billing</b> & VIP"
     page = build_report(events_of(), as_of=as_of, note=note)
@@ -162,8 +176,11 @@ def test_a_missing_queue_has_the_figures_label_in_the_tables(events_of, as_of):
     events.loc[no_queue, ["queue_id", "queue_name"]] = pd.NA
     page = Page(build_report(events, as_of=as_of))
     # One row in the queue table, one in the longest-open table.
-    assert [chunk for chunk in page.text if chunk in ("(none)", "(no queue)")] == ["(none)"] * 2
-    assert sum('"(none)"' in script for script in page.scripts[1:]) >= 2  # by-queue figures
+    labels = ("(none)", "(no queue)", "(not set)")
+    assert [chunk for chunk in page.text if chunk in labels] == ["(not set)"] * 2
+    assert sum('"(not set)"' in script for script in page.scripts[1:]) >= 2  # by-queue figures
+    # Said once what it stands for, in the by-queue section.
+    assert sum("grouped as “(not set)”" in chunk for chunk in page.text) == 1
 
 
 def test_counts_of_one_are_singular():
