@@ -94,13 +94,14 @@ def connect(
         sandbox.start()
         atexit.register(sandbox.stop)
     if cache is None:
-        # A sandbox listens on a new port each run, so its responses can never be reused:
-        # keep them out of the default cache, which belongs to real data.
+        # Keep the sandbox's synthetic answers out of the default cache, which belongs to
+        # real data (a cache named by the caller keeps them across runs: see cache_identity).
         tmp = tempfile.TemporaryDirectory(prefix="dixa-sandbox-cache-")
         atexit.register(tmp.cleanup)
         cache = Path(tmp.name) / "cache.sqlite"
+    org = sandbox.organisation
+    name = f"the embedded sandbox, synthetic organisation {org.name!r}"
     if announce:
-        org = sandbox.organisation
         why = " (neither DIXA_API_TOKEN nor DIXA_API_KEY is set)" if fallback else ""
         _say(
             f"the embedded sandbox{why}: synthetic organisation {org.name!r}, conversations "
@@ -114,6 +115,9 @@ def connect(
         api_url=sandbox.api_url,
         clock=lambda: sandbox.now,
         cache=cache,
+        # The same organisation answers the same on any port: its cached answers serve again.
+        cache_identity=sandbox.cache_identity,
+        name=name,
         progress=progress,
         refresh=refresh,
         **_SANDBOX_LIMITS,

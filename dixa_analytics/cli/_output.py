@@ -51,7 +51,7 @@ def output_path(value: str, *, suffixes: tuple[str, ...], option: str = "--out")
     ValueError
         If the suffix is not accepted, the path is a directory or a symbolic link (writing
         would overwrite whatever it points to), its directory does not exist or is not
-        writable, or the file exists and is not writable.
+        writable, or the file cannot be opened for writing there (tried without changing it).
 
     Examples
     --------
@@ -63,6 +63,8 @@ def output_path(value: str, *, suffixes: tuple[str, ...], option: str = "--out")
     ValueError: --out: the directory 'no/such/dir' does not exist; create it or choose another path
     """
     path = Path(value).expanduser()
+    if path.is_dir() and not path.is_symlink():
+        raise ValueError(f"{option} {value!r} is a directory; give a file name")
     if path.suffix.lower() not in suffixes:
         raise ValueError(f"{option} must end in {' or '.join(suffixes)}, not {path.name!r}")
     if path.is_symlink():
@@ -84,7 +86,27 @@ def output_path(value: str, *, suffixes: tuple[str, ...], option: str = "--out")
             f"{option}: the file {value!r} exists and is not writable; make it writable, "
             "remove it or choose another path"
         )
+    _try_writing(path, value, option)
     return path
+
+
+def _try_writing(path: Path, value: str, option: str) -> None:
+    """Open ``path`` for writing without changing it, so that a place that looks writable but
+    is not (``/sys``, ``/proc``, a read-only mount; a superuser passes ``os.access``) is found
+    before the fetch. A file created for the test is removed again."""
+    try:
+        if path.exists():
+            with path.open("ab"):
+                pass
+        else:
+            with path.open("xb"):
+                pass
+            path.unlink()
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise ValueError(
+            f"{option}: cannot write {value!r} ({reason}); choose another path"
+        ) from exc
 
 
 @contextmanager

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dixa_analytics import write_report
 from dixa_analytics.cli._business_hours import add_business_hours_argument, read_business_hours
 from dixa_analytics.cli._output import REPORT_SUFFIXES, output_path, writing
-from dixa_analytics.cli._snapshot import add_snapshot_argument, window_events
+from dixa_analytics.cli._snapshot import add_snapshot_argument, queue_events
 from dixa_analytics.cli._target import (
     add_target_arguments,
     add_window_arguments,
@@ -37,7 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--queue",
         action="append",
         metavar="NAME",
-        help="only conversations in this queue (repeat for several)",
+        help="only conversations in this queue, whatever its case (repeat for several); "
+        "checked against the queue list before anything else is fetched",
     )
     add_sla_argument(parser)
     add_business_hours_argument(parser)
@@ -98,22 +99,13 @@ def run(args: argparse.Namespace) -> int:
     out = output_path(args.out, suffixes=REPORT_SUFFIXES)
     sla = sla_option(args.sla)
     hours = read_business_hours(args.business_hours)  # before anything is fetched
-    events, start, end = window_events(args)
-    if args.queue:
-        known = set(events["queue_name"].dropna().unique())
-        unknown = sorted(set(args.queue) - known)
-        if unknown:
-            raise ValueError(
-                f"no conversations in queue(s) {', '.join(map(repr, unknown))}; queues in this "
-                f"window: {', '.join(sorted(known)) or 'none'}"
-            )
-        events = events[events["queue_name"].isin(args.queue)]
+    events, start, end, queues = queue_events(args, args.queue or ())
     with writing(out):
         path = write_report(
             out,
             events,
             window=(start, end),
-            note=queue_note(args.queue),
+            note=queue_note(queues),
             sla=sla,
             business_hours=hours,
             unit=args.unit,

@@ -8,6 +8,8 @@ one line what it found and what it cost. ``report``, ``metric`` and ``fetch`` ta
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +17,7 @@ import pandas as pd
 import dixa_analytics as dxa
 from dixa_analytics._dates import date_window, to_utc
 from dixa_analytics._format import format_count
+from dixa_analytics.cli._queues import match_queues
 from dixa_analytics.cli._target import (
     Target,
     add_target_arguments,
@@ -26,6 +29,7 @@ from dixa_analytics.cli._target import (
 __all__ = [
     "DEFAULT_FOLDER",
     "add_snapshot_argument",
+    "queue_events",
     "register",
     "snapshot_target",
     "window_events",
@@ -88,16 +92,44 @@ def snapshot_target(args: argparse.Namespace) -> tuple[dxa.Snapshot, pd.Timestam
 def window_events(args: argparse.Namespace) -> tuple[pd.DataFrame, pd.Timestamp, pd.Timestamp]:
     """The activity log of the window ``args`` ask for, and that window: read from
     ``--snapshot``, or fetched (after the plan of a big pull is confirmed)."""
+    events, start, end, _ = queue_events(args, ())
+    return events, start, end
+
+
+def queue_events(
+    args: argparse.Namespace, queues: Sequence[str]
+) -> tuple[pd.DataFrame, pd.Timestamp, pd.Timestamp, list[str]]:
+    """As :func:`window_events`, limited to the conversations of ``queues`` (none: all).
+
+    The names are matched case-insensitively against the organisation's queue list (the
+    snapshot's, or one request) before the activity log is read, so that a misspelt queue
+    costs no fetch. Also returns the queues as the organisation spells them.
+    """
+    matched: list[str] = []
     if args.snapshot:
         snapshot, start, end = snapshot_target(args)
-        return snapshot.events(start, end), start, end
-    with open_target(args) as target:
-        confirm_plan(target, args)
-        events = dxa.fetch_activitylog(
-            start=target.start, end=target.end, source=target.source, client=target.client
+        if queues:
+            matched = match_queues(queues, snapshot.queues()["queue_name"])
+        events = snapshot.events(start, end, queues=matched or None)
+    else:
+        with open_target(args) as target:
+            if queues:
+                matched = match_queues(queues, dxa.fetch_queues(client=target.client)["queue_name"])
+            confirm_plan(target, args)
+            events = dxa.fetch_activitylog(
+                start=target.start, end=target.end, source=target.source, client=target.client
+            )
+        note_if_empty(target, len(events))
+        start, end = target.start, target.end
+        if matched:
+            events = events[events["queue_name"].isin(matched)]
+    if matched and events.empty:
+        print(
+            f"dixa-analytics: note: no conversations in queue{'s' if len(matched) > 1 else ''} "
+            f"{', '.join(matched)} in this window",
+            file=sys.stderr,
         )
-    note_if_empty(target, len(events))
-    return events, target.start, target.end
+    return events, start, end, matched
 
 
 def run(args: argparse.Namespace) -> int:

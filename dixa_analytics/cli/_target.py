@@ -18,8 +18,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dixa_analytics import DixaClient, connect
-from dixa_analytics._dates import date_window
-from dixa_analytics.client import means_off
+from dixa_analytics._dates import date_window, to_utc
+from dixa_analytics.client import caching_disabled, means_off, sandbox_cache_path
 from dixa_analytics.fetch import SOURCES
 from dixa_analytics.fetch._plan import CONFIRM_QUOTA_SHARE, CONFIRM_SECONDS, plan_fetch
 from dixa_analytics.sandbox import Sandbox
@@ -77,8 +77,8 @@ def add_target_arguments(parser: argparse.ArgumentParser) -> None:
         "--cache",
         metavar="PATH",
         help="HTTP cache file, or 'off' for none (default: $DIXA_CACHE, else "
-        "data/dixa-cache.sqlite or the user cache directory; with --sandbox, a temporary file "
-        "removed afterwards)",
+        "data/dixa-cache.sqlite or the user cache directory; with --sandbox, a file of its own "
+        "beside it, dixa-sandbox-….sqlite, which repeated queries reuse)",
     )
     parser.add_argument(
         "--refresh",
@@ -109,20 +109,30 @@ def add_window_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--end",
         metavar="DATE",
-        help="day after the last, ISO, e.g. 2026-04-01; default: today (UTC), or the end of "
-        "the sandbox organisation with --sandbox",
+        help="day after the last, ISO, e.g. 2026-04-01; default: now with --start, else today "
+        "(UTC); with --sandbox, the sandbox organisation's now (its end)",
     )
 
 
-def _window(args: argparse.Namespace) -> tuple[pd.Timestamp, pd.Timestamp] | None:
-    """The window the user named, or None for the default."""
+def _window(
+    args: argparse.Namespace, now: pd.Timestamp
+) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The window the user named (``--start`` alone: up to ``now``), or None for the default."""
     start = getattr(args, "start", None)
     end = getattr(args, "end", None)
     if start is None and end is None:
         return None
-    if start is None or end is None:
-        raise ValueError("give both --start and --end (or neither, for the default window)")
-    return date_window(start, end)
+    if start is None:
+        raise ValueError(
+            "--end needs --start (the first day of the window); give both, --start alone (up "
+            "to now), or neither (the default window)"
+        )
+    if end is None and to_utc(start, name="--start") >= now:
+        raise ValueError(
+            f"--start {start} is not before now ({now:%Y-%m-%d %H:%M} UTC), which ends the "
+            "window when --end is left out; choose an earlier --start or give --end"
+        )
+    return date_window(start, now if end is None else end)
 
 
 def note_if_empty(target: Target, rows: int) -> None:
@@ -213,10 +223,15 @@ def open_target(args: argparse.Namespace, *, windowed: bool = True) -> Iterator[
     cache = cache_setting(args.cache)
     progress = not args.no_progress
     refresh = args.refresh
-    window = _window(args) if windowed else None
     if args.sandbox:
+        sandbox = Sandbox()
+        window = _window(args, pd.Timestamp(sandbox.now)) if windowed else None
+        identity = sandbox.cache_identity
+        if cache is None and identity and not caching_disabled():
+            # Kept apart from real data, and found again by the next query on this sandbox.
+            cache = sandbox_cache_path(identity)
         with (
-            Sandbox() as sandbox,
+            sandbox,
             # The command names its target in its own messages.
             connect(
                 sandbox=sandbox, cache=cache, progress=progress, refresh=refresh, announce=False
@@ -233,7 +248,9 @@ def open_target(args: argparse.Namespace, *, windowed: bool = True) -> Iterator[
             "Integrations API token; DIXA_API_URL / DIXA_BASE_URL / DIXA_EXPORTS_URL if not "
             "the public Dixa hosts), or pass --sandbox to use the embedded sandbox"
         )
-    today = pd.Timestamp.now(tz="UTC").normalize()
+    now = pd.Timestamp.now(tz="UTC")
+    window = _window(args, now) if windowed else None
+    today = now.normalize()
     start, end = window or (today - pd.Timedelta(days=DEFAULT_DAYS), today)
     default = "" if window else f"the default window: the last {DEFAULT_DAYS} days"
     with DixaClient(cache=cache, progress=progress, refresh=refresh) as client:

@@ -8,7 +8,12 @@ cache policy (what is kept, and for how long) is data in ``_cache_policy``; ``ca
 """
 
 from dixa_analytics.client._cache_admin import CacheInfo, cache_info, clear_cache
-from dixa_analytics.client._cache_location import means_off, resolve_cache_path
+from dixa_analytics.client._cache_location import (
+    caching_disabled,
+    means_off,
+    resolve_cache_path,
+    sandbox_cache_path,
+)
 from dixa_analytics.client._cache_policy import (
     FINAL,
     LIVE,
@@ -28,10 +33,12 @@ __all__ = [
     "DixaClient",
     "LoneSurrogateWarning",
     "cache_info",
+    "caching_disabled",
     "clear_cache",
     "conversation_expiry",
     "export_expiry",
     "is_closed",
     "means_off",
     "resolve_cache_path",
+    "sandbox_cache_path",
 ]

@@ -22,6 +22,7 @@ __all__ = [
     "default_cache_path",
     "means_off",
     "resolve_cache_path",
+    "sandbox_cache_path",
 ]
 
 CACHE_ENV = "DIXA_CACHE"
@@ -111,6 +112,38 @@ def resolve_cache_path(cache: str | os.PathLike[str] | None) -> Path:
             f"disable caching, not {type(cache).__name__}"
         )
     return _with_suffix(Path(cache).expanduser())
+
+
+def sandbox_cache_path(identity: str) -> Path:
+    """The cache file of the embedded sandbox whose ``cache_identity`` is ``identity``.
+
+    It sits beside the default cache file (see :func:`default_cache_path`), apart from it, as
+    ``dixa-<identity>.sqlite``: repeated queries of the same sandbox organisation reuse it, and
+    the files of other identities there (an older version's, another seed's) are removed, so
+    that the sandbox's answers take the room of one organisation, not one per run.
+
+    Raises
+    ------
+    ValueError
+        If ``DIXA_CACHE`` turns caching off, as :func:`default_cache_path` does.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> os.environ["DIXA_CACHE"] = tempfile.mkdtemp()
+    >>> sandbox_cache_path("sandbox-0123abcd").name
+    'dixa-sandbox-0123abcd.sqlite'
+    >>> del os.environ["DIXA_CACHE"]
+    """
+    if not identity.startswith("sandbox-") or not identity[8:].isalnum():
+        raise ValueError(f"not a sandbox cache identity: {identity!r}")
+    path = default_cache_path().parent / f"dixa-{identity}.sqlite"
+    if path.parent.is_dir():
+        for old in path.parent.glob("dixa-sandbox-*.sqlite*"):
+            # The database and its -wal/-shm/-journal companions of any other identity.
+            if not old.name.startswith(path.name):
+                old.unlink(missing_ok=True)
+    return path
 
 
 def _with_suffix(path: Path) -> Path:

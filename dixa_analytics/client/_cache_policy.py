@@ -3,7 +3,8 @@
 ==============================================  =========================  =====================
 response                                        why                        expiry
 ==============================================  =========================  =====================
-users, queues, tags, endpoints                  reference data             REFERENCE_DATA_EXPIRY
+users, agents, end users, teams, queues, tags,  reference data             REFERENCE_DATA_EXPIRY
+endpoints
 activity log, messages, notes: closed conv.     final once closed          FINAL (never)
 activity log, messages, notes: open conv.       live                       LIVE (not cached)
 activity log without events of a requested      may be incomplete          not cached
@@ -63,6 +64,11 @@ DEFAULT_EXPIRY: Expiry = LIVE
 #: and export requests pass their own expiry, decided by the functions below.
 URL_EXPIRY: Mapping[str, Expiry] = {
     "*/v1/users": REFERENCE_DATA_EXPIRY,
+    # The Dixa API lists agents and end users apart: the end users alone can be hundreds of
+    # pages for a large organisation, not to be asked for on every run.
+    "*/v1/agents": REFERENCE_DATA_EXPIRY,
+    "*/v1/endusers": REFERENCE_DATA_EXPIRY,
+    "*/v1/teams": REFERENCE_DATA_EXPIRY,
     "*/v1/queues": REFERENCE_DATA_EXPIRY,
     "*/v1/tags": REFERENCE_DATA_EXPIRY,
     "*/v1/endpoints": REFERENCE_DATA_EXPIRY,

@@ -78,6 +78,16 @@ class DixaClient:
         else ``./data/dixa-cache.sqlite`` when ``./data`` exists, else the user cache
         directory. ``False``: no caching. Entries of different secrets never mix (they are
         namespaced by a salted hash of the secret).
+    cache_identity : str, optional
+        A stable name for the server behind the three root URLs, used in cache keys in place
+        of their host and port, so that a server listening on a new port each run (the
+        embedded sandbox: :attr:`Sandbox.cache_identity
+        <dixa_analytics.sandbox.Sandbox.cache_identity>`) finds its cached answers again.
+        It must change whenever what the server answers may change. ``None`` (default): the
+        URLs themselves, as for any real organisation.
+    name : str, optional
+        What the client talks to, in words, for its ``repr`` (``connect`` names the sandbox
+        and its organisation this way); by default the hosts are named.
     progress : bool
         Show tqdm progress bars on fetches that take many requests.
     timeout : float
@@ -150,6 +160,8 @@ class DixaClient:
         exports_url: str | None = None,
         api_url: str | None = None,
         cache: str | os.PathLike[str] | bool | None = None,
+        cache_identity: str | None = None,
+        name: str | None = None,
         progress: bool = True,
         timeout: float = 30.0,
         max_retries: int = 5,
@@ -170,25 +182,27 @@ class DixaClient:
         clock: Callable[[], dt.datetime] | None = None,
     ):
         self.credentials = Credentials.of(api_key, api_token)
+        self.name = name
+        self.cache_identity = cache_identity
         self._clock = clock
-        for name, value in (
+        for setting, value in (
             ("timeout", timeout),
             ("backoff", backoff),
             ("max_retry_after", max_retry_after),
             ("give_up_after_seconds", give_up_after_seconds),
         ):
             if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-                raise ValueError(f"{name} must be a positive number of seconds, not {value!r}")
-        for name, value in (
+                raise ValueError(f"{setting} must be a positive number of seconds, not {value!r}")
+        for setting, value in (
             ("max_retries", max_retries),
             ("max_workers", max_workers),
             ("give_up_after_batches", give_up_after_batches),
         ):
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ValueError(f"{name} must be a non-negative integer, not {value!r}")
+                raise ValueError(f"{setting} must be a non-negative integer, not {value!r}")
         if max_workers < 1 or give_up_after_batches < 1:
-            name = "max_workers" if max_workers < 1 else "give_up_after_batches"
-            raise ValueError(f"{name} must be at least 1")
+            setting = "max_workers" if max_workers < 1 else "give_up_after_batches"
+            raise ValueError(f"{setting} must be at least 1")
 
         self.base_url = _root(base_url, "DIXA_BASE_URL", DEFAULT_BASE_URL)
         self.exports_url = _root(exports_url, "DIXA_EXPORTS_URL", DEFAULT_EXPORTS_URL)
@@ -259,7 +273,7 @@ class DixaClient:
                 urls_expire_after=dict(URL_EXPIRY),
                 allowable_methods=("GET",),
                 allowable_codes=(200,),
-                key_fn=namespaced_key_fn(),
+                key_fn=namespaced_key_fn(self._stable_roots()),
             )
         session.headers["User-Agent"] = _USER_AGENT
         # One adapter for every host: the throttle is chosen by the request's API, not by
@@ -268,6 +282,13 @@ class DixaClient:
         session.mount("http://", self._adapter)
         session.mount("https://", self._adapter)
         return session
+
+    def _stable_roots(self) -> dict[str, str]:
+        """Each root URL's stable name in cache keys (none without a ``cache_identity``)."""
+        if self.cache_identity is None:
+            return {}
+        apis = (INTEGRATIONS, EXPORTS, DIXA_API)
+        return {self.root(api): f"{self.cache_identity}/{api}" for api in apis}
 
     @property
     def requests_sent(self) -> int:
@@ -307,7 +328,8 @@ class DixaClient:
             for name, api in (("api_url", DIXA_API), ("base_url", INTEGRATIONS))
             if api in self.sources
         )
-        return f"DixaClient(sources={list(self.sources)}, {roots}, cache={cache!r})"
+        name = f"name={self.name!r}, " if self.name else ""
+        return f"DixaClient({name}sources={list(self.sources)}, {roots}, cache={cache!r})"
 
     def close(self) -> None:
         """Close the HTTP session and the cache's database connection."""

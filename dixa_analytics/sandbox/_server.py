@@ -27,6 +27,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from dixa_analytics.sandbox._api_routes import dixa_api
 from dixa_analytics.sandbox._generator import generate_organisation
+from dixa_analytics.sandbox._identity import sandbox_identity
 from dixa_analytics.sandbox._organisation import Organisation
 from dixa_analytics.sandbox._routes import ApiError, Request, exports, integrations
 from dixa_analytics.sandbox._switches import Switches
@@ -244,6 +245,28 @@ class Sandbox:
     def now(self) -> dt.datetime:
         """The sandbox's "now": its clock, else the first organisation's ``as_of``."""
         return self._clock if self._clock is not None else self.organisation.as_of
+
+    @property
+    def cache_identity(self) -> str | None:
+        """A name for what this sandbox answers, the same in every run that serves the same
+        organisations with the same switches and code, whatever its ports; None once its clock
+        was set (its answers then change as the clock moves).
+
+        Clients of the sandbox pass it as ``DixaClient(cache_identity=...)`` (``connect`` does),
+        so that a repeated query finds its cached answers though the sandbox listens on a new
+        port. Different seeds, sizes, windows or switches give different names.
+
+        Examples
+        --------
+        >>> a, b = Sandbox(seed=1, conversations=5), Sandbox(seed=1, conversations=5)
+        >>> a.cache_identity == b.cache_identity != Sandbox(seed=1, conversations=6).cache_identity
+        True
+        >>> Sandbox(seed=1, conversations=5, clock="2026-03-01").cache_identity is None
+        True
+        """
+        if self._clock is not None:
+            return None
+        return sandbox_identity(self._whole.values(), self._switches)
 
     def move_to(self, moment: str | dt.date) -> None:
         """Move the clock to ``moment``: every organisation is served as it stood then.

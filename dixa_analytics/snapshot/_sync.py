@@ -248,9 +248,10 @@ def _users_now(
     list the agents alone (None: list everyone, as the Integrations API must).
 
     The end users' list grows with the customer base, hundreds of pages for a large
-    organisation, where a refresh should cost what changed: the agents are listed afresh, the
-    end users known are kept, and the authors of new events who are neither are added as end
-    users, with the name and email their events carry.
+    organisation, where a refresh should cost what changed: the agents are listed (a page or
+    two, cached for hours like every reference list), the end users known are kept, and the
+    authors of new events who are neither are added as end users, with the name and email
+    their events carry.
     """
     if "dixa-api" not in c.sources:
         return None

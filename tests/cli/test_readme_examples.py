@@ -1,10 +1,12 @@
-"""The README's shell examples run as written: those on the sandbox succeed, those on a real
-organisation stop at once, without secrets, saying how to set one."""
+"""The README's shell examples run as written: those on the sandbox succeed, those that read a
+snapshot succeed once it is there, and those on a real organisation stop at once, without
+secrets, saying how to set one."""
 
 from __future__ import annotations
 
 import re
 import shlex
+import shutil
 from pathlib import Path
 
 import pytest
@@ -30,7 +32,18 @@ def _shell_examples() -> list[str]:
 
 EXAMPLES = _shell_examples()
 ON_SANDBOX = [line for line in EXAMPLES if "--sandbox" in shlex.split(line)]
-ON_AN_ORGANISATION = [line for line in EXAMPLES if line not in ON_SANDBOX]
+ON_A_SNAPSHOT = [line for line in EXAMPLES if "--snapshot" in shlex.split(line)]
+ON_AN_ORGANISATION = [line for line in EXAMPLES if line not in ON_SANDBOX + ON_A_SNAPSHOT]
+
+
+@pytest.fixture(scope="module")
+def snapshot(tmp_path_factory) -> Path:
+    """A snapshot of the sandbox's last five weeks (growing, as the README's), for the examples
+    that read one."""
+    path = tmp_path_factory.mktemp("readme") / "snapshot"
+    sync = ["sync", str(path), "--sandbox", "--start", "2026-03-01"]
+    assert main([*sync, "--no-progress", "--cache", "off"]) == 0
+    return path
 
 
 def test_the_readme_has_shell_examples_of_both_kinds() -> None:
@@ -39,6 +52,19 @@ def test_the_readme_has_shell_examples_of_both_kinds() -> None:
     assert len(ON_SANDBOX) >= 3
     assert any(line.startswith("dixa-analytics metric ") for line in ON_SANDBOX)
     assert any(line.startswith("dixa-analytics report ") for line in ON_AN_ORGANISATION)
+    assert ON_A_SNAPSHOT
+
+
+@pytest.mark.parametrize("line", ON_A_SNAPSHOT)
+def test_a_snapshot_example_runs_as_written(line, snapshot, tmp_path, monkeypatch, capsys) -> None:
+    argv = shlex.split(line)[1:]
+    shutil.copytree(snapshot, tmp_path / argv[argv.index("--snapshot") + 1])
+    monkeypatch.chdir(tmp_path)
+    assert main(argv) == 0, capsys.readouterr().err
+    if "--out" in argv:
+        assert (tmp_path / argv[argv.index("--out") + 1]).stat().st_size > 0
+    else:
+        assert len(capsys.readouterr().out.strip().splitlines()) >= 2
 
 
 @pytest.mark.parametrize("line", ON_SANDBOX)

@@ -25,6 +25,8 @@ def synced(tmp_path_factory) -> tuple:
         with pytest.MonkeyPatch.context() as patch:
             patch.delenv("DIXA_API_KEY", raising=False)
             patch.delenv("DIXA_API_TOKEN", raising=False)
+            # A module's fixture runs before the folder's per-test cache setting (conftest).
+            patch.setenv("DIXA_CACHE", str(folder.parent / "cache.sqlite"))
             lines: list[str] = []
             patch.setattr("builtins.print", lambda *a, lines=lines, **k: lines.append(" ".join(a)))
             assert main(["sync", str(folder), "--sandbox", "--no-progress"]) == 0

@@ -2,8 +2,10 @@
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 
+import dixa_analytics as dxa
 from dixa_analytics.client._cache_location import default_cache_path, resolve_cache_path
 from dixa_analytics.client._cache_policy import (
     FINAL,
@@ -43,3 +45,22 @@ def test_cache_location_order(tmp_path, monkeypatch) -> None:
     assert resolve_cache_path(tmp_path / "c.sqlite") == tmp_path / "c.sqlite"
     with pytest.raises(TypeError, match="cache must be"):
         resolve_cache_path(3)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("source", ["dixa-api", "integrations"])
+def test_reference_lists_are_read_from_the_cache_within_their_expiry(
+    source, sb, make_client, served
+) -> None:
+    # The Dixa API's end users alone can be hundreds of pages: not asked for on every run.
+    secrets = {"api_token": sb.api_token} if source == "dixa-api" else {}
+    first = make_client(**secrets)
+    # (Teams come from the Dixa API only.)
+    lists = [dxa.fetch_users, dxa.fetch_queues, dxa.fetch_tags]
+    lists += [dxa.fetch_teams] if source == "dixa-api" else []
+    frames = [fetch(client=first) for fetch in lists]
+    assert served()
+    sb.reset_counts()
+    again = make_client(**secrets)
+    for fetch, frame in zip(lists, frames, strict=True):
+        pd.testing.assert_frame_equal(fetch(client=again), frame)
+    assert not served()
