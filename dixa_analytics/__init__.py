@@ -23,6 +23,7 @@ from dixa_analytics._errors import (
     ServerError,
     SnapshotError,
 )
+from dixa_analytics._format import humanize
 from dixa_analytics._version import __version__
 from dixa_analytics.client import CacheInfo, DixaClient, cache_info, clear_cache
 from dixa_analytics.events import events_frame, split_by_type
@@ -107,6 +108,7 @@ __all__ = [
     "fetch_users",
     "first_response_time",
     "handling_time",
+    "humanize",
     "open_snapshot",
     "plan_fetch",
     "plot_backlog",

@@ -43,6 +43,7 @@ EXPECTED = {
     "fetch_users",
     "first_response_time",
     "handling_time",
+    "humanize",
     "open_snapshot",
     "plan_fetch",
     "plot_backlog",

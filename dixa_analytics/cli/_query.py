@@ -15,7 +15,7 @@ from collections.abc import Callable
 import pandas as pd
 
 import dixa_analytics as dxa
-from dixa_analytics._format import MISSING_LABEL, NOT_REACHED, format_number, format_percent
+from dixa_analytics._format import humanize, seconds_headers
 from dixa_analytics.cli._business_hours import add_business_hours_argument, read_business_hours
 from dixa_analytics.cli._output import (
     FRAME_SUFFIXES,
@@ -33,6 +33,7 @@ from dixa_analytics.cli._target import (
     note_if_empty,
     open_target,
 )
+from dixa_analytics.cli._units import add_unit_argument
 from dixa_analytics.metrics import CATALOGUE, ESTIMATORS, check_freq, metric_named
 
 __all__ = ["register"]
@@ -43,8 +44,6 @@ METRICS = tuple(metric.command for metric in CATALOGUE.values())
 # Kinds of ``fetch`` that take the --start/--end window; the others are reference data.
 WINDOWED_KINDS = ("activitylog", "conversations", "events")
 FORMATS = ("table", "csv", "json")
-# The Kaplan–Meier columns of a duration summary: NaN there is "not reached" in a table.
-KM_ESTIMATES = ("median_seconds", "median_ci_low", "median_ci_high", "p90_seconds")
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -83,6 +82,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "time so far) or observed (the finished ones alone, biased short)",
     )
     metric.add_argument("--format", choices=FORMATS, default="table", help="output format")
+    add_unit_argument(metric, tables="the table (CSV and JSON always hold exact seconds)")
     add_business_hours_argument(metric)
     _add_raw_csv(metric)
     add_target_arguments(metric)
@@ -188,50 +188,27 @@ def _attach(result: pd.DataFrame, events: pd.DataFrame, column: str) -> pd.DataF
     return result.join(per_conversation, on="conversation_id")
 
 
-def render(frame: pd.DataFrame, fmt: str, *, guard: bool = True) -> str:
+def render(frame: pd.DataFrame, fmt: str, *, guard: bool = True, unit: str | None = None) -> str:
     """Render ``frame`` as an aligned table, CSV or JSON records (periods as strings).
 
-    In CSV, text cells a spreadsheet would take for a formula get a ``'`` first, unless
-    ``guard`` is False (see :func:`._output.guarded`).
+    The table is for people (:func:`dixa_analytics.humanize`): durations in one unit per
+    column, named in the header (``median (h)``), or in ``unit`` for every duration column.
+    CSV and JSON are for programs: exact seconds, in columns whose names say so (the
+    median's interval as ``median_ci_low_seconds``, ``median_ci_high_seconds``). In CSV,
+    text cells a spreadsheet would take for a formula get a ``'`` first, unless ``guard`` is
+    False (see :func:`._output.guarded`).
     """
-    out = frame.copy()
+    if fmt == "table":
+        if frame.empty:
+            return "(no rows)\n"
+        return humanize(frame, unit=unit).to_string(index=False) + "\n"
+    out = seconds_headers(frame)
     for col in out.columns:
         if isinstance(out[col].dtype, pd.PeriodDtype):
             out[col] = out[col].astype(str)
     if fmt == "csv":
         return (guarded(out) if guard else out).to_csv(index=False)
-    if fmt == "json":
-        return json.dumps(json.loads(out.to_json(orient="records", date_format="iso")), indent=2)
-    if out.empty:
-        return "(no rows)\n"
-    for col in out.columns:
-        if not pd.api.types.is_numeric_dtype(out[col].dtype):
-            # The label the report and figures give a missing group (no queue, no agent).
-            out[col] = out[col].astype(object).where(out[col].notna(), MISSING_LABEL)
-    if "count" in out.columns:
-        # A Kaplan–Meier estimate the curve never drops to reads so, never as a number.
-        for col in [c for c in KM_ESTIMATES if c in out.columns]:
-            unreached = (out[col].isna() & (out["count"] > 0)).tolist()
-            out[col] = [
-                NOT_REACHED if gone else format_number(value)
-                for gone, value in zip(unreached, out[col], strict=True)
-            ]
-    formatters = {
-        col: _percent if _is_fraction(col) else format_number
-        for col in out.columns
-        if pd.api.types.is_float_dtype(out[col].dtype)
-    }
-    return out.to_string(index=False, formatters=formatters) + "\n"
-
-
-def _is_fraction(column: str) -> bool:
-    """Whether a metric column holds a fraction (a rate or a share), shown as a percentage."""
-    return column.endswith(("_rate", "_share")) or column == "share"
-
-
-def _percent(value: float) -> str:
-    """A fraction as a percentage with one decimal (0.0599 → 6.0%), unspaced for the table."""
-    return format_percent(value, spaced=False)
+    return json.dumps(json.loads(out.to_json(orient="records", date_format="iso")), indent=2)
 
 
 def check_metric_options(
@@ -242,9 +219,20 @@ def check_metric_options(
     by: str | None = None,
     estimator: str | None = None,
     business_hours: bool = False,
+    unit: str | None = None,
+    fmt: str = "table",
 ) -> None:
     """Refuse options the metric would ignore, and a bad ``--freq``, before any request."""
     metric = metric_named(name)
+    if unit is not None:
+        if metric.kind != "duration":
+            durations = ", ".join(m.command for m in CATALOGUE.values() if m.kind == "duration")
+            raise ValueError(f"--unit applies to durations ({durations}), not {name}")
+        if fmt != "table":
+            raise ValueError(
+                f"--unit applies to --format table; {fmt.upper()} keeps exact seconds (columns "
+                "named *_seconds), so leave --unit out"
+            )
     if business_hours and "business_hours" not in inspect.signature(metric.compute).parameters:
         takes = [
             m.command
@@ -282,6 +270,8 @@ def run_metric(args: argparse.Namespace) -> int:
         by=args.by,
         estimator=args.estimator,
         business_hours=args.business_hours is not None,
+        unit=args.unit,
+        fmt=args.format,
     )
     hours = read_business_hours(args.business_hours)
     events, _, _ = window_events(args)
@@ -294,7 +284,7 @@ def run_metric(args: argparse.Namespace) -> int:
         estimator=args.estimator or "kaplan-meier",
         business_hours=hours,
     )
-    sys.stdout.write(render(frame, args.format, guard=not args.raw_csv))
+    sys.stdout.write(render(frame, args.format, guard=not args.raw_csv, unit=args.unit))
     return 0
 
 

@@ -14,6 +14,7 @@ from dixa_analytics.cli._target import (
     add_target_arguments,
     add_window_arguments,
 )
+from dixa_analytics.cli._units import add_unit_argument
 from dixa_analytics.metrics import CATALOGUE
 from dixa_analytics.report import sla_targets
 
@@ -41,6 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add_sla_argument(parser)
     add_business_hours_argument(parser)
+    add_unit_argument(parser, tables="the report's tables")
     add_target_arguments(parser)
     add_snapshot_argument(parser)
     parser.set_defaults(run=run)
@@ -106,6 +108,7 @@ def run(args: argparse.Namespace) -> int:
             note=queue_note(queues),
             sla=sla,
             business_hours=hours,
+            unit=args.unit,
         )
     print(f"report written to {path.resolve()}", file=sys.stdout)
     return 0

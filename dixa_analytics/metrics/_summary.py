@@ -89,6 +89,10 @@ def summarize_durations(
         - ``p90_seconds``: the smallest duration at which the share still waiting drops to
           0.1 or below.
 
+        Every statistic is in seconds, the interval's ends too (the command line's CSV and
+        JSON name them ``median_ci_low_seconds`` and ``median_ci_high_seconds``); show a
+        summary in human units with :func:`dixa_analytics.humanize`.
+
         Each is NaN when it is **not reached** (too many rows still open for the curve to drop
         that far; an interval's high end often is), and for a group with no rows. With all
         rows observed, the median and p90 are the empirical quantiles that take the smallest
@@ -108,6 +112,7 @@ def summarize_durations(
     --------
     sla_attainment : met, breached and pending against a target.
     plot_survival : the curves these statistics are read from.
+    humanize : a summary to read, in one human unit per column.
 
     Notes
     -----

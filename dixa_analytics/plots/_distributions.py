@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dixa_analytics.plots._style import CENSORED_COLOUR, OBSERVED_COLOUR, PALETTE
+from dixa_analytics._format import format_significant
+from dixa_analytics.plots._style import CENSORED_COLOUR, OBSERVED_COLOUR, PALETTE, PLAIN_NUMBER
 
 __all__ = ["boxes", "histogram", "log_histogram", "tail_cut", "wants_log_axis"]
 
@@ -48,7 +49,10 @@ def log_histogram(values: pd.Series, observed: pd.Series, short: str) -> go.Figu
     steps = np.log10([positive.min(), positive.max()]) * BINS_PER_DECADE
     edges = 10 ** (np.arange(np.floor(steps[0]), np.ceil(steps[1]) + 1) / BINS_PER_DECADE)
     values = values.clip(lower=edges[0])
-    ranges = [f"{lo:,.3g}–{hi:,.3g} {short}" for lo, hi in itertools.pairwise(edges)]
+    ranges = [
+        f"{format_significant(lo)}–{format_significant(hi)} {short}"
+        for lo, hi in itertools.pairwise(edges)
+    ]
     fig = go.Figure()
     for mask, kind, colour, pattern in _kinds(observed):
         counts, _ = np.histogram(values[mask].to_numpy(), bins=edges)
@@ -61,7 +65,7 @@ def log_histogram(values: pd.Series, observed: pd.Series, short: str) -> go.Figu
                 customdata=ranges,
                 name=f"{kind} (n={int(mask.sum()):,})",
                 marker={"color": colour, "pattern": {"shape": pattern}},
-                hovertemplate=f"%{{customdata}}<br>%{{y:,}} {kind.lower()}<extra></extra>",
+                hovertemplate=f"%{{customdata}}<br>%{{y:,.0f}} {kind.lower()}<extra></extra>",
             )
         )
     # A fixed range (log10 units on a log axis) lets the median line sit at a paper position,
@@ -129,9 +133,11 @@ def histogram(
                 xbins=bins,
                 autobinx=False,
                 marker={"color": colour, "pattern": {"shape": pattern}},
-                hovertemplate=f"%{{x}} {short}<br>%{{y:,}} {kind.lower()}<extra></extra>",
+                hovertemplate=f"%{{x}} {short}<br>%{{y:,.0f}} {kind.lower()}<extra></extra>",
             )
         )
+    # The hover's bin range, e.g. "1,000–1,050 min" (plotly would abbreviate it).
+    fig.update_xaxes(hoverformat=PLAIN_NUMBER)
     if median is not None:
         _median_line(fig, median, f"{median:,.1f} {short}")
     return fig

@@ -8,6 +8,7 @@ so a name like ``<b>VIP</b>`` must be shown, not interpreted.
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import textwrap
@@ -17,6 +18,7 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from dixa_analytics._format import MISSING_LABEL
 from dixa_analytics.metrics import DEFINITIONS, PLAIN_DEFINITIONS
@@ -27,6 +29,7 @@ __all__ = [
     "INCOMPLETE_OPACITY",
     "OBSERVED_COLOUR",
     "PALETTE",
+    "PLAIN_NUMBER",
     "base_layout",
     "definition",
     "definition_annotation",
@@ -54,6 +57,10 @@ CENSORED_COLOUR = "#e0912f"
 # Colour-blind-safe qualitative palette (Okabe–Ito, without black/yellow which read poorly).
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#999999", "#332288")
 
+# A d3 number format for hover values that span decades (bin edges): thousands separated, at
+# most two decimals, never scientific notation.
+PLAIN_NUMBER = ",.2~f"
+
 FONT = "-apple-system, BlinkMacSystemFont, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -65,7 +72,8 @@ PARAM_DOCS: dict[str, str] = {
         one box per group (observed durations), censored durations drawn as crosses on top.
         Missing group values are shown as "(not set)". Default: one distribution for everything.""",
     "unit": """unit : {"auto", "seconds", "minutes", "hours", "days"}
-        Display unit. ``"auto"`` picks minutes, hours or days from the median duration.""",
+        Display unit (or its short name: "s", "min", "h", "d"). ``"auto"`` picks minutes,
+        hours or days from the median duration.""",
     "title": """title : str, optional
         Figure title; a descriptive default names the metric and the unit.""",
     "returns": """plotly.graph_objects.Figure
@@ -145,6 +153,16 @@ def definition_annotation(metric: str) -> dict[str, Any]:
     }
 
 
+@functools.cache
+def _template() -> go.layout.Template:
+    """plotly_white, with every axis' numbers written out in full: "1,000", never "1k" or
+    "1e+3" (durations in minutes reach the thousands, and log axes span decades)."""
+    template = go.layout.Template(pio.templates["plotly_white"])
+    for axis in (template.layout.xaxis, template.layout.yaxis):
+        axis.update(exponentformat="none", separatethousands=True)
+    return template
+
+
 def base_layout(title: str, subtitle: str | None = None, **extra: Any) -> dict[str, Any]:
     """Return the shared layout: clean white template, system font, title with a small subtitle.
 
@@ -153,7 +171,7 @@ def base_layout(title: str, subtitle: str | None = None, **extra: Any) -> dict[s
     text = title if not subtitle else f"{title}<br><sup>{subtitle}</sup>"
     lines = 0 if not subtitle else subtitle.count("<br>") + 1
     layout: dict[str, Any] = {
-        "template": "plotly_white",
+        "template": _template(),
         "title": {"text": text, "x": 0.0, "xanchor": "left", "font": {"size": 17}},
         "font": {"family": FONT, "size": 13, "color": "#1f2933"},
         "colorway": list(PALETTE),

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dixa_analytics._format import UNITS, format_count, format_duration, format_target
+from dixa_analytics._format import UNITS, format_count, format_duration, format_target, unit_name
 from dixa_analytics.frames import require_columns
 from dixa_analytics.metrics import CATALOGUE, Metric
 from dixa_analytics.metrics._sla import target_seconds
@@ -47,9 +47,7 @@ def _band_colour(colour: str) -> str:
 def _axis_unit(values: np.ndarray, unit: str) -> str:
     """``unit``, or for "auto" the one the long durations read best in (from the p90)."""
     if unit != "auto":
-        if unit not in UNITS:
-            raise ValueError(f"unit must be 'auto' or one of {sorted(UNITS)}, not {unit!r}")
-        return unit
+        return unit_name(unit)
     p90 = float(np.quantile(values, 0.9))
     if p90 < 90 * 60:
         return "minutes"
@@ -88,9 +86,9 @@ def plot_survival(
     seconds : str, optional
         The duration column, when ``result`` has several (resolution).
     unit : {"auto", "seconds", "minutes", "hours", "days"}
-        The x axis' unit; ``"auto"`` picks minutes, hours or days from the 90th percentile
-        of the durations. Durations spanning more than two orders of magnitude get a log
-        axis.
+        The x axis' unit (or its short name: "s", "min", "h", "d"); ``"auto"`` picks
+        minutes, hours or days from the 90th percentile of the durations. Durations
+        spanning more than two orders of magnitude get a log axis.
     title : str, optional
         Figure title; the default names the metric and what its end is.
     target : pandas.Timedelta, datetime.timedelta or str, optional
@@ -204,9 +202,9 @@ def plot_survival(
                 customdata=custom,
                 hovertemplate=(
                     f"<b>{text}</b><br>{ended} within %{{customdata[0]}} "
-                    "(%{customdata[4]:,} s): <b>%{y:.1%}</b><br>"
+                    "(%{customdata[4]:,.3~f} s): <b>%{y:.1%}</b><br>"
                     "95 % interval %{customdata[1]:.1%} – %{customdata[2]:.1%}<br>"
-                    "still at risk: %{customdata[3]:,}<extra></extra>"
+                    "still at risk: %{customdata[3]:,.0f}<extra></extra>"
                 ),
             )
         )

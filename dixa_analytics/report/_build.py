@@ -24,6 +24,7 @@ from dixa_analytics._format import (
     format_estimate,
     format_percent,
     format_target,
+    unit_name,
 )
 from dixa_analytics._version import __version__
 from dixa_analytics.metrics import CATALOGUE, BusinessHours, Metric, summarize_durations
@@ -192,15 +193,20 @@ def business_hours_text(hours: BusinessHours) -> str:
     return f"{days} ({hours.tz}){closed}"
 
 
-# What a metric's section shows below its figures.
-_BELOW_FIGURES: dict[str, Callable[[ReportData], list[str]]] = {
-    "resolution_time": lambda data: ["<h3>Longest-open conversations</h3>", open_table(data)],
-    "tag_trends": _rising_section,
-    "csat": _csat_line,
+# What a metric's section shows below its figures (given the report's data and unit).
+_BELOW_FIGURES: dict[str, Callable[[ReportData, str | None], list[str]]] = {
+    "resolution_time": lambda data, unit: [
+        "<h3>Longest-open conversations</h3>",
+        open_table(data, unit=unit),
+    ],
+    "tag_trends": lambda data, unit: _rising_section(data),
+    "csat": lambda data, unit: _csat_line(data),
 }
 
 
-def _metric_section(data: ReportData, metric: Metric, figures: Figures, top_tags: int) -> str:
+def _metric_section(
+    data: ReportData, metric: Metric, figures: Figures, top_tags: int, unit: str | None
+) -> str:
     drawn = []
     for view, result in zip(metric.views, data.results[metric.name], strict=True):
         options = dict(view.figure)
@@ -209,7 +215,7 @@ def _metric_section(data: ReportData, metric: Metric, figures: Figures, top_tags
         if options.get("survival") and metric.name in data.sla:
             options["target"] = pd.Timedelta(seconds=data.sla[metric.name])
         drawn.append(figure(metric, result, **options))
-    below = _BELOW_FIGURES.get(metric.name, lambda data: [])(data)
+    below = _BELOW_FIGURES.get(metric.name, lambda data, unit: [])(data, unit)
     plain = metric.plain_definition
     if data.business_hours is not None and takes_business_hours(metric):
         plain += (
@@ -226,7 +232,7 @@ def _metric_section(data: ReportData, metric: Metric, figures: Figures, top_tags
     )
 
 
-def _body(data: ReportData, *, top_tags: int) -> str:
+def _body(data: ReportData, *, top_tags: int, unit: str | None) -> str:
     figures = Figures()
     parts = []
     if data.is_empty:
@@ -237,7 +243,7 @@ def _body(data: ReportData, *, top_tags: int) -> str:
     parts.append(_cards(data))
     parts.append(_open_note(data))
     parts.append(_incomplete_note(data))
-    parts += [_metric_section(data, m, figures, top_tags) for m in CATALOGUE.values()]
+    parts += [_metric_section(data, m, figures, top_tags, unit) for m in CATALOGUE.values()]
     parts += [
         section(
             "by-queue",
@@ -248,14 +254,14 @@ def _body(data: ReportData, *, top_tags: int) -> str:
             "number of those censored ones. Conversations with no queue (an agent started "
             f"them, or they were never routed to one) are grouped as “{MISSING_LABEL}”, here "
             "and in the figures; so are ratings that name no agent.",
-            queue_table(data),
+            queue_table(data, unit=unit),
         ),
         section(
             "by-agent",
             "By agent",
             "Handling time credited to each agent (a conversation handled by two agents "
             "counts for both) and first responses by the agent who sent the first reply.",
-            agent_table(data),
+            agent_table(data, unit=unit),
         ),
     ]
     return "\n".join(parts)
@@ -273,6 +279,7 @@ def build_report(
     note: str | None = None,
     sla: SlaTargets | None = None,
     business_hours: BusinessHours | None = None,
+    unit: str | None = None,
 ) -> str:
     """Compute every metric and return one self-contained, offline HTML report.
 
@@ -318,6 +325,10 @@ def build_report(
     business_hours : BusinessHours, optional
         Measure first response, queue wait and resolution in these open hours only (the
         header and those metrics' definitions say so). Handling time stays wall-clock.
+    unit : {None, "s", "min", "h", "d"}, optional
+        The unit of every duration column of the tables (long names such as ``"hours"``
+        work too). Default: each column its own, from its median; the header names it
+        ("Median (h)").
 
     Returns
     -------
@@ -339,6 +350,8 @@ def build_report(
     >>> "<strong>only queue Billing</strong>" in build_report(events, note="only queue Billing")
     True
     """
+    if unit is not None:
+        unit = unit_name(unit)  # a bad unit stops here, before any metric is computed
     data = compute_report(
         events,
         conversations=conversations,
@@ -348,7 +361,7 @@ def build_report(
         sla=sla,
         business_hours=business_hours,
     )
-    body = _body(data, top_tags=top_tags)
+    body = _body(data, top_tags=top_tags, unit=unit)
     window_text = "—" if data.window is None else f"{when(data.window[0])} – {when(data.window[1])}"
     meta = (
         ("" if note is None else f"<strong>{escape(note)}</strong> · ")
@@ -393,7 +406,7 @@ def write_report(path: str | Path, events: pd.DataFrame, **kwargs: Any) -> Path:
         The events frame.
     **kwargs
         Passed to :func:`build_report` (``conversations``, ``title``, ``window``, ``as_of``,
-        ``freq``, ``top_tags``, ``note``, ``sla``, ``business_hours``).
+        ``freq``, ``top_tags``, ``note``, ``sla``, ``business_hours``, ``unit``).
 
     Returns
     -------

@@ -54,9 +54,10 @@ RISING_LIMIT = 5
 RISING_TAGS_DEFINITION = (
     "Rising tags compare each tag's share of the conversations created in the earlier and in "
     "the later half of the report's complete periods (all of its periods when fewer than two "
-    "are complete; the middle period is left out when their number is odd). The change is the later share minus the earlier one, in percentage points; tags "
-    f"with a positive change and at least {MIN_RISING_CONVERSATIONS} conversations in the later "
-    f"half are listed, largest change first, at most {RISING_LIMIT}."
+    "are complete; the middle period is left out when their number is odd). The change is "
+    "the later share minus the earlier one, in percentage points; tags with a positive change "
+    f"and at least {MIN_RISING_CONVERSATIONS} conversations in the later half are listed, "
+    f"largest change first, at most {RISING_LIMIT}."
 )
 
 _REQUIRED = ("conversation_id", "timestamp", "activity_type")

@@ -316,26 +316,14 @@ def test_resolution_summarises_full_resolution(sandbox_events) -> None:
 
 def test_resolution_from_the_shell(capsys) -> None:
     assert main(["metric", "resolution", "--sandbox", "--no-progress"]) == 0
-    header = capsys.readouterr().out.splitlines()[0].split()
-    assert header == [
-        "count",
-        "censored",
-        "median_seconds",
-        "median_ci_low",
-        "median_ci_high",
-        "p90_seconds",
-    ]
+    # Durations in a human unit, named in the header: "median (h)".
+    header = re.sub(r" \((min|h|d)\)", "", capsys.readouterr().out.splitlines()[0]).split()
+    assert header == ["count", "censored", "median", "median_ci_low", "median_ci_high", "p90"]
     assert (
         main(["metric", "resolution", "--sandbox", "--no-progress", "--estimator", "observed"]) == 0
     )
-    header = capsys.readouterr().out.splitlines()[0].split()
-    assert header == [
-        "count",
-        "censored",
-        "observed_mean_seconds",
-        "observed_median_seconds",
-        "observed_p90_seconds",
-    ]
+    header = re.sub(r" \((min|h|d)\)", "", capsys.readouterr().out.splitlines()[0]).split()
+    assert header == ["count", "censored", "observed_mean", "observed_median", "observed_p90"]
 
 
 def test_rates_print_as_percentages() -> None:
@@ -356,7 +344,7 @@ def test_an_estimate_not_reached_reads_so_in_tables_and_null_in_data() -> None:
         }
     )
     lines = render(frame, "table").splitlines()
-    assert lines[1].split() == ["5", "4", "120.0", "60.0", "not", "reached", "not", "reached"]
+    assert lines[1].split() == ["5", "4", "2.0", "min", "1.0", "min", *["not", "reached"] * 2]
     assert lines[2].split() == ["0", "0", "—", "—", "—", "—"]  # no rows: nothing to reach
     assert json.loads(render(frame, "json"))[0]["p90_seconds"] is None
 
