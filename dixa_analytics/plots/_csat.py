@@ -45,10 +45,11 @@ def plot_csat(result: pd.DataFrame, *, title: str | None = None) -> go.Figure:
     """Plot CSAT: the mean score (1-5) above, the satisfied share (%) below.
 
     With a ``period`` column (``csat(events, freq=...)``) each group is a line over the
-    periods' start dates; without one, each group is a bar. The hover text gives the number
-    of scored ratings behind each point (and the unscored ones), so a mean of two ratings is
-    not read as one of two hundred. Every other column besides CSAT's own is a ``by`` column
-    (``agent_name``, ``queue_name``…), labelled by its values joined with " · ".
+    periods' start dates; without one, each group is a horizontal bar, mean score on the left
+    and satisfied share on the right (so twenty agents' names stay readable). The hover text
+    gives the number of scored ratings behind each point (and the unscored ones), so a mean of
+    two ratings is not read as one of two hundred. Every other column besides CSAT's own is a
+    ``by`` column (``agent_name``, ``queue_name``…), labelled by its values joined with " · ".
     Incomplete periods (``complete`` False: the window or ``as_of`` cuts them) are shaded,
     their points faded, with a note saying why.
 
@@ -112,8 +113,10 @@ def plot_csat(result: pd.DataFrame, *, title: str | None = None) -> go.Figure:
         "<br>%{customdata[3]:,.0f} satisfied of %{customdata[1]:,.0f} ratings"
         " (%{customdata[2]:,.0f} without a score)<extra></extra>"
     )
+    if not has_period:
+        return _bars(rows, labels, customdata, hover, base_layout(title, subtitle))
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, vertical_spacing=0.08)
-    x = period_starts(rows["period"]) if has_period else labels
+    x = period_starts(rows["period"])
     opacity = np.where(incomplete_flags(rows), INCOMPLETE_OPACITY, 1.0)
     for i, group in enumerate(pd.unique(labels)):
         mask = (labels == group).to_numpy()
@@ -132,27 +135,58 @@ def plot_csat(result: pd.DataFrame, *, title: str | None = None) -> go.Figure:
                 "showlegend": row == 1,
                 "hovertemplate": hover.replace("{value}", value),
             }
-            trace = (
-                go.Scatter(
-                    mode="lines+markers",
-                    line={"color": colour, "width": 2},
-                    marker={"opacity": opacity[mask].tolist(), "size": 8},
-                    **common,
-                )
-                if has_period
-                else go.Bar(marker={"color": colour}, **common)
+            trace = go.Scatter(
+                mode="lines+markers",
+                line={"color": colour, "width": 2},
+                marker={"opacity": opacity[mask].tolist(), "size": 8},
+                **common,
             )
             fig.add_trace(trace, row=row, col=1)
-    fig.update_layout(base_layout(title, subtitle))
+    # Two panels stacked: tall enough that each axis title fits beside its own panel.
+    fig.update_layout(base_layout(title, subtitle), height=560)
     fig.update_yaxes(title_text="Mean score (1-5)", range=[1, 5.1], row=1, col=1)
     fig.update_yaxes(title_text="Satisfied (%)", range=[0, 105], ticksuffix=" %", row=2, col=1)
-    fig.update_xaxes(
-        title_text="Period of the rating (start date)" if has_period else None, row=2, col=1
-    )
-    if has_period:
-        mark_incomplete(
-            fig, rows["period"], incomplete_flags(rows), INCOMPLETE_NOTE, row="all", col=1
+    fig.update_xaxes(title_text="Period of the rating (start date)", row=2, col=1)
+    mark_incomplete(fig, rows["period"], incomplete_flags(rows), INCOMPLETE_NOTE, row="all", col=1)
+    period_axis(fig, rows["period"])  # both subplots' x axes
+    fig.add_annotation(**definition_annotation("csat"))
+    return fig
+
+
+def _bars(
+    rows: pd.DataFrame,
+    labels: pd.Series,
+    customdata: np.ndarray,
+    hover: str,
+    layout: dict,
+) -> go.Figure:
+    """One horizontal bar per group: mean score (left), satisfied share (right), the groups
+    named once on the shared axis, top to bottom in the result's order; no legend needed."""
+    fig = make_subplots(rows=1, cols=2, shared_yaxes=True, horizontal_spacing=0.05)
+    names = labels.astype(str).to_numpy()
+    for col, column, value, scale in (
+        (1, "mean_score", "mean score %{x:.2f}", 1),
+        (2, "satisfied_share", "satisfied %{x:.1f} %", 100),
+    ):
+        fig.add_trace(
+            go.Bar(
+                orientation="h",
+                x=(rows[column].astype("float64") * scale).to_numpy(),
+                y=names,
+                customdata=customdata,
+                marker={"color": PALETTE[0]},
+                name="Mean score" if col == 1 else "Satisfied",
+                showlegend=False,
+                hovertemplate=hover.replace("%{fullData.name}", "%{y}").replace("{value}", value),
+            ),
+            row=1,
+            col=col,
         )
-        period_axis(fig, rows["period"])  # both subplots' x axes
+    fig.update_layout(layout)
+    # A readable row per group, however many agents there are.
+    fig.update_layout(height=max(360, 170 + 26 * len(names)))
+    fig.update_yaxes(autorange="reversed", automargin=True, row=1, col=1)
+    fig.update_xaxes(title_text="Mean score (1-5)", range=[1, 5.1], row=1, col=1)
+    fig.update_xaxes(title_text="Satisfied (%)", range=[0, 105], ticksuffix=" %", row=1, col=2)
     fig.add_annotation(**definition_annotation("csat"))
     return fig

@@ -26,7 +26,7 @@ from dixa_analytics.plots._style import (
 __all__ = ["LATEST_PERIOD_NOTE", "plot_reopen_rate"]
 
 LATEST_PERIOD_NOTE = (
-    "shaded, faded: incomplete period (cut by the window or as_of, or reopens may still come)"
+    "shaded, faded: incomplete period<br>(cut by the window or as_of, or reopens may still come)"
 )
 
 _REQUIRED = ("closed", "reopened", "reopen_rate")

@@ -48,7 +48,7 @@ __all__ = [
 #: How opaque a point or bar of an incomplete period is drawn (complete ones: 1).
 INCOMPLETE_OPACITY = 0.45
 #: The note of a figure with incomplete periods, saying why they are faded.
-INCOMPLETE_NOTE = "shaded, faded: incomplete period (the window or as_of cuts it)"
+INCOMPLETE_NOTE = "shaded, faded: incomplete period<br>(the window or as_of cuts it)"
 _SHADE = "#8a94a3"
 _DAY_MS = 86_400_000
 
@@ -238,7 +238,8 @@ def mark_incomplete(
     note: str = INCOMPLETE_NOTE,
     **where: Any,
 ) -> None:
-    """Shade the incomplete periods' spans on ``fig`` and say why, at the top right.
+    """Shade the incomplete periods' spans on ``fig`` and say why, above the plot at its left
+    (the definition link is at its right), with room made for the note in the top margin.
 
     ``where`` is passed to ``add_vrect`` (``row="all"`` on a figure of subplots). The points
     or bars themselves are faded by their traces (:data:`INCOMPLETE_OPACITY`).
@@ -251,15 +252,20 @@ def mark_incomplete(
             x0=start, x1=end, fillcolor=_SHADE, opacity=0.15, line_width=0, layer="below", **where
         )
     fig.add_annotation(
-        x=period_starts(periods).max(),
+        x=0,
+        xref="paper",
         y=1,
         yref="paper",
-        xanchor="right",  # inside the plot: the definition link sits above its right end
-        yanchor="top",
+        xanchor="left",
+        yanchor="bottom",
+        align="left",
         text=note,
         showarrow=False,
         font={"size": 11, "color": "#5b6472"},
     )
+    # Above the plot, not over its data: the top margin grows by the note's lines.
+    top = fig.layout.margin.t if fig.layout.margin.t is not None else 80
+    fig.update_layout(margin_t=top + 15 * (note.count("<br>") + 1))
 
 
 def period_ends(periods: pd.Series) -> pd.Series:

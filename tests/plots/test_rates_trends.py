@@ -9,6 +9,7 @@ from dixa_analytics.frames import STRING, conform, empty
 from dixa_analytics.metrics import REOPEN_RATE, TAG_TRENDS
 from dixa_analytics.plots import plot_reopen_rate, plot_tag_trends
 from dixa_analytics.plots._rates import LATEST_PERIOD_NOTE
+from dixa_analytics.plots._style import base_layout
 
 WEEKS = pd.period_range("2026-03-02", periods=3, freq="W")
 PERIOD = WEEKS.dtype
@@ -46,7 +47,11 @@ def test_reopen_rate_lines_per_group_over_period_starts():
     assert fig.layout.title.text.startswith("Reopen rate by queue name")
     # The latest period, whose conversations have had the least time to be reopened, says so.
     (note,) = [a for a in fig.layout.annotations if a.text == LATEST_PERIOD_NOTE]
-    assert pd.Timestamp(note.x) == WEEKS[-1].start_time
+    # Above the plot at its left, never over the data or cut off by the figure's edge, with
+    # the top margin grown for its two lines.
+    assert (note.xref, note.x, note.xanchor) == ("paper", 0, "left")
+    assert (note.yref, note.y, note.yanchor) == ("paper", 1, "bottom")
+    assert fig.layout.margin.t >= base_layout("t", "s")["margin"]["t"] + 30
 
 
 def test_reopen_rate_without_groups_is_one_line():
