@@ -106,11 +106,7 @@ def csat(
 
     Notes
     -----
-    The data covers, by default, from midnight UTC of the day of its first event to its
-    latest event (or the frame's ``as_of``). A frame from ``fetch_activitylog(start=,
-    end=)`` or ``Snapshot.events`` carries its creation window in ``attrs``
-    (:data:`dixa_analytics.events.WINDOW`): it then covers from the window's start to the
-    earlier of its end and ``as_of``.
+    {span}
 
     Examples
     --------

@@ -82,11 +82,7 @@ def reopen_rate(
 
     Notes
     -----
-    The data covers, by default, from midnight UTC of the day of its first event to its
-    latest event. A frame from ``fetch_activitylog(start=, end=)`` or ``Snapshot.events``
-    carries its creation window in ``attrs`` (:data:`dixa_analytics.events.WINDOW`): it then
-    covers from the window's start to the earlier of its end and ``as_of`` (a snapshot's
-    sync time, or the latest event).
+    {span}
 
     Examples
     --------
