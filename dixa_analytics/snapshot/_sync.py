@@ -515,10 +515,14 @@ def _refresh(
         syncs=previous.syncs,
     )
     new = len(set(changed) - known)
+    # Conversations asked for again only because they fall in the overlap before the last
+    # sync are not news: count those whose record says they changed since it.
+    since_last = updated["updated_at"].isna() | (updated["updated_at"] >= previous.as_of)
+    again = updated["conversation_id"].isin(list(known)).to_numpy()
     found = {
         "source": chosen,
         "conversations_new": new,
-        "conversations_updated": len(changed) - new,
+        "conversations_updated": int((since_last.to_numpy() & again).sum()),
         "events": sum(p.events_rows for p in partitions.values()),
     }
     return manifest, found

@@ -3,11 +3,16 @@ refresh asks only for what changed."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import pytest
 
 import dixa_analytics as dxa
+from dixa_analytics.sandbox import Sandbox
 from dixa_analytics.snapshot import OVERLAP
+
+from .conftest import END, START, client_on
 
 SOURCES = ["integrations", "dixa-api"]
 
@@ -107,6 +112,9 @@ def test_a_refresh_with_nothing_new_asks_a_few_requests_and_changes_nothing(
     events = first.events()
     again = dxa.sync(folder, client=client)
     assert again.syncs[-1]["conversations_new"] == 0
+    # Conversations updated in the hour before the first sync are asked for again (the
+    # overlap), but they did not change since: not reported as updated.
+    assert again.syncs[-1]["conversations_updated"] == 0
     assert again.syncs[-1]["requests"] <= 10
     pd.testing.assert_frame_equal(again.events(), events)
 
@@ -176,3 +184,29 @@ def test_a_dixa_api_refresh_finds_new_conversations_in_the_log_itself(
     second = dxa.sync(folder, client=client, source="dixa-api")
     assert second.syncs[-1]["conversations_new"] == len(second.conversations()) - before > 0
     assert_same_as_a_fresh_fetch(make_client, second, "dixa-api")
+
+
+def test_conversations_asked_again_for_the_overlap_are_not_reported_as_updated(tmp_path):
+    # The first sync runs ten minutes after a conversation changed: the next sync asks for it
+    # again (it is in the hour before the last sync), but it has not changed since.
+    with Sandbox(seed=7, conversations=150, start=START, end=END) as sb:
+        times = sorted(e["timestamp_ms"] for e in sb.organisation.events)  # the whole truth
+        changed_at = times[len(times) // 2]
+        later = next(t for t in times if t > changed_at + 3_600_000)
+
+        def at(ms: int) -> dt.datetime:
+            return pd.Timestamp(ms + 600_000, unit="ms", tz="UTC").to_pydatetime()
+
+        sb.move_to(at(changed_at))
+        client = client_on(sb, cache=tmp_path / "cache.sqlite")
+        folder = tmp_path / "snapshot"
+        events = dxa.sync(folder, start="2026-01-01", client=client).events()
+        again = dxa.sync(folder, client=client)
+        assert again.syncs[-1]["conversations_new"] == 0
+        assert again.syncs[-1]["conversations_updated"] == 0
+        pd.testing.assert_frame_equal(again.events(), events)
+        # ... while one that changes after the last sync is.
+        sb.move_to(at(later))
+        third = dxa.sync(folder, client=client)
+        assert third.syncs[-1]["conversations_new"] + third.syncs[-1]["conversations_updated"] >= 1
+        client.close()
