@@ -332,7 +332,7 @@ def _first(
         check = LogCheck(c, chosen, as_of)
     else:
         log = _OrganisationLog(c, staging, wanted, (lo, as_of), progress)
-        check = LogCheck(c, chosen, as_of, _day_windows(lo, as_of))
+        check = LogCheck(c, chosen, as_of, log.windows)
     partitions = {}
     for key, (conversation_file, count) in conversation_files.items():
         conversations = read_frame(staging.path(conversation_file), CONVERSATIONS)
@@ -417,7 +417,7 @@ class _OrganisationLog:
             index=pd.Index([r["id"] for records in wanted.values() for r in records], dtype=int),
             dtype=object,
         )
-        windows = _day_windows(*window)
+        self.windows = windows = _day_windows(*window)  # a short log is read again by these
         step = max(1, c.max_workers)
         with tqdm(desc="events", unit="event", disable=not progress) as bar:
             for at in range(0, len(windows), step):
