@@ -33,6 +33,8 @@ __all__ = [
     "is_duration",
     "is_fraction",
     "seconds_headers",
+    "spoken_duration",
+    "unit_for",
     "unit_name",
 ]
 
@@ -107,11 +109,21 @@ def choose_unit(seconds: pd.Series, unit: str = "auto") -> str:
     if unit != "auto":
         return unit_name(unit)
     median = seconds.dropna().median() if len(seconds) else float("nan")
-    if pd.isna(median) or median < 90 * 60:
+    return unit_for(median)
+
+
+def unit_for(seconds: float) -> str:
+    """The unit a typical duration of ``seconds`` reads best in: minutes below 90 min (and
+    for a missing value), hours below 48 h, days from there.
+
+    Examples
+    --------
+    >>> unit_for(1200.0), unit_for(7200.0), unit_for(3 * 86400.0), unit_for(float("nan"))
+    ('minutes', 'hours', 'days', 'minutes')
+    """
+    if pd.isna(seconds) or seconds < 90 * 60:
         return "minutes"
-    if median < 48 * 3600:
-        return "hours"
-    return "days"
+    return "hours" if seconds < 48 * 3600 else "days"
 
 
 def format_duration(seconds: float | None, unit: str = "auto") -> str:
@@ -398,3 +410,19 @@ def _durations(values: pd.Series, unit: str, counts: pd.Series | None, column: s
         format_estimate(v, None if pd.isna(n) else int(n), unit)
         for v, n in zip(seconds, counts, strict=True)
     ]
+
+
+def spoken_duration(seconds: float) -> str:
+    """How long something will take, for people: ``45 s``, ``12 min``, ``2 h 33 min``.
+
+    Examples
+    --------
+    >>> spoken_duration(45), spoken_duration(720), spoken_duration(9180)
+    ('45 s', '12 min', '2 h 33 min')
+    """
+    if seconds < 60:
+        return f"{math.ceil(seconds)} s"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60} min"

@@ -6,11 +6,10 @@ expected length is seen before and while it runs.
 
 from __future__ import annotations
 
-import math
-
+from dixa_analytics._format import spoken_duration
 from dixa_analytics.client import DixaClient
 
-__all__ = ["pace_note", "request_seconds", "spoken_duration"]
+__all__ = ["pace_note", "request_seconds"]
 
 
 def request_seconds(client: DixaClient, api: str, requests: int) -> float:
@@ -24,22 +23,6 @@ def request_seconds(client: DixaClient, api: str, requests: int) -> float:
     """
     bucket = client.throttles[api]
     return max(0, requests - bucket.burst) / bucket.rate
-
-
-def spoken_duration(seconds: float) -> str:
-    """A duration for people: ``45 s``, ``12 min``, ``2 h 33 min``.
-
-    Examples
-    --------
-    >>> spoken_duration(45), spoken_duration(720), spoken_duration(9180)
-    ('45 s', '12 min', '2 h 33 min')
-    """
-    if seconds < 60:
-        return f"{math.ceil(seconds)} s"
-    minutes = round(seconds / 60)
-    if minutes < 60:
-        return f"{minutes} min"
-    return f"{minutes // 60} h {minutes % 60} min"
 
 
 def pace_note(client: DixaClient, api: str, requests: int) -> str:

@@ -12,10 +12,11 @@ import pandas as pd
 
 from dixa_analytics._dates import DateLike, date_window, split_window
 from dixa_analytics._errors import AuthenticationError
+from dixa_analytics._format import spoken_duration
 from dixa_analytics.client import DixaClient
 from dixa_analytics.client._credentials import DIXA_API, EXPORTS, INTEGRATIONS
 from dixa_analytics.fetch._conversations import export_window
-from dixa_analytics.fetch._estimate import request_seconds, spoken_duration
+from dixa_analytics.fetch._estimate import request_seconds
 from dixa_analytics.fetch._selection import using
 from dixa_analytics.fetch._sources import activitylog_requests, choose_source
 

@@ -13,7 +13,14 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dixa_analytics._format import UNITS, format_count, format_duration, format_target, unit_name
+from dixa_analytics._format import (
+    UNITS,
+    format_count,
+    format_duration,
+    format_target,
+    unit_for,
+    unit_name,
+)
 from dixa_analytics.frames import require_columns
 from dixa_analytics.metrics import CATALOGUE, Metric
 from dixa_analytics.metrics._sla import target_seconds
@@ -48,10 +55,7 @@ def _axis_unit(values: np.ndarray, unit: str) -> str:
     """``unit``, or for "auto" the one the long durations read best in (from the p90)."""
     if unit != "auto":
         return unit_name(unit)
-    p90 = float(np.quantile(values, 0.9))
-    if p90 < 90 * 60:
-        return "minutes"
-    return "hours" if p90 < 48 * 3600 else "days"
+    return unit_for(float(np.quantile(values, 0.9)))
 
 
 def plot_survival(
